@@ -1,0 +1,51 @@
+import { defineConfig } from '@playwright/test';
+
+// Debian's chromium; never `npx playwright install` (no browser downloads here).
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+const baseURL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  use: { baseURL, launchOptions, trace: 'retain-on-failure' },
+  projects: [
+    { name: 'hydrated', testIgnore: /expiry/, use: { browserName: 'chromium', javaScriptEnabled: true } },
+    { name: 'no-js', testIgnore: /expiry/, use: { browserName: 'chromium', javaScriptEnabled: false } },
+    // Moves the sandbox clock, so it runs alone after the others.
+    {
+      name: 'expiry',
+      testMatch: /expiry/,
+      dependencies: ['hydrated', 'no-js'],
+      use: { browserName: 'chromium', javaScriptEnabled: true },
+    },
+  ],
+  // `cargo leptos end-to-end` starts the server itself; a plain `npx playwright test`
+  // starts it here. Either way the tests wait until it answers.
+  webServer: {
+    command: 'cd .. && cargo leptos serve --release',
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: true,
+    timeout: 900_000,
+    env: {
+      CR_SANDBOX_DELIVERY_DELAY_MS: '500',
+      CR_ORDER_RATE_PER_MINUTE: '10000',
+      CR_PARTNER_ID: process.env.CR_PARTNER_ID ?? 'e2e-canary-partner-6f2a',
+    },
+  },
+});

@@ -1,0 +1,84 @@
+import { test, expect, open, isNoJs, findBrand, placeOrder } from './fixtures';
+
+test('a fixed-denomination gift card shows its exact price', async ({ shop: page, request }, info) => {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  await expect(page.getByRole('heading', { level: 1, name: b.brand })).toBeVisible();
+  const price = page.getByTestId('price');
+  await expect(price).toContainText(/^\d+(\.\d+)? USDC$/);
+  await expect(page.getByLabel('Pay with')).toHaveValue('USDC|Solana');
+  // A suspended coin/network is offered but cannot be chosen.
+  await expect(page.getByRole('option', { name: /paused/ }).first()).toBeDisabled();
+  if (!isNoJs(info.project.name)) {
+    const radios = page.getByRole('group', { name: 'Amount' }).getByRole('radio');
+    if ((await radios.count()) > 1) {
+      const before = await price.textContent();
+      await radios.last().check();
+      await expect(price).not.toHaveText(before ?? '');
+    }
+    const before = await price.textContent();
+    await page.getByLabel('Pay with').selectOption('USDT|Solana');
+    await expect(price).toContainText('USDT');
+    expect(await price.textContent()).not.toEqual(before);
+  }
+});
+
+test('a custom amount is checked as it is typed', async ({ shop: page, request }, info) => {
+  test.skip(isNoJs(info.project.name), 'typing feedback needs JavaScript; the server checks it too (next test)');
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: true });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  const amount = page.getByLabel(/^Amount in/);
+  await amount.fill('0.5');
+  await expect(page.getByText(/The smallest amount is/)).toBeVisible();
+  await amount.fill(String(Number(b.max) + 1000));
+  await expect(page.getByText(/The largest amount is/)).toBeVisible();
+  await amount.fill(b.min!);
+  await expect(page.getByText(/The (smallest|largest) amount is/)).toHaveCount(0);
+  await expect(page.getByTestId('price')).toContainText('USDC');
+});
+
+test('problems are shown next to what caused them, several at once', async ({ shop: page, request }, info) => {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  await page.getByLabel('Email to receive the gift card').fill('not-an-email');
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Please check the highlighted fields' })).toBeVisible();
+  await expect(page.getByText('Enter an email address, like name@example.com.')).toHaveCount(2);
+  // What was typed is still there.
+  await expect(page.getByLabel('Email to receive the gift card')).toHaveValue('not-an-email');
+
+  await page.getByLabel('Email to receive the gift card').fill('friend@example.com');
+  await page.getByLabel('Your email (for the receipt)').fill('daily-limit@example.com');
+  await page.getByLabel('Coupon code (optional)').fill('EXPIRED');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByText('This coupon has expired.')).toBeVisible();
+  await expect(page.getByText(/daily spending limit/)).toBeVisible();
+  await expect(page).toHaveURL(/\/brands\//);
+});
+
+test('a mobile top-up asks for a phone number in international format', async ({ shop: page, request }, info) => {
+  const b = await findBrand(request, 'US', { kind: 'mobile_recharge', range: false }).catch(() =>
+    findBrand(request, 'US', { kind: 'mobile_recharge', range: true }),
+  );
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  const phone = page.getByLabel('Phone number to top up');
+  await expect(page.getByText(/International format/)).toBeVisible();
+  await phone.fill('4155551234');
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByText(/Enter the phone number in international format/)).toBeVisible();
+  await page.getByLabel('Phone number to top up').fill('+1 415 555 1234');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(/\/orders\//);
+});
+
+test('placing the same order twice gives one order', async ({ shop: page, request }, info) => {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  const first = await placeOrder(page);
+  await page.goBack();
+  await expect(page.getByRole('button', { name: 'Place order' })).toBeVisible();
+  if (!isNoJs(info.project.name)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  expect(first).toMatch(/^[0-9a-zA-Z_-]+$/);
+});

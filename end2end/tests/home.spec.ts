@@ -1,0 +1,52 @@
+import { test, expect, open, isNoJs } from './fixtures';
+
+test('home lists the brands of the country and filters them', async ({ shop: page }, info) => {
+  await open(page, '/', info.project.name);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('United States');
+  const all = page.getByRole('list', { name: 'All brands' });
+  await expect(all.getByRole('listitem').first()).toBeVisible();
+  const total = await all.getByRole('listitem').count();
+  expect(total).toBeGreaterThanOrEqual(12);
+  // Logos come in webp sizes with a jpg fallback and fixed dimensions.
+  const img = all.getByRole('listitem').first().locator('img');
+  await expect(img).toHaveAttribute('width', '300');
+  await expect(img).toHaveAttribute('height', '190');
+
+  await page.getByLabel('Kind').selectOption({ label: 'eSIMs' });
+  if (isNoJs(info.project.name)) await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/kind=esim/);
+  await expect(page.getByRole('heading', { name: 'Matching brands' })).toBeVisible();
+  const esims = await page.getByRole('list', { name: 'All brands' }).getByRole('listitem').count();
+  expect(esims).toBeGreaterThan(0);
+  expect(esims).toBeLessThan(total);
+  for (const meta of await page.getByRole('list', { name: 'All brands' }).getByRole('listitem').allTextContents()) {
+    expect(meta).toContain('eSIM');
+  }
+
+  await page.getByLabel('Search brands').fill('zzzz-no-such-brand');
+  if (isNoJs(info.project.name)) await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByText('No brand matches these filters')).toBeVisible();
+});
+
+test('the country choice drives the catalogue and persists', async ({ shop: page }, info) => {
+  await open(page, '/', info.project.name);
+  await page.getByLabel('Country', { exact: true }).fill('Germany (DE)');
+  await page.getByRole('button', { name: 'Change country' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Germany');
+  await open(page, '/', info.project.name);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Germany');
+  await expect(page.getByLabel('Country', { exact: true })).toHaveValue('Germany (DE)');
+
+  await page.getByLabel('Country', { exact: true }).fill('Atlantis');
+  await page.getByRole('button', { name: 'Change country' }).click();
+  await expect(page.getByRole('alert')).toContainText("We don't know that country");
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Germany');
+});
+
+test('unknown pages, brands and orders are real 404s', async ({ shop: page }) => {
+  for (const path of ['/no/such/page', '/brands/US/no-such-brand', '/orders/00000000-0000-0000-0000-000000000000']) {
+    const resp = await page.goto(path);
+    expect(resp?.status(), path).toBe(404);
+    await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  }
+});

@@ -1,0 +1,83 @@
+import { test, expect, open, isNoJs, findBrand, placeOrder, control } from './fixtures';
+import type { Page } from '@playwright/test';
+
+async function orderPage(page: Page, request: any, project: string) {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, project);
+  const id = await placeOrder(page);
+  if (!isNoJs(project)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  return id;
+}
+
+async function reachesDone(page: Page, project: string) {
+  const state = page.getByTestId('order-state');
+  if (isNoJs(project)) {
+    await expect(async () => {
+      await page.getByRole('link', { name: 'Refresh status' }).click();
+      await expect(state).toHaveAttribute('data-state', 'Done', { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+  } else {
+    await expect(state).toHaveAttribute('data-state', 'Done', { timeout: 20_000 });
+  }
+  await expect(page.getByRole('heading', { name: /Your .* code/ })).toBeVisible();
+  await expect(page.getByTestId('pin-code').or(page.getByRole('link', { name: 'Redeem now' }))).toBeVisible();
+}
+
+test('pay an order and watch it go live to Done', async ({ shop: page, request }, info) => {
+  const id = await orderPage(page, request, info.project.name);
+  await expect(page.getByRole('heading', { name: /Send exactly [\d.]+ USDC on Solana/ })).toBeVisible();
+  await expect(page.getByTestId('wallet-address')).toHaveText(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
+  await expect(page.getByTestId('coin-amount')).toHaveText(/^\d+(\.\d+)?$/);
+  await expect(page.getByRole('img', { name: /QR code to pay/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Copy address' })).toBeVisible();
+  await expect(page.getByText(/Pay before \d\d:\d\d UTC/)).toBeVisible();
+  if (!isNoJs(info.project.name)) await expect(page.getByRole('timer')).toHaveText(/\d\d:\d\d left/);
+  await expect(page.getByTestId('order-state')).toHaveAttribute('data-state', 'WaitingForPayment');
+  await control(request, `/orders/${id}/pay`);
+  await reachesDone(page, info.project.name);
+  // The order's own URL brings it back.
+  await open(page, `/orders/${id}`, info.project.name);
+  await expect(page.getByTestId('order-state')).toHaveAttribute('data-state', 'Done');
+});
+
+test('a dropped live stream still reaches Done', async ({ shop: page, request }, info) => {
+  test.skip(isNoJs(info.project.name), 'live updates need JavaScript');
+  const id = await orderPage(page, request, info.project.name);
+  await control(request, '/faults', { match: `${id}/subscribe`, kind: 'drop_sse', after_events: 1, times: 3 });
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await control(request, `/orders/${id}/pay`);
+  await reachesDone(page, info.project.name);
+});
+
+test('polling takes over when the live stream keeps failing', async ({ shop: page, request }, info) => {
+  test.skip(isNoJs(info.project.name), 'live updates need JavaScript');
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  const id = await placeOrder(page);
+  await control(request, '/faults', { match: `${id}/subscribe`, kind: 'status', status: 500 });
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByText('Live updates interrupted; checking every few seconds.')).toBeVisible({ timeout: 20_000 });
+  await control(request, `/orders/${id}/pay`);
+  await reachesDone(page, info.project.name);
+});
+
+test('a failed payment is said plainly', async ({ shop: page, request }, info) => {
+  const id = await orderPage(page, request, info.project.name);
+  await control(request, `/orders/${id}/fail`);
+  if (isNoJs(info.project.name)) await page.getByRole('link', { name: 'Refresh status' }).click();
+  await expect(page.getByTestId('order-state')).toHaveAttribute('data-state', 'PaymentFailed', { timeout: 20_000 });
+  await expect(page.getByText('The payment failed')).toBeVisible();
+});
+
+test('an upstream outage shows a clear error with a retry', async ({ shop: page, request, context }, info) => {
+  const rule = await control(request, '/faults', { match: 'country_code=AQ', kind: 'status', status: 503 });
+  await context.addCookies([{ name: 'country', value: 'AQ', url: info.project.use.baseURL ?? 'http://127.0.0.1:3000' }]);
+  const resp = await page.goto('/');
+  expect(resp?.status()).toBe(503);
+  await expect(page.getByRole('heading', { name: 'Something went wrong' })).toBeVisible();
+  await expect(page.getByText(/supplier is not answering/)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Try again' })).toBeVisible();
+  await request.delete(`/sandbox/control/faults/${rule?.id ?? ''}`);
+});

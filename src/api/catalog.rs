@@ -1,0 +1,102 @@
+//! Catalogue server functions: payment options, brands, homepage, product families.
+
+use crate::error::AppError;
+use crate::model::catalog::{BrandDirectory, Homepage, ProductFamily};
+use crate::model::payment::PayOption;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Everything the home page shows for a country.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Storefront {
+    pub country: String,
+    pub directory: BrandDirectory,
+    pub homepage: Homepage,
+}
+
+/// A brand page: the family's products and how one can pay.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BrandPage {
+    pub country: String,
+    pub family: ProductFamily,
+    pub options: Vec<PayOption>,
+    /// A fresh idempotency key for this page's checkout form.
+    pub checkout_key: String,
+}
+
+/// The home page data for the shopper's country (cookie, language or default).
+#[server(prefix = "/api", endpoint = "catalog/storefront")]
+pub async fn load_storefront() -> Result<Storefront, AppError> {
+    use super::ssr::{fail, shopper, state};
+    let state = state()?;
+    let who = shopper(&state, None);
+    let cat = &state.shop.catalogue;
+    let (directory, homepage) = futures::join!(cat.brands(&who), cat.homepage(&who));
+    let directory = match directory {
+        Ok(d) => d,
+        Err(e) => return fail(e.into()),
+    };
+    // The curated feed is optional: the brand grid still works without it.
+    let homepage = homepage.map(|h| (*h).clone()).unwrap_or_default();
+    Ok(Storefront {
+        country: who.country,
+        directory: (*directory).clone(),
+        homepage,
+    })
+}
+
+/// The coin + network choices (`/v3/payment_vias`), suspended ones marked.
+#[server(prefix = "/api", endpoint = "catalog/payment_options")]
+pub async fn get_payment_options() -> Result<Vec<PayOption>, AppError> {
+    use super::ssr::{fail, shopper, state};
+    let state = state()?;
+    let who = shopper(&state, None);
+    state.shop.pay_options(&who).await.or_else(fail)
+}
+
+/// Every brand of a country (`/v2/brands`).
+#[server(prefix = "/api", endpoint = "catalog/brands")]
+pub async fn get_brands(country: String) -> Result<BrandDirectory, AppError> {
+    use super::ssr::{fail, shopper, state};
+    crate::server::shop::check_country(&country).or_else(fail)?;
+    let state = state()?;
+    let who = shopper(&state, Some(&country));
+    match state.shop.catalogue.brands(&who).await {
+        Ok(d) => Ok((*d).clone()),
+        Err(e) => fail(e.into()),
+    }
+}
+
+/// The curated homepage feed of a country (`/v2/homepage`).
+#[server(prefix = "/api", endpoint = "catalog/homepage")]
+pub async fn get_homepage(country: String) -> Result<Homepage, AppError> {
+    use super::ssr::{fail, shopper, state};
+    crate::server::shop::check_country(&country).or_else(fail)?;
+    let state = state()?;
+    let who = shopper(&state, Some(&country));
+    match state.shop.catalogue.homepage(&who).await {
+        Ok(h) => Ok((*h).clone()),
+        Err(e) => fail(e.into()),
+    }
+}
+
+/// A brand family's products in a country, with the payment options.
+#[server(prefix = "/api", endpoint = "catalog/products")]
+pub async fn get_products(country: String, family: String) -> Result<BrandPage, AppError> {
+    use super::ssr::{fail, shopper, state};
+    let state = state()?;
+    let who = shopper(&state, Some(&country));
+    let (fam, options) = futures::join!(
+        state.shop.family(&who, &family),
+        state.shop.pay_options(&who)
+    );
+    match (fam, options) {
+        (Ok(f), Ok(o)) => Ok(BrandPage {
+            country,
+            family: (*f).clone(),
+            options: o,
+            checkout_key: crate::server::ids::new_id(),
+        }),
+        (Err(e), _) | (_, Err(e)) => fail(e),
+    }
+}

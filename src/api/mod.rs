@@ -1,0 +1,56 @@
+//! Server functions, one small module per area. They check input, then call the
+//! shop service; the browser only ever sees `AppError`.
+
+pub mod catalog;
+pub mod orders;
+pub mod pricing;
+
+/// Server-side helpers shared by the server functions.
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use crate::error::AppError;
+    use crate::server::state::AppState;
+    use crate::server::upstream::Shopper;
+    use axum::http::HeaderMap;
+    use leptos::prelude::*;
+
+    /// The app state the router provided.
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or(AppError::Unavailable)
+    }
+
+    /// The current request's headers.
+    pub fn headers() -> HeaderMap {
+        use_context::<axum::http::request::Parts>()
+            .map(|p| p.headers)
+            .unwrap_or_default()
+    }
+
+    /// The shopper of the current request, in `country` (or their own country when `None`).
+    pub fn shopper(state: &AppState, country: Option<&str>) -> Shopper {
+        let headers = headers();
+        let cc = match country {
+            Some(c) => c.to_string(),
+            None => crate::server::shopper::country(&headers, &state.shop.config.default_country),
+        };
+        crate::server::shopper::shopper(&headers, &cc)
+    }
+
+    /// Sets the HTTP status of the response to the error's, then returns it.
+    pub fn fail<T>(e: AppError) -> Result<T, AppError> {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(code) = axum::http::StatusCode::from_u16(e.status())
+        {
+            res.set_status(code);
+        }
+        Err(e)
+    }
+
+    /// True when the request is a plain HTML form post (no JavaScript).
+    pub fn is_plain_form_post() -> bool {
+        headers()
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    }
+}

@@ -1,0 +1,169 @@
+//! Order server functions: validate, create (idempotent), read, and the draft a
+//! plain (no-JavaScript) form post returns to when the order was refused.
+
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
+use crate::error::AppError;
+use crate::model::checkout::{CheckoutForm, Quote};
+use crate::model::order::Order;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An order with what the payment panel needs beside it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrderView {
+    pub order: Order,
+    /// The token contract (EVM) or mint (Solana) of the coin on the order's network.
+    pub token_address: Option<String>,
+    pub chain_id: Option<i64>,
+    /// What the QR code encodes: the upstream's `qr_text`, else Solana Pay / EIP-681.
+    pub payment_uri: Option<String>,
+}
+
+/// A refused plain form post: what was typed and why it was refused.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub form: CheckoutForm,
+    pub error: AppError,
+}
+
+/// Checks an order with the upstream without creating it: the price, or every problem.
+
+#[server(prefix = "/api", endpoint = "orders/validate")]
+pub async fn validate_order(
+    country: String,
+    family: String,
+    amount: String,
+    pay: String,
+    beneficiary: String,
+    email: String,
+    #[server(default)] coupon: String,
+) -> Result<Quote, AppError> {
+    use super::ssr::{fail, shopper, state};
+    let state = state()?;
+    let who = shopper(&state, Some(&country));
+    let form = CheckoutForm {
+        country,
+        family,
+        amount,
+        pay,
+        beneficiary,
+        email,
+        coupon,
+        idempotency_key: String::new(),
+    };
+    state.shop.validate(&who, &form).await.or_else(fail)
+}
+
+/// Validates and creates the order, then sends the shopper to its page. A plain
+/// form post that fails returns to the form with what was typed and the problems.
+
+#[server(prefix = "/api", endpoint = "orders/create")]
+pub async fn create_order(
+    country: String,
+    family: String,
+    amount: String,
+    pay: String,
+    beneficiary: String,
+    email: String,
+    #[server(default)] coupon: String,
+    idempotency_key: String,
+) -> Result<Order, AppError> {
+    use super::ssr::{fail, is_plain_form_post, shopper, state};
+    let state = state()?;
+    let who = shopper(&state, Some(&country));
+    let form = CheckoutForm {
+        country,
+        family,
+        amount,
+        pay,
+        beneficiary,
+        email,
+        coupon,
+        idempotency_key,
+    };
+    match state.shop.create(&who, &form).await {
+        Ok(order) => {
+            leptos_axum::redirect(&format!("/orders/{}", order.order_id));
+            Ok(order)
+        }
+        Err(e) if is_plain_form_post() => {
+            let back = format!(
+                "/brands/{}/{}?draft={}#checkout",
+                urlencode(&form.country),
+                urlencode(&form.family),
+                state.shop.save_draft(form.clone(), e.clone())
+            );
+            // A 302 back to the form (not the error's status): the browser follows it.
+            leptos_axum::redirect(&back);
+            Err(e)
+        }
+        Err(e) => fail(e),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn urlencode(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_string()
+            } else {
+                format!("%{:02X}", c as u32 & 0xff)
+            }
+        })
+        .collect()
+}
+
+/// The refused form a plain post left behind, by its id.
+#[server(prefix = "/api", endpoint = "orders/draft")]
+pub async fn checkout_draft(id: String) -> Result<Option<Draft>, AppError> {
+    let state = super::ssr::state()?;
+    Ok(state
+        .shop
+        .draft(&id)
+        .map(|(form, error)| Draft { form, error }))
+}
+
+/// An order and its payment details, by id.
+#[server(prefix = "/api", endpoint = "orders/get")]
+pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
+    use super::ssr::{fail, shopper, state};
+    use crate::model::money::Amount;
+    use crate::model::payment::{pay_options, payment_uri};
+    let state = state()?;
+    let who = shopper(&state, None);
+    let order = state.shop.order(&who, &order_id).await.or_else(fail)?;
+    let coin = order.coin.clone().unwrap_or_default();
+    let network = order.network.clone().unwrap_or_default();
+    let option = match state.shop.catalogue.payment_vias(&who).await {
+        Ok(vias) => pay_options(&vias)
+            .into_iter()
+            .find(|o| o.coin == coin && o.network == network),
+        Err(_) => None,
+    };
+    let token_address = option.as_ref().and_then(|o| o.token_address.clone());
+    let chain_id = option.as_ref().and_then(|o| o.chain_id);
+    let computed = || {
+        let amount = Amount::parse(order.coin_amount.as_deref()?)?;
+        payment_uri(
+            &network,
+            chain_id,
+            token_address.as_deref(),
+            order.wallet_address.as_deref()?,
+            amount,
+        )
+    };
+    let payment_uri = order
+        .qr_text
+        .clone()
+        .filter(|q| !q.is_empty())
+        .or_else(computed);
+    Ok(OrderView {
+        order,
+        token_address,
+        chain_id,
+        payment_uri,
+    })
+}

@@ -1,0 +1,59 @@
+//! The HTML shell and the router.
+
+use crate::pages::{brand::BrandPage, home::HomePage, not_found::NotFound, order::OrderPage};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::SsrMode;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The document around the app (server-rendered only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="description" content="Gift cards, mobile top-ups and eSIMs paid in USDC or USDT, delivered in minutes." />
+                <meta name="theme-color" content="#0f3d3e" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The storefront: home, brand (with checkout), order; 404 for anything else.
+/// Every route renders fully on the server before sending (correct status codes,
+/// and complete pages without JavaScript).
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/storefront.css" />
+        <Title formatter=|t: String| if t.is_empty() { "Stablecoin Gift Cards".to_string() } else { format!("{t} · Stablecoin Gift Cards") } />
+        <Router>
+            <a class="skip" href="#main">"Skip to content"</a>
+            <header class="site">
+                <a class="logo" href="/">"Stablecoin Gift Cards"</a>
+                <span class="tagline">"Gift cards, top-ups and eSIMs, paid in USDC or USDT"</span>
+            </header>
+            <main id="main">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/brands/:country/:family") view=BrandPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <footer class="site">
+                <p>"Prices are exact and include all fees. Pay the exact amount on the named network within 30 minutes."</p>
+            </footer>
+        </Router>
+    }
+}

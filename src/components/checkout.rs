@@ -1,0 +1,253 @@
+//! The checkout: amount, coin and network, recipient, email, coupon; the exact
+//! price refreshed as choices change; every problem shown next to its field.
+//! A server action with JavaScript, a plain form post without.
+
+use crate::api::catalog::BrandPage;
+use crate::api::orders::{CreateOrder, Draft};
+use crate::api::pricing::get_quote;
+use crate::error::AppError;
+use crate::model::catalog::Kind;
+use crate::model::checkout::{Quote, pay_value};
+use crate::model::payment::{default_option, network_label};
+use crate::model::problem::Field;
+use leptos::prelude::*;
+
+/// The checkout form of a brand page.
+#[component]
+pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
+    let fam = data.family.clone();
+    let country = data.country.clone();
+    let family = fam.family.clone();
+    let kind = fam.kind.clone();
+    let fixed: Vec<(String, String)> = fam
+        .fixed_products()
+        .into_iter()
+        .filter_map(|p| Some((p.fixed_value()?.to_string(), p.label())))
+        .collect();
+    let rule = if fixed.is_empty() {
+        fam.range_product().and_then(|p| p.amount_rule())
+    } else {
+        None
+    };
+    let range_default = fam
+        .range_product()
+        .and_then(|p| p.range.as_ref().and_then(|r| r.default.clone()))
+        .or_else(|| rule.as_ref().map(|r| r.min.to_string()));
+    let default_amount = fam
+        .default_denomination
+        .as_deref()
+        .and_then(|d| d.split_whitespace().next())
+        .filter(|d| fixed.iter().any(|(v, _)| v == d))
+        .map(str::to_string)
+        .or_else(|| fixed.first().map(|(v, _)| v.clone()))
+        .or(range_default)
+        .unwrap_or_default();
+    let default_pay = default_option(&data.options)
+        .map(|o| pay_value(&o.coin, &o.network))
+        .unwrap_or_default();
+    let (draft_form, draft_error) = match draft {
+        Some(d) => (Some(d.form), Some(d.error)),
+        None => (None, None),
+    };
+    let initial = |pick: fn(&crate::model::checkout::CheckoutForm) -> &String, default: String| {
+        draft_form
+            .as_ref()
+            .map(|f| pick(f).clone())
+            .filter(|v| !v.is_empty())
+            .unwrap_or(default)
+    };
+    let amount = RwSignal::new(initial(|f| &f.amount, default_amount));
+    let pay = RwSignal::new(initial(|f| &f.pay, default_pay));
+    let beneficiary = RwSignal::new(initial(|f| &f.beneficiary, String::new()));
+    let email = initial(|f| &f.email, String::new());
+    let coupon = initial(|f| &f.coupon, String::new());
+
+    let rule_for_check = rule.clone();
+    let amount_issue = Memo::new(move |_| {
+        rule_for_check
+            .as_ref()
+            .and_then(|r| r.check(&amount.get()).err().map(|e| e.to_string()))
+    });
+    let (qc, qf) = (country.clone(), family.clone());
+    let price = Resource::new(
+        move || (amount.get(), pay.get(), amount_issue.get().is_none()),
+        move |(a, p, ok)| {
+            let (c, f) = (qc.clone(), qf.clone());
+            async move {
+                if ok && !a.is_empty() && !p.is_empty() {
+                    Some(get_quote(c, f, a, p).await)
+                } else {
+                    None
+                }
+            }
+        },
+    );
+
+    let create = ServerAction::<CreateOrder>::new();
+    let error = Memo::new(move |_| match create.value().get() {
+        Some(Err(e)) => Some(e),
+        Some(Ok(_)) => None,
+        None => draft_error.clone(),
+    });
+    let messages = move |f: Field| error.get().map(|e| e.messages_for(f)).unwrap_or_default();
+    let out_of_stock = fam.is_out_of_stock;
+
+    view! {
+        <section class="checkout panel" id="checkout" aria-labelledby="checkout-title">
+            <h2 id="checkout-title">"Buy"</h2>
+            <ActionForm action=create attr:novalidate="true">
+                <input type="hidden" name="country" value=country.clone() />
+                <input type="hidden" name="family" value=family.clone() />
+                <input type="hidden" name="idempotency_key" value=data.checkout_key.clone() />
+                <FormSummary error=error />
+
+                <fieldset>
+                    <legend>"Amount"</legend>
+                    {if !fixed.is_empty() {
+                        view! {
+                            <div class="denominations">
+                                {fixed.into_iter().map(|(value, label)| {
+                                    let v = value.clone();
+                                    let id = format!("amount-{}", value.replace('.', "-"));
+                                    let checked = amount.get_untracked() == value;
+                                    let for_id = id.clone();
+                                    view! {
+                                        <label class="denomination" for=for_id>
+                                            <input type="radio" id=id name="amount" value=value
+                                                checked=checked
+                                                on:change=move |_| amount.set(v.clone()) />
+                                            <span>{label}</span>
+                                        </label>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }.into_any()
+                    } else if let Some(r) = rule.clone() {
+                        let hint = match r.step {
+                            Some(s) if !s.is_zero() => format!("From {} to {} {}, in steps of {}", r.min, r.max, r.currency, s),
+                            _ => format!("From {} to {} {}", r.min, r.max, r.currency),
+                        };
+                        view! {
+                            <label for="amount">{format!("Amount in {}", r.currency)}</label>
+                            <input id="amount" name="amount" type="text" inputmode="decimal" autocomplete="off"
+                                prop:value=move || amount.get()
+                                on:input=move |ev| amount.set(event_target_value(&ev))
+                                aria-describedby="amount-hint amount-error" />
+                            <p class="hint" id="amount-hint">{hint}</p>
+                            <Show when=move || amount_issue.get().is_some()>
+                                <p class="field-error" role="alert">{move || amount_issue.get().unwrap_or_default()}</p>
+                            </Show>
+                        }.into_any()
+                    } else {
+                        view! { <p class="field-error">"This brand has no amounts on sale right now."</p> }.into_any()
+                    }}
+                    <FieldErrors id="amount-error" messages=Signal::derive(move || messages(Field::Amount)) />
+                </fieldset>
+
+                <div class="field">
+                    <label for="pay">"Pay with"</label>
+                    <select id="pay" name="pay" aria-describedby="pay-hint pay-error" on:change=move |ev| pay.set(event_target_value(&ev))>
+                        {data.options.iter().map(|o| {
+                            let v = pay_value(&o.coin, &o.network);
+                            let selected = pay.get_untracked() == v;
+                            let label = format!("{} on {}{}", o.coin, network_label(&o.network), if o.suspended { " (paused)" } else { "" });
+                            view! { <option value=v selected=selected disabled=o.suspended>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="hint" id="pay-hint">"USDC on Solana has the lowest fees. Pay only on the network you pick here."</p>
+                    <FieldErrors id="pay-error" messages=Signal::derive(move || messages(Field::Payment)) />
+                </div>
+
+                <div class="field">
+                    <label for="beneficiary">{kind.beneficiary_label()}</label>
+                    <input id="beneficiary" name="beneficiary"
+                        type=if kind == Kind::MobileRecharge { "tel" } else { "email" }
+                        autocomplete=if kind == Kind::MobileRecharge { "tel" } else { "email" }
+                        prop:value=move || beneficiary.get()
+                        on:input=move |ev| beneficiary.set(event_target_value(&ev))
+                        aria-describedby="beneficiary-hint beneficiary-error" required />
+                    <p class="hint" id="beneficiary-hint">{if kind == Kind::MobileRecharge {
+                        "International format: + then country code and number, e.g. +14155551234"
+                    } else {
+                        "The code is delivered to this address. Check it twice."
+                    }}</p>
+                    <FieldErrors id="beneficiary-error" messages=Signal::derive(move || messages(Field::Beneficiary)) />
+                </div>
+
+                <div class="field">
+                    <label for="email">"Your email (for the receipt)"</label>
+                    <input id="email" name="email" type="email" autocomplete="email" value=email aria-describedby="email-error" required />
+                    <FieldErrors id="email-error" messages=Signal::derive(move || messages(Field::Email)) />
+                </div>
+
+                <div class="field">
+                    <label for="coupon">"Coupon code (optional)"</label>
+                    <input id="coupon" name="coupon" type="text" autocomplete="off" value=coupon aria-describedby="coupon-error" />
+                    <FieldErrors id="coupon-error" messages=Signal::derive(move || messages(Field::Coupon)) />
+                </div>
+
+                <div class="summary" aria-live="polite">
+                    <Transition fallback=|| view! { <p>"Getting the price…"</p> }>
+                        {move || Suspend::new(async move { view! { <PriceLine quote=price.await /> } })}
+                    </Transition>
+                    <p>{move || {
+                        let b = beneficiary.get();
+                        if b.trim().is_empty() { String::new() } else { format!("Delivered to: {}", b.trim()) }
+                    }}</p>
+                </div>
+                <FieldErrors id="order-error" messages=Signal::derive(move || messages(Field::Order)) />
+                <button type="submit" class="primary" disabled=move || create.pending().get() || out_of_stock>
+                    {move || if create.pending().get() { "Placing order…" } else { "Place order" }}
+                </button>
+                <p class="hint">"Next you get a wallet address and the exact amount. You have 30 minutes to pay."</p>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PriceLine(quote: Option<Result<Quote, AppError>>) -> impl IntoView {
+    match quote {
+        None => view! { <p class="price muted">"Choose an amount to see the price."</p> }.into_any(),
+        Some(Ok(q)) => view! {
+            <p class="price">
+                "You pay "<strong data-testid="price">{format!("{} {}", q.coin_amount, q.coin)}</strong>
+                {format!(" on {} for {} {}", network_label(&q.network), q.face_value, q.currency)}
+            </p>
+        }
+        .into_any(),
+        Some(Err(e)) => {
+            let msg = match &e {
+                AppError::Invalid(issues) => issues.iter().map(|i| i.message.clone()).collect::<Vec<_>>().join(" "),
+                other => other.to_string(),
+            };
+            view! { <p class="price field-error">{format!("No price yet: {msg}")}</p> }.into_any()
+        }
+    }
+}
+
+/// The top-of-form summary of a refused order (role=alert).
+#[component]
+fn FormSummary(error: Memo<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            let extra = match &e {
+                AppError::Rejected(p) if p.len() > 1 => {
+                    format!(" {} problems need fixing.", p.len())
+                }
+                _ => String::new(),
+            };
+            view! { <div class="form-summary" role="alert"><p>{format!("{e}{extra}")}</p></div> }
+        })
+    }
+}
+
+/// The messages of one field.
+#[component]
+fn FieldErrors(id: &'static str, messages: Signal<Vec<String>>) -> impl IntoView {
+    view! {
+        <div id=id class="field-errors">
+            {move || messages.get().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! Reusable views.
+
+pub mod brand_grid;
+pub mod checkout;
+pub mod copy_button;
+pub mod country_picker;
+pub mod error_panel;
+pub mod order_status;
+pub mod payment_panel;

@@ -1,0 +1,151 @@
+//! The one error type the browser sees. It carries what a shopper needs (plain
+//! words, the field at fault) and nothing of the upstream (no URLs, texts, ids).
+
+use crate::model::problem::{Field, Problem};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A field-level complaint found before any upstream call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldIssue {
+    pub field: Field,
+    pub message: String,
+}
+
+/// Everything that can go wrong between the browser and the upstream, made safe.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist (unknown brand, order, country).
+    #[error("{0} was not found.")]
+    NotFound(String),
+    /// The shopper's input was refused before reaching the upstream.
+    #[error("Please check the highlighted fields.")]
+    Invalid(Vec<FieldIssue>),
+    /// The upstream refused the order with problems (several at once).
+    #[error("The order can't be placed as it is.")]
+    Rejected(Vec<Problem>),
+    /// A coin or network is suspended (the upstream's HTTP-level `detail`).
+    #[error("{}", Problem::new(.0).message())]
+    Suspended(String),
+    /// Too many requests; `retry_after` seconds when known.
+    #[error("Too many requests. Please wait {} and try again.", wait_words(*.retry_after))]
+    RateLimited { retry_after: Option<u64> },
+    /// The supplier is down, slow or answered nonsense.
+    #[error("Our supplier is not answering right now. Please try again in a moment.")]
+    Unavailable,
+    /// The browser could not reach our own server, or the call failed in transit.
+    #[error("We couldn't reach the store. Check your connection and try again.")]
+    Transport,
+}
+
+fn wait_words(secs: Option<u64>) -> String {
+    match secs {
+        Some(1) => "a second".to_string(),
+        Some(s) if s < 120 => format!("{s} seconds"),
+        Some(s) => format!("{} minutes", s.div_ceil(60)),
+        None => "a moment".to_string(),
+    }
+}
+
+impl AppError {
+    /// One field-level complaint.
+    pub fn invalid(field: Field, message: impl Into<String>) -> AppError {
+        AppError::Invalid(vec![FieldIssue {
+            field,
+            message: message.into(),
+        }])
+    }
+
+    /// The HTTP status a page or endpoint answers with for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound(_) => 404,
+            AppError::Invalid(_) | AppError::Rejected(_) => 422,
+            AppError::Suspended(_) => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Unavailable | AppError::Transport => 503,
+        }
+    }
+
+    /// Messages for one checkout field, local checks and upstream problems alike.
+    pub fn messages_for(&self, field: Field) -> Vec<String> {
+        match self {
+            AppError::Invalid(issues) => issues
+                .iter()
+                .filter(|i| i.field == field)
+                .map(|i| i.message.clone())
+                .collect(),
+            AppError::Rejected(problems) => problems
+                .iter()
+                .filter(|p| p.field() == field)
+                .map(Problem::message)
+                .collect(),
+            AppError::Suspended(code) if field == Field::Payment => {
+                vec![Problem::new(code).message()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// True when trying again later may help (shown with a retry button).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            AppError::Unavailable | AppError::Transport | AppError::RateLimited { .. }
+        )
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::invalid(
+                Field::Order,
+                "Some details of the form are missing or malformed.",
+            ),
+            _ => AppError::Transport,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_plain_and_routed_to_fields() {
+        let e = AppError::Rejected(vec![
+            Problem::new("COUPON_EXPIRED"),
+            Problem::new("INVALID_BENEFICIARY_ACCOUNT"),
+        ]);
+        assert_eq!(e.messages_for(Field::Coupon), ["This coupon has expired."]);
+        assert_eq!(e.messages_for(Field::Beneficiary).len(), 1);
+        assert!(e.messages_for(Field::Email).is_empty());
+        assert_eq!(
+            AppError::RateLimited {
+                retry_after: Some(30)
+            }
+            .to_string(),
+            "Too many requests. Please wait 30 seconds and try again."
+        );
+        assert_eq!(AppError::NotFound("Order".into()).status(), 404);
+        assert!(
+            AppError::Suspended("SUSPENDED_COIN".into())
+                .to_string()
+                .contains("paused")
+        );
+    }
+
+    #[test]
+    fn round_trips_as_json() {
+        let e = AppError::Invalid(vec![FieldIssue {
+            field: Field::Amount,
+            message: "x".into(),
+        }]);
+        let s = serde_json::to_string(&e).expect("ser");
+        assert_eq!(serde_json::from_str::<AppError>(&s).expect("de"), e);
+    }
+}

@@ -1,0 +1,115 @@
+//! Where a product is delivered: an email for gift cards and eSIMs, an E.164
+//! phone number for mobile top-ups.
+
+use crate::model::catalog::Kind;
+
+/// Why a beneficiary or buyer contact was refused, in the shopper's words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ContactError {
+    #[error("Enter an email address, like name@example.com.")]
+    Email,
+    #[error(
+        "Enter the phone number in international format: + then country code and number, like +14155551234."
+    )]
+    Phone,
+}
+
+/// Normalises and checks an email address (one `@`, a dotted domain, no spaces).
+pub fn parse_email(input: &str) -> Result<String, ContactError> {
+    let email = input.trim();
+    let (local, domain) = email.split_once('@').ok_or(ContactError::Email)?;
+    let ok = !local.is_empty()
+        && local.len() <= 64
+        && email.len() <= 254
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && email
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | ',' | ';'));
+    if ok {
+        Ok(email.to_string())
+    } else {
+        Err(ContactError::Email)
+    }
+}
+
+/// Normalises a phone number to E.164 (`+` and 8 to 15 digits); spaces, dashes,
+/// dots and brackets are dropped, a leading `00` becomes `+`.
+pub fn parse_e164(input: &str) -> Result<String, ContactError> {
+    let compact: String = input
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let digits = compact
+        .strip_prefix('+')
+        .or_else(|| compact.strip_prefix("00"))
+        .ok_or(ContactError::Phone)?;
+    let ok = (8..=15).contains(&digits.len())
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && !digits.starts_with('0');
+    if ok {
+        Ok(format!("+{digits}"))
+    } else {
+        Err(ContactError::Phone)
+    }
+}
+
+/// Checks a beneficiary account for the product kind it is meant for.
+pub fn parse_beneficiary(kind: &Kind, input: &str) -> Result<String, ContactError> {
+    match kind {
+        Kind::MobileRecharge => parse_e164(input),
+        _ => parse_email(input),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            parse_email(" a.b@example.com "),
+            Ok("a.b@example.com".into())
+        );
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@x.com",
+            "a@@x.com",
+            "a b@x.com",
+            "a@x..com",
+            "a@.x.com",
+        ] {
+            assert_eq!(parse_email(bad), Err(ContactError::Email), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(parse_e164("+1 (415) 555-1234"), Ok("+14155551234".into()));
+        assert_eq!(parse_e164("0049 30 1234567"), Ok("+49301234567".into()));
+        for bad in [
+            "",
+            "4155551234",
+            "+12",
+            "+1415555123412345",
+            "+1-415-abc",
+            "+0123456789",
+        ] {
+            assert_eq!(parse_e164(bad), Err(ContactError::Phone), "{bad}");
+        }
+    }
+
+    #[test]
+    fn by_kind() {
+        assert!(parse_beneficiary(&Kind::MobileRecharge, "a@b.co").is_err());
+        assert!(parse_beneficiary(&Kind::GiftCard, "+14155551234").is_err());
+        assert!(parse_beneficiary(&Kind::Esim, "a@b.co").is_ok());
+    }
+}

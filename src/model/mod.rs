@@ -1,0 +1,14 @@
+//! Shared types and pure shop logic, compiled for both the server and the browser.
+//!
+//! The serde models are lenient on purpose: unknown fields are ignored, numbers
+//! that arrive as strings are accepted and unknown enum values are kept as `Other`.
+
+pub mod beneficiary;
+pub mod catalog;
+pub mod checkout;
+pub mod countries;
+pub mod lenient;
+pub mod money;
+pub mod order;
+pub mod payment;
+pub mod problem;

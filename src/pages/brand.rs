@@ -1,0 +1,82 @@
+//! A brand page: what it is, how to redeem it, and the checkout.
+
+use crate::api::catalog::{BrandPage as BrandData, get_products};
+use crate::api::orders::{Draft, checkout_draft};
+use crate::components::checkout::Checkout;
+use crate::components::error_panel::ErrorPanel;
+use crate::model::countries;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// `/brands/{country}/{family}`.
+#[component]
+pub fn BrandPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let key = move || {
+        let p = params.read();
+        (
+            p.get("country").unwrap_or_default(),
+            p.get("family").unwrap_or_default(),
+        )
+    };
+    let data = Resource::new_blocking(key, |(country, family)| get_products(country, family));
+    let draft = Resource::new_blocking(
+        move || query.read().get("draft"),
+        |id| async move {
+            match id {
+                Some(id) => checkout_draft(id).await.ok().flatten(),
+                None => None,
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the brand…"</p> }>
+            {move || Suspend::new(async move {
+                let draft = draft.await;
+                match data.await {
+                    Ok(d) => view! { <Brand data=d draft=draft /> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Brand(data: BrandData, draft: Option<Draft>) -> impl IntoView {
+    let fam = data.family.clone();
+    let country_name = countries::find(&data.country)
+        .map(|c| c.name)
+        .unwrap_or_default();
+    let desc = fam.rich_description.clone().unwrap_or_default();
+    let logo = fam.logo_base_url.clone().filter(|u| !u.is_empty()).map(|base| {
+        view! {
+            <picture>
+                <source type="image/webp" srcset=format!("{base}_300x190.webp 300w, {base}_500x318.webp 500w") sizes="300px" />
+                <img src=format!("{base}_300x190.jpg") width="300" height="190" alt=format!("{} logo", fam.brand) />
+            </picture>
+        }
+    });
+    view! {
+        <Title text=fam.brand.clone() />
+        <nav class="crumbs" aria-label="Breadcrumb"><a href="/">"Shop"</a>" / "{fam.brand.clone()}</nav>
+        <div class="brand-layout">
+            <section class="brand-info">
+                {logo}
+                <h1>{fam.brand.clone()}</h1>
+                <p class="meta">{format!("{} · {}", fam.kind.label().trim_end_matches('s'), country_name)}</p>
+                {fam.is_out_of_stock.then(|| view! { <p class="badge">"Out of stock right now"</p> })}
+                {desc.description.map(|d| view! { <p>{d}</p> })}
+                {desc.how_to_redeem.map(|h| view! { <h2>"How to redeem"</h2><p>{h}</p> })}
+                {desc.note.map(|n| view! { <p class="note">{n}</p> })}
+                {desc.term_and_conditions.or(fam.product_tc.clone()).map(|t| view! {
+                    <details><summary>"Terms and conditions"</summary><p>{t}</p></details>
+                })}
+                <p><a href="/">{format!("Shopping in {country_name}. Change country on the home page.")}</a></p>
+            </section>
+            <Checkout data=data draft=draft />
+        </div>
+    }
+}

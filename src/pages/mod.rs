@@ -1,0 +1,6 @@
+//! One route component per file.
+
+pub mod brand;
+pub mod home;
+pub mod not_found;
+pub mod order;

@@ -1,0 +1,120 @@
+//! The plain axum routes beside the Leptos ones: health, country choice, QR codes
+//! and the live order stream.
+
+use crate::model::countries;
+use crate::server::shopper::{self, COUNTRY_COOKIE};
+use crate::server::state::AppState;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+/// The routes registered before the Leptos ones.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/country", get(choose_country))
+        .route("/qr.svg", get(qr_svg))
+        .route("/api/orders/{order_id}/subscribe", get(subscribe))
+}
+
+async fn healthz() -> impl IntoResponse {
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({"status": "ok"})),
+    )
+}
+
+#[derive(Deserialize)]
+struct CountryChoice {
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// Only same-site paths are followed after a choice (no open redirect).
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n)
+            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 512 =>
+        {
+            n
+        }
+        _ => "/",
+    }
+}
+
+/// `GET /country?country=Germany (DE)&next=/`: remembers the choice in a cookie.
+async fn choose_country(Query(q): Query<CountryChoice>) -> Response {
+    let next = safe_next(q.next.as_deref());
+    let Some(c) = countries::parse_choice(&q.country) else {
+        let sep = if next.contains('?') { '&' } else { '?' };
+        return Redirect::to(&format!("{next}{sep}unknown_country=1")).into_response();
+    };
+    let cookie = format!(
+        "{COUNTRY_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        c.code
+    );
+    let mut resp = Redirect::to(next).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+#[derive(Deserialize)]
+struct QrText {
+    text: String,
+}
+
+/// `GET /qr.svg?text=`: a QR code of a payment URI, as SVG.
+async fn qr_svg(Query(q): Query<QrText>) -> Response {
+    if q.text.is_empty() || q.text.len() > 1024 {
+        return (StatusCode::BAD_REQUEST, "text must be 1 to 1024 characters").into_response();
+    }
+    match qrcode::QrCode::new(q.text.as_bytes()) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(240, 240)
+                .quiet_zone(true)
+                .build();
+            (
+                [
+                    (header::CONTENT_TYPE, "image/svg+xml"),
+                    (header::CACHE_CONTROL, "public, max-age=86400, immutable"),
+                ],
+                svg,
+            )
+                .into_response()
+        }
+        Err(_) => (StatusCode::BAD_REQUEST, "text too long for a QR code").into_response(),
+    }
+}
+
+async fn subscribe(
+    State(state): State<AppState>,
+    Path(order_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let country = shopper::country(&headers, &state.shop.config.default_country);
+    let who = shopper::shopper(&headers, &country);
+    let last = crate::server::sse::last_event_id(&headers);
+    state.hub.subscribe(&order_id, &who, last.as_deref()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn no_open_redirects() {
+        assert_eq!(safe_next(Some("/brands/US/steam")), "/brands/US/steam");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

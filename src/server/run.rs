@@ -1,0 +1,149 @@
+//! Builds the router and serves it, with graceful shutdown.
+
+use crate::app::{App, shell};
+use crate::server::config::{Config, Upstream};
+use crate::server::http::layers;
+use crate::server::ratelimit::{Limiter, RateLimitLayer};
+use crate::server::sandbox::{Sandbox, SandboxConfig};
+use crate::server::shop::Shop;
+use crate::server::sse::Hub;
+use crate::server::state::AppState;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// A started server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub shutdown: CancellationToken,
+    pub task: JoinHandle<std::io::Result<()>>,
+}
+
+/// The server-function paths the per-client rate limit guards.
+pub const RATE_LIMITED_PATHS: [&str; 2] = ["/api/orders/create", "/api/orders/validate"];
+
+/// Builds the whole router: custom routes, Leptos routes and server functions,
+/// the sandbox when it is the upstream, then the standard layers.
+pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
+    let routes = generate_route_list(App);
+    let limiter = Arc::new(Limiter::new(state.shop.config.order_rate_per_minute));
+    let options = state.leptos_options.clone();
+    let mut app: Router = crate::server::routes::routes()
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state);
+    if let Some(sandbox) = sandbox {
+        app = app.nest("/sandbox", sandbox.router());
+    }
+    let app = app.layer(RateLimitLayer::new(
+        limiter,
+        RATE_LIMITED_PATHS.iter().map(|p| p.to_string()).collect(),
+    ));
+    layers(app)
+}
+
+/// Serves on `listener` until `shutdown` is cancelled. With no upstream
+/// configured, the sandbox is mounted under `/sandbox` and used through HTTP.
+pub async fn start(
+    config: Config,
+    options: LeptosOptions,
+    listener: TcpListener,
+) -> std::io::Result<Running> {
+    let addr = listener.local_addr()?;
+    let (base, sandbox) = match &config.upstream {
+        Upstream::Sandbox => {
+            let sandbox = Sandbox::new(SandboxConfig {
+                mount_prefix: "/sandbox".into(),
+                delivery_delay: config.sandbox_delivery_delay,
+                ..SandboxConfig::default()
+            });
+            (format!("http://{addr}/sandbox"), Some(sandbox))
+        }
+        Upstream::Remote(url) => (url.clone(), None),
+    };
+    let shutdown = CancellationToken::new();
+    let shop = Arc::new(Shop::new(config, &base).map_err(std::io::Error::other)?);
+    let hub = Arc::new(Hub::new(
+        shop.client.clone(),
+        shutdown.clone(),
+        Duration::from_secs(15),
+    ));
+    let state = AppState {
+        leptos_options: options,
+        shop,
+        hub,
+    };
+    let app = router(state.clone(), sandbox);
+    let stop = shutdown.clone();
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop.cancelled_owned())
+        .await
+    });
+    Ok(Running {
+        addr,
+        state,
+        shutdown,
+        task,
+    })
+}
+
+/// Runs until SIGTERM or ctrl-c, then stops accepting, ends open event streams
+/// and waits (at most 10 s) for requests in flight.
+pub async fn run(config: Config, options: LeptosOptions) -> std::io::Result<()> {
+    let addr = options.site_addr;
+    let listener = TcpListener::bind(addr).await?;
+    let upstream = match &config.upstream {
+        Upstream::Sandbox => "the embedded sandbox (/sandbox)".to_string(),
+        Upstream::Remote(url) => url.clone(),
+    };
+    let running = start(config, options, listener).await?;
+    tracing::info!(
+        "storefront listening on http://{} with upstream {upstream}",
+        running.addr
+    );
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    running.shutdown.cancel();
+    match tokio::time::timeout(Duration::from_secs(10), running.task).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(join)) => Err(std::io::Error::other(join)),
+        Err(_) => {
+            tracing::warn!("requests still open after 10 s; exiting anyway");
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

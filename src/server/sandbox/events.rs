@@ -1,0 +1,67 @@
+//! `GET /v5/orders/{id}/subscribe`: the order as Server-Sent Events. A `message`
+//! with the full order on connect and on every change (id = version), keep-alive
+//! comments, then a named `stop` event once the order is terminal, and the end.
+
+use super::Sandbox;
+use super::orders::Snapshot;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+use std::convert::Infallible;
+use tokio::sync::watch;
+
+fn message(s: &Snapshot) -> Event {
+    Event::default()
+        .id(s.version.to_string())
+        .data(s.json.as_str())
+}
+
+enum Step {
+    First,
+    Next,
+    Stop,
+    Done,
+}
+
+/// The subscribe handler.
+pub async fn subscribe(State(sb): State<Sandbox>, Path(id): Path<String>) -> Response {
+    let Some(rx) = sb.inner.store.watch(&id) else {
+        return super::error(StatusCode::NOT_FOUND, "ORDER_NOT_FOUND", "no such order");
+    };
+    let drop_after = sb
+        .inner
+        .faults
+        .sse_drop(&format!("/v5/orders/{id}/subscribe"));
+    let events = futures::stream::unfold(
+        (rx, Step::First),
+        |(mut rx, step): (watch::Receiver<Snapshot>, Step)| async move {
+            match step {
+                Step::Done => None,
+                Step::Stop => Some((Event::default().event("stop").data("{}"), (rx, Step::Done))),
+                Step::First => {
+                    let s = rx.borrow_and_update().clone();
+                    let next = if s.terminal { Step::Stop } else { Step::Next };
+                    Some((message(&s), (rx, next)))
+                }
+                Step::Next => {
+                    rx.changed().await.ok()?;
+                    let s = rx.borrow_and_update().clone();
+                    let next = if s.terminal { Step::Stop } else { Step::Next };
+                    Some((message(&s), (rx, next)))
+                }
+            }
+        },
+    );
+    let keep_alive = KeepAlive::new().interval(sb.inner.config.keep_alive);
+    match drop_after {
+        // The fault switch: the connection ends after n events, without `stop`.
+        Some(n) => Sse::new(events.take(n).map(Ok::<_, Infallible>))
+            .keep_alive(keep_alive)
+            .into_response(),
+        None => Sse::new(events.map(Ok::<_, Infallible>))
+            .keep_alive(keep_alive)
+            .into_response(),
+    }
+}

@@ -1,0 +1,262 @@
+//! The embedded sandbox: a simulation of the Cryptorefills partner API served
+//! over real HTTP. It is the storefront's default upstream and every test's.
+//! It speaks the upstream's paths and JSON field names from its own tables and
+//! knows nothing of the storefront. Triggers and controls: docs/sandbox.md.
+
+mod api;
+mod catalogue;
+mod control;
+mod countries;
+mod events;
+mod faults;
+mod hash;
+mod logos;
+mod orders;
+mod payment;
+mod pricing;
+mod validation;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use serde_json::json;
+use std::collections::{BTreeMap, HashSet};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How the sandbox behaves.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    /// Path prefix it is mounted under (`/sandbox`, or `` standalone); used in logo URLs.
+    pub mount_prefix: String,
+    /// Time from payment to delivery.
+    pub delivery_delay: Duration,
+    /// Keep-alive comment interval of event streams.
+    pub keep_alive: Duration,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            mount_prefix: String::new(),
+            delivery_delay: Duration::from_secs(2),
+            keep_alive: Duration::from_secs(15),
+        }
+    }
+}
+
+struct Inner {
+    config: SandboxConfig,
+    store: orders::Store,
+    faults: faults::Faults,
+    logos: logos::Logos,
+    suspended: Mutex<HashSet<String>>,
+    stats: Mutex<BTreeMap<String, u64>>,
+    clock_offset: AtomicI64,
+}
+
+/// The sandbox: cheap to clone, all clones share orders, clock and faults.
+#[derive(Clone)]
+pub struct Sandbox {
+    inner: Arc<Inner>,
+}
+
+/// A JSON error in the upstream's `{status, detail, moreDetails}` form.
+fn error(status: StatusCode, detail: &str, more: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({"status": status.as_u16(), "detail": detail, "moreDetails": more})),
+    )
+        .into_response()
+}
+
+impl Sandbox {
+    /// A sandbox with no orders, no faults and the default suspension (USDT on Polygon).
+    pub fn new(config: SandboxConfig) -> Sandbox {
+        Sandbox {
+            inner: Arc::new(Inner {
+                config,
+                store: orders::Store::default(),
+                faults: faults::Faults::default(),
+                logos: logos::Logos::default(),
+                suspended: Mutex::new(payment::default_suspensions()),
+                stats: Mutex::new(BTreeMap::new()),
+                clock_offset: AtomicI64::new(0),
+            }),
+        }
+    }
+
+    /// The sandbox clock (epoch seconds): real time plus what tests advanced.
+    pub fn now(&self) -> i64 {
+        let real = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        real + self.inner.clock_offset.load(Ordering::SeqCst)
+    }
+
+    fn suspensions(&self) -> HashSet<String> {
+        self.inner
+            .suspended
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// All upstream endpoints, `/logos/*` and `/control/*`, rooted at `/`.
+    pub fn router(&self) -> Router {
+        self.start_expiry_ticker();
+        let upstream = Router::new()
+            .route("/v3/payment_vias", get(api::payment_vias))
+            .route("/v2/brands", get(api::brands))
+            .route("/v2/homepage", get(api::homepage))
+            .route("/v5/products/country/{cc}", get(api::products))
+            .route("/v4/products/price", get(api::price))
+            .route("/v5/orders/validations", post(api::validate))
+            .route("/v5/orders", post(api::create))
+            .route("/v5/orders/{id}", get(api::order))
+            .route("/v5/orders/{id}/subscribe", get(events::subscribe))
+            .layer(middleware::from_fn_with_state(self.clone(), faults_layer))
+            .layer(middleware::from_fn_with_state(
+                self.clone(),
+                partner_headers,
+            ));
+        let control = Router::new()
+            .route("/control/orders/{id}/pay", post(control::pay))
+            .route("/control/orders/{id}/fail", post(control::fail))
+            .route("/control/clock/advance", post(control::advance))
+            .route(
+                "/control/faults",
+                post(control::add_fault)
+                    .get(control::list_faults)
+                    .delete(control::clear_faults),
+            )
+            .route("/control/faults/{id}", delete(control::remove_fault))
+            .route("/control/suspensions", post(control::suspend))
+            .route("/control/stats", get(control::stats))
+            .route("/control/stats/reset", post(control::reset_stats))
+            .route("/logos/{file}", get(api::logo));
+        upstream.merge(control).with_state(self.clone())
+    }
+
+    /// Expires unpaid orders as real time passes (subscribers see it promptly).
+    fn start_expiry_ticker(&self) {
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let weak: Weak<Inner> = Arc::downgrade(&self.inner);
+        rt.spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                let Some(inner) = weak.upgrade() else { return };
+                let sb = Sandbox { inner };
+                sb.inner.store.expire(sb.now());
+            }
+        });
+    }
+}
+
+/// Refuses calls without `X-Cr-Application` and `X-Cr-Version`; counts the rest.
+async fn partner_headers(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let present = ["x-cr-application", "x-cr-version"].iter().all(|h| {
+        headers
+            .get(*h)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| !v.trim().is_empty())
+    });
+    if !present {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "MISSING_PARTNER_HEADERS",
+            "X-Cr-Application and X-Cr-Version are required",
+        );
+    }
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    count(&sb, target);
+    next.run(req).await
+}
+
+fn count(sb: &Sandbox, target: String) {
+    *sb.inner
+        .stats
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(target)
+        .or_default() += 1;
+}
+
+/// Applies the fault rules matching the request.
+async fn faults_layer(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let f = &sb.inner.faults;
+    if let Some(rule) = f.take(&target, "latency") {
+        tokio::time::sleep(Duration::from_millis(
+            rule.latency_ms.unwrap_or(1000).min(120_000),
+        ))
+        .await;
+    }
+    if let Some(rule) = f.take(&target, "status") {
+        let status = rule
+            .status
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return error(status, "SANDBOX_FAULT", "fault switch");
+    }
+    if f.take(&target, "malformed_json").is_some() {
+        return (
+            [(header::CONTENT_TYPE, "application/json")],
+            "{\"broken\": [1, 2,",
+        )
+            .into_response();
+    }
+    let strip = f.take(&target, "missing_fields").is_some();
+    let resp = next.run(req).await;
+    if !strip {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    faults::strip_fields(&mut value);
+    let mut resp = Response::from_parts(parts, Body::from(value.to_string()));
+    resp.headers_mut().remove(header::CONTENT_LENGTH);
+    resp
+}
+
+/// Serves the sandbox alone on 127.0.0.1 (a free port); runs until aborted.
+pub async fn serve_standalone(
+    config: SandboxConfig,
+) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let app = Sandbox::new(SandboxConfig {
+        mount_prefix: String::new(),
+        ..config
+    })
+    .router();
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!("sandbox stopped: {e}");
+        }
+    });
+    Ok((addr, task))
+}

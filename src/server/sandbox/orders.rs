@@ -1,0 +1,265 @@
+//! Orders in memory and their state machine: WaitingForPayment → (pay) →
+//! WaitingForDelivery → (delay) → Done, or Expired after the 30-minute window,
+//! or PaymentFailed. Each order has a watch channel its subscribers follow.
+
+use super::hash;
+use super::payment;
+use super::validation::Priced;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::watch;
+
+/// The payment window.
+pub const WINDOW_SECS: i64 = 30 * 60;
+
+/// One published state of an order.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub version: u64,
+    pub json: Arc<String>,
+    pub terminal: bool,
+}
+
+struct Entry {
+    order: Value,
+    version: u64,
+    tx: watch::Sender<Snapshot>,
+}
+
+/// Terminal states: no further change.
+pub fn is_terminal(state: &str) -> bool {
+    matches!(
+        state,
+        "Done" | "Expired" | "PaymentFailed" | "PaymentSetupFailed" | "Refunded" | "Canceled"
+    )
+}
+
+/// All orders of the sandbox.
+#[derive(Default)]
+pub struct Store {
+    orders: Mutex<HashMap<String, Entry>>,
+    counter: AtomicU64,
+}
+
+/// Why a control action on an order was refused.
+pub enum ControlError {
+    NotFound,
+    Conflict(String),
+}
+
+impl Store {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
+        self.orders.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Creates an order for checked lines; answers its JSON.
+    pub fn create(
+        &self,
+        lines: &[Priced],
+        coin: &str,
+        network: &str,
+        coin_amount: &str,
+        email: &str,
+        now: i64,
+    ) -> Value {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let seed = format!("{n}/{now}/{email}/{}", std::process::id());
+        let h = format!("{:032x}", hash::hash128(seed.as_bytes()));
+        let id = format!(
+            "{}-{}-4{}-8{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[13..16],
+            &h[17..20],
+            &h[20..32]
+        );
+        let wallet = if network == "Solana" {
+            hash::base58(&hash::bytes(&id, 32))
+        } else {
+            let b = hash::bytes(&id, 20);
+            format!(
+                "0x{}",
+                b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+            )
+        };
+        let token = payment::token(coin, network).unwrap_or_default();
+        let qr = match payment::network(network) {
+            Some((_, None, ..)) => {
+                format!("solana:{wallet}?amount={coin_amount}&spl-token={token}")
+            }
+            Some((_, Some(chain), ..)) => {
+                let atomic =
+                    (coin_amount.parse::<f64>().unwrap_or(0.0) * 1_000_000.0).round() as u64;
+                format!("ethereum:{token}@{chain}/transfer?address={wallet}&uint256={atomic}")
+            }
+            None => String::new(),
+        };
+        let deliveries: Vec<Value> = lines
+            .iter()
+            .map(|p| {
+                json!({
+                    "delivery_state": "Pending",
+                    "kind": p.family.kind,
+                    "brand_name": p.family.name,
+                    "quantity": p.line.quantity.max(1),
+                    "denomination": format!("{} {}", super::catalogue::fmt_num(p.face), p.currency),
+                    "deliverable": {
+                        "beneficiary_account": p.line.beneficiary,
+                        "pin_code": Value::Null,
+                        "pin_serial": Value::Null,
+                        "redeem_instructions": Value::Null,
+                        "how_to_redeem": Value::Null,
+                    },
+                })
+            })
+            .collect();
+        let order = json!({
+            "order_id": id,
+            "order_state": "WaitingForPayment",
+            "payment_state": "PaymentRequested",
+            "wallet_address": wallet,
+            "coin": coin,
+            "network": network,
+            "coin_amount": coin_amount,
+            "payment_method": format!("{coin}-{}", network.to_uppercase()),
+            "qr_text": qr,
+            "created_at": now,
+            "expires_at": now + WINDOW_SECS,
+            "user": {"email": email},
+            "deliveries": deliveries,
+        });
+        let snapshot = Snapshot {
+            version: 1,
+            json: Arc::new(order.to_string()),
+            terminal: false,
+        };
+        let (tx, _) = watch::channel(snapshot);
+        self.lock().insert(
+            id,
+            Entry {
+                order: order.clone(),
+                version: 1,
+                tx,
+            },
+        );
+        order
+    }
+
+    /// The order's JSON.
+    pub fn get(&self, id: &str) -> Option<Value> {
+        self.lock().get(id).map(|e| e.order.clone())
+    }
+
+    /// A receiver of the order's snapshots (current one included).
+    pub fn watch(&self, id: &str) -> Option<watch::Receiver<Snapshot>> {
+        self.lock().get(id).map(|e| e.tx.subscribe())
+    }
+
+    fn publish(e: &mut Entry) {
+        e.version += 1;
+        let terminal = is_terminal(e.order["order_state"].as_str().unwrap_or_default());
+        e.tx.send_replace(Snapshot {
+            version: e.version,
+            json: Arc::new(e.order.to_string()),
+            terminal,
+        });
+    }
+
+    /// Marks a waiting order paid (→ WaitingForDelivery).
+    pub fn pay(&self, id: &str) -> Result<Value, ControlError> {
+        let mut orders = self.lock();
+        let e = orders.get_mut(id).ok_or(ControlError::NotFound)?;
+        let state = e.order["order_state"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if state != "WaitingForPayment" {
+            return Err(ControlError::Conflict(format!(
+                "order is {state}, not WaitingForPayment"
+            )));
+        }
+        e.order["order_state"] = json!("WaitingForDelivery");
+        e.order["payment_state"] = json!("PaymentReceived");
+        Self::publish(e);
+        Ok(e.order.clone())
+    }
+
+    /// Marks a waiting order's payment failed.
+    pub fn fail(&self, id: &str) -> Result<Value, ControlError> {
+        let mut orders = self.lock();
+        let e = orders.get_mut(id).ok_or(ControlError::NotFound)?;
+        let state = e.order["order_state"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if is_terminal(&state) {
+            return Err(ControlError::Conflict(format!("order is already {state}")));
+        }
+        e.order["order_state"] = json!("PaymentFailed");
+        e.order["payment_state"] = json!("PaymentFailed");
+        Self::publish(e);
+        Ok(e.order.clone())
+    }
+
+    /// Delivers a paid order: Done, with a pin code or redemption link.
+    pub fn deliver(&self, id: &str) {
+        let mut orders = self.lock();
+        let Some(e) = orders.get_mut(id) else { return };
+        if e.order["order_state"] != "WaitingForDelivery" {
+            return;
+        }
+        let order_id = id.to_string();
+        if let Some(list) = e.order["deliveries"].as_array_mut() {
+            for (i, d) in list.iter_mut().enumerate() {
+                let brand = d["brand_name"].as_str().unwrap_or_default().to_string();
+                let family = super::catalogue::find(&brand);
+                let url = family.is_some_and(|f| f.is(super::catalogue::REDEEM_URL));
+                let h = hash::hash64(format!("{order_id}/{i}").as_bytes());
+                let code = if url {
+                    format!(
+                        "https://redeem.sandbox.invalid/{}/{h:016x}",
+                        family.map(|f| f.slug).unwrap_or("gift")
+                    )
+                } else {
+                    let s = format!("{h:016X}");
+                    format!("{}-{}-{}-{}", &s[0..4], &s[4..8], &s[8..12], &s[12..16])
+                };
+                d["delivery_state"] = json!("Done");
+                d["deliverable"]["pin_code"] = json!(code);
+                d["deliverable"]["pin_serial"] = json!(format!("SN{}", h % 1_000_000_000));
+                d["deliverable"]["how_to_redeem"] = json!(match family.map(|f| f.kind) {
+                    Some("esim") => "Open the link on your phone and install the eSIM.",
+                    Some("mobile_recharge") => "The credit has been added to the phone number.",
+                    _ => "Enter the code on the brand's website or app under Redeem gift card.",
+                });
+                d["deliverable"]["redeem_instructions"] = d["deliverable"]["how_to_redeem"].clone();
+            }
+        }
+        e.order["order_state"] = json!("Done");
+        Self::publish(e);
+    }
+
+    /// Expires every unpaid order whose window has passed at `now`.
+    pub fn expire(&self, now: i64) -> usize {
+        let mut orders = self.lock();
+        let mut n = 0;
+        for e in orders.values_mut() {
+            let waiting = e.order["order_state"] == "WaitingForPayment";
+            let created = e.order["created_at"].as_i64().unwrap_or(i64::MAX);
+            if waiting && created.saturating_add(WINDOW_SECS) <= now {
+                e.order["order_state"] = json!("Expired");
+                e.order["payment_state"] = json!("Expired");
+                Self::publish(e);
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Orders held.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+}

@@ -1,0 +1,76 @@
+//! Who is shopping: country (cookie, then browser language, then default) and the
+//! headers forwarded to the upstream.
+
+use crate::model::countries;
+use crate::server::upstream::Shopper;
+use axum::http::{HeaderMap, header};
+
+/// The cookie that remembers the shopper's country.
+pub const COUNTRY_COOKIE: &str = "country";
+
+/// The country chosen in the cookie, if it names a supported one.
+pub fn cookie_country(headers: &HeaderMap) -> Option<&'static str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COUNTRY_COOKIE)
+        .and_then(|(_, v)| countries::find(v))
+        .map(|c| c.code)
+}
+
+/// A country guessed from `Accept-Language` (`de-AT` → AT).
+pub fn language_country(headers: &HeaderMap) -> Option<&'static str> {
+    let langs = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    langs
+        .split(',')
+        .filter_map(|tag| tag.split(';').next())
+        .filter_map(|tag| tag.trim().rsplit_once('-').map(|(_, region)| region))
+        .find_map(|region| countries::find(region).map(|c| c.code))
+}
+
+/// The shopper's country: cookie, then language, then `default`.
+pub fn country(headers: &HeaderMap, default: &str) -> String {
+    cookie_country(headers)
+        .or_else(|| language_country(headers))
+        .unwrap_or(default)
+        .to_string()
+}
+
+/// The shopper of a request, for `country`.
+pub fn shopper(headers: &HeaderMap, country: &str) -> Shopper {
+    let text = |name: header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(512).collect::<String>())
+    };
+    Shopper {
+        country: country.to_string(),
+        user_agent: text(header::USER_AGENT),
+        forwarded_for: text(header::HeaderName::from_static("x-forwarded-for")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn cookie_then_language_then_default() {
+        let mut h = HeaderMap::new();
+        assert_eq!(country(&h, "US"), "US");
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("de-AT,de;q=0.9"),
+        );
+        assert_eq!(country(&h, "US"), "AT");
+        h.insert(header::COOKIE, HeaderValue::from_static("a=b; country=vn"));
+        assert_eq!(country(&h, "US"), "VN");
+        h.insert(header::COOKIE, HeaderValue::from_static("country=ZZ"));
+        assert_eq!(country(&h, "US"), "AT");
+    }
+}

@@ -1,0 +1,347 @@
+//! `GET /api/orders/{id}/subscribe`: the browser's live order view, proxied to the
+//! upstream's event stream with the partner headers. Browsers watching the same
+//! order share one upstream stream (fan-out); it closes when the last one leaves,
+//! when the upstream sends `stop`, or on server shutdown.
+
+use crate::model::order::is_valid_order_id;
+use crate::server::upstream::{Shopper, UpstreamClient, UpstreamError};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::{Stream, StreamExt};
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::Duration;
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+
+/// One server-sent event as read from the upstream.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Frame {
+    pub id: Option<String>,
+    pub event: Option<String>,
+    pub data: String,
+}
+
+impl Frame {
+    fn is_stop(&self) -> bool {
+        self.event.as_deref() == Some("stop")
+    }
+}
+
+/// What the pump tells subscribers.
+#[derive(Clone, Debug)]
+enum Signal {
+    Frame(Frame),
+    /// The upstream stream ended (or failed): subscribers end theirs too.
+    Closed,
+}
+
+/// One upstream stream and everyone watching it.
+struct Feed {
+    tx: broadcast::Sender<Signal>,
+    last: Mutex<Option<Frame>>,
+    finished: std::sync::atomic::AtomicBool,
+    pump: Mutex<Option<tokio::task::AbortHandle>>,
+}
+
+impl Drop for Feed {
+    fn drop(&mut self) {
+        // The last browser left: close the upstream connection.
+        if let Some(h) = self
+            .pump
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            h.abort();
+        }
+    }
+}
+
+/// The registry of open upstream streams, by order id.
+pub struct Hub {
+    client: UpstreamClient,
+    feeds: Mutex<HashMap<String, Weak<Feed>>>,
+    shutdown: CancellationToken,
+    keep_alive: Duration,
+}
+
+impl Hub {
+    /// A hub over `client`; `shutdown` ends every stream.
+    pub fn new(client: UpstreamClient, shutdown: CancellationToken, keep_alive: Duration) -> Hub {
+        Hub {
+            client,
+            feeds: Mutex::new(HashMap::new()),
+            shutdown,
+            keep_alive,
+        }
+    }
+
+    /// Upstream streams open right now.
+    pub fn open_upstreams(&self) -> usize {
+        let feeds = self.feeds.lock().unwrap_or_else(PoisonError::into_inner);
+        feeds.values().filter(|w| w.strong_count() > 0).count()
+    }
+
+    fn existing(&self, id: &str) -> Option<Arc<Feed>> {
+        let feeds = self.feeds.lock().unwrap_or_else(PoisonError::into_inner);
+        feeds
+            .get(id)
+            .and_then(Weak::upgrade)
+            .filter(|f| !f.finished.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    /// Answers one browser's subscription.
+    pub async fn subscribe(
+        self: &Arc<Self>,
+        id: &str,
+        shopper: &Shopper,
+        last_event_id: Option<&str>,
+    ) -> Response {
+        if !is_valid_order_id(id) {
+            return error(StatusCode::BAD_REQUEST, "That is not an order id.");
+        }
+        let feed = match self.existing(id) {
+            Some(feed) => feed,
+            None => match self.open(id, shopper, last_event_id).await {
+                Ok(feed) => feed,
+                Err(resp) => return resp,
+            },
+        };
+        let rx = feed.tx.subscribe();
+        let replay = feed
+            .last
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let events =
+            subscriber_stream(feed, rx, replay).take_until(self.shutdown.clone().cancelled_owned());
+        let mut resp = Sse::new(events.map(Ok::<Event, Infallible>))
+            .keep_alive(KeepAlive::new().interval(self.keep_alive))
+            .into_response();
+        let h = resp.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/event-stream"),
+        );
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache, no-transform"),
+        );
+        h.insert(header::CONNECTION, HeaderValue::from_static("keep-alive"));
+        h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+        resp
+    }
+
+    async fn open(
+        &self,
+        id: &str,
+        shopper: &Shopper,
+        last_event_id: Option<&str>,
+    ) -> Result<Arc<Feed>, Response> {
+        let path = format!("/v5/orders/{id}/subscribe");
+        let upstream = self
+            .client
+            .open_stream(&path, shopper, last_event_id)
+            .await
+            .map_err(|e| {
+                tracing::warn!(order_id = id, error = %e, "order stream unavailable");
+                match e {
+                    UpstreamError::Timeout | UpstreamError::Unreachable(_) => error(
+                        StatusCode::BAD_GATEWAY,
+                        "The order's live status can't be reached right now.",
+                    ),
+                    UpstreamError::NotFound => {
+                        error(StatusCode::NOT_FOUND, "This order was not found.")
+                    }
+                    UpstreamError::RateLimited(_) => error(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "Too many requests; try again shortly.",
+                    ),
+                    UpstreamError::Refused { status, .. }
+                    | UpstreamError::Failed { status, .. } => error(
+                        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+                        "The order's live status is unavailable.",
+                    ),
+                    _ => error(
+                        StatusCode::BAD_GATEWAY,
+                        "The order's live status is unavailable.",
+                    ),
+                }
+            })?;
+        let (tx, _) = broadcast::channel(64);
+        let feed = Arc::new(Feed {
+            tx,
+            last: Mutex::new(None),
+            finished: std::sync::atomic::AtomicBool::new(false),
+            pump: Mutex::new(None),
+        });
+        let weak = Arc::downgrade(&feed);
+        let task = tokio::spawn(pump(upstream, weak.clone()));
+        *feed.pump.lock().unwrap_or_else(PoisonError::into_inner) = Some(task.abort_handle());
+        let mut feeds = self.feeds.lock().unwrap_or_else(PoisonError::into_inner);
+        feeds.retain(|_, w| w.strong_count() > 0);
+        feeds.insert(id.to_string(), weak);
+        Ok(feed)
+    }
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+/// Reads the upstream stream and broadcasts each event as it arrives.
+async fn pump(upstream: reqwest::Response, feed: Weak<Feed>) {
+    let mut bytes = upstream.bytes_stream();
+    let mut parser = Parser::default();
+    'read: while let Some(chunk) = bytes.next().await {
+        let Ok(chunk) = chunk else { break };
+        for frame in parser.push(&chunk) {
+            let Some(feed) = feed.upgrade() else { return };
+            let stop = frame.is_stop();
+            if !stop {
+                *feed.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(frame.clone());
+            } else {
+                feed.finished
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            let _ = feed.tx.send(Signal::Frame(frame));
+            if stop {
+                break 'read;
+            }
+        }
+    }
+    if let Some(feed) = feed.upgrade() {
+        feed.finished
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = feed.tx.send(Signal::Closed);
+    }
+}
+
+/// One browser's events: the latest state first, then every new one, ending after `stop`.
+fn subscriber_stream(
+    feed: Arc<Feed>,
+    rx: broadcast::Receiver<Signal>,
+    replay: Option<Frame>,
+) -> impl Stream<Item = Event> + Send + 'static {
+    let replay = futures::stream::iter(replay.map(to_event));
+    let live = futures::stream::unfold((feed, rx, false), |(feed, mut rx, done)| async move {
+        if done {
+            return None;
+        }
+        loop {
+            match rx.recv().await {
+                Ok(Signal::Frame(f)) => {
+                    let stop = f.is_stop();
+                    return Some((to_event(f), (feed, rx, stop)));
+                }
+                Ok(Signal::Closed) | Err(broadcast::error::RecvError::Closed) => return None,
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            }
+        }
+    });
+    replay.chain(live)
+}
+
+fn to_event(f: Frame) -> Event {
+    let mut e = Event::default().data(f.data);
+    if let Some(id) = f.id.filter(|i| !i.contains(['\n', '\r'])) {
+        e = e.id(id);
+    }
+    if let Some(name) = f.event.filter(|n| !n.contains(['\n', '\r'])) {
+        e = e.event(name);
+    }
+    e
+}
+
+/// An incremental `text/event-stream` parser.
+#[derive(Default)]
+pub struct Parser {
+    buf: Vec<u8>,
+    current: Frame,
+    has_data: bool,
+}
+
+impl Parser {
+    /// Feeds bytes; returns the events they complete.
+    pub fn push(&mut self, bytes: &[u8]) -> Vec<Frame> {
+        self.buf.extend_from_slice(bytes);
+        let mut out = Vec::new();
+        while let Some(pos) = self.buf.iter().position(|b| *b == b'\n') {
+            let mut line: Vec<u8> = self.buf.drain(..=pos).collect();
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            let line = String::from_utf8_lossy(&line).into_owned();
+            if line.is_empty() {
+                if self.has_data || self.current.event.is_some() {
+                    out.push(std::mem::take(&mut self.current));
+                } else {
+                    self.current = Frame::default();
+                }
+                self.has_data = false;
+                continue;
+            }
+            if line.starts_with(':') {
+                continue;
+            }
+            let (field, value) = match line.split_once(':') {
+                Some((f, v)) => (f.to_string(), v.strip_prefix(' ').unwrap_or(v).to_string()),
+                None => (line.clone(), String::new()),
+            };
+            match field.as_str() {
+                "data" => {
+                    if self.has_data {
+                        self.current.data.push('\n');
+                    }
+                    self.current.data.push_str(&value);
+                    self.has_data = true;
+                }
+                "event" => self.current.event = Some(value),
+                "id" => self.current.id = Some(value),
+                _ => {}
+            }
+        }
+        if self.buf.len() > 1 << 20 {
+            // A line longer than 1 MiB is not an order: drop it.
+            self.buf.clear();
+        }
+        out
+    }
+}
+
+/// Reads the `Last-Event-ID` header a reconnecting browser sends.
+pub fn last_event_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64 && !v.is_empty())
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_events_across_chunks() {
+        let mut p = Parser::default();
+        assert!(p.push(b": keep-alive\n\nid: 1\ndata: {\"a\"").is_empty());
+        let f = p.push(b":1}\n\nevent: stop\r\ndata: done\r\n\r\n");
+        assert_eq!(f.len(), 2);
+        assert_eq!(
+            f[0],
+            Frame {
+                id: Some("1".into()),
+                event: None,
+                data: "{\"a\":1}".into()
+            }
+        );
+        assert!(f[1].is_stop());
+        let f = p.push(b"data: a\ndata: b\n\n");
+        assert_eq!(f[0].data, "a\nb");
+    }
+}

@@ -1,0 +1,189 @@
+//! A catalogue cache: per-key TTL, single-flight (many concurrent misses make one
+//! upstream call) and stale answers served within a bound while the upstream fails.
+
+use super::error::UpstreamError;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+struct Entry<V> {
+    value: Option<(V, Instant)>,
+    last_error: Option<(UpstreamError, Instant)>,
+}
+
+struct Slot<V> {
+    entry: Mutex<Entry<V>>,
+    flight: tokio::sync::Mutex<()>,
+}
+
+/// Cached values of one kind (payment vias, brands, ...), by key.
+pub struct Cache<V> {
+    slots: Mutex<HashMap<String, Arc<Slot<V>>>>,
+    ttl: Duration,
+    stale: Duration,
+    max_keys: usize,
+}
+
+impl<V: Clone> Cache<V> {
+    /// Values are fresh for `ttl` and may be served up to `ttl + stale` old when the upstream fails.
+    pub fn new(ttl: Duration, stale: Duration) -> Cache<V> {
+        Cache {
+            slots: Mutex::new(HashMap::new()),
+            ttl,
+            stale,
+            max_keys: 10_000,
+        }
+    }
+
+    fn slot(&self, key: &str) -> Arc<Slot<V>> {
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(s) = slots.get(key) {
+            return s.clone();
+        }
+        if slots.len() >= self.max_keys {
+            // Bounded memory: drop idle entries rather than grow without end.
+            slots.retain(|_, s| Arc::strong_count(s) > 1);
+        }
+        let slot = Arc::new(Slot {
+            entry: Mutex::new(Entry {
+                value: None,
+                last_error: None,
+            }),
+            flight: tokio::sync::Mutex::new(()),
+        });
+        slots.insert(key.to_string(), slot.clone());
+        slot
+    }
+
+    /// The cached value of `key`, or the result of `fetch` (called once however
+    /// many callers miss at the same time).
+    pub async fn get<F, Fut>(&self, key: &str, fetch: F) -> Result<V, UpstreamError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, UpstreamError>>,
+    {
+        let slot = self.slot(key);
+        if let Some(v) = self.fresh(&slot) {
+            return Ok(v);
+        }
+        let asked = Instant::now();
+        let _flight = slot.flight.lock().await;
+        if let Some(v) = self.fresh(&slot) {
+            return Ok(v);
+        }
+        // A call that started after we began waiting just failed: share its answer.
+        let shared_error = {
+            let entry = slot.entry.lock().unwrap_or_else(PoisonError::into_inner);
+            entry
+                .last_error
+                .as_ref()
+                .filter(|(_, at)| *at >= asked)
+                .map(|(e, _)| e.clone())
+        };
+        let result = match shared_error {
+            Some(e) => Err(e),
+            None => fetch().await,
+        };
+        let mut entry = slot.entry.lock().unwrap_or_else(PoisonError::into_inner);
+        match result {
+            Ok(v) => {
+                entry.value = Some((v.clone(), Instant::now()));
+                entry.last_error = None;
+                Ok(v)
+            }
+            Err(e) => {
+                entry.last_error = Some((e.clone(), Instant::now()));
+                let stale = matches!(e, UpstreamError::NotFound)
+                    .then_some(None)
+                    .unwrap_or_else(|| {
+                        entry
+                            .value
+                            .as_ref()
+                            .filter(|(_, at)| at.elapsed() <= self.ttl + self.stale)
+                            .map(|(v, _)| v.clone())
+                    });
+                match stale {
+                    Some(v) => {
+                        tracing::warn!(key, error = %e, "serving a stale catalogue answer");
+                        Ok(v)
+                    }
+                    None => Err(e),
+                }
+            }
+        }
+    }
+
+    fn fresh(&self, slot: &Slot<V>) -> Option<V> {
+        let entry = slot.entry.lock().unwrap_or_else(PoisonError::into_inner);
+        entry
+            .value
+            .as_ref()
+            .filter(|(_, at)| at.elapsed() < self.ttl)
+            .map(|(v, _)| v.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn concurrent_misses_make_one_call() {
+        let cache: Arc<Cache<u32>> = Arc::new(Cache::new(Duration::from_secs(60), Duration::ZERO));
+        let calls = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..50 {
+            let (cache, calls) = (cache.clone(), calls.clone());
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .get("k", || async {
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        Ok(7)
+                    })
+                    .await
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.expect("join").expect("value"), 7);
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn stale_value_served_on_error_within_bound() {
+        let cache: Cache<u32> = Cache::new(Duration::from_millis(10), Duration::from_secs(60));
+        assert_eq!(cache.get("k", || async { Ok(1) }).await.expect("first"), 1);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let v = cache
+            .get("k", || async { Err(UpstreamError::Timeout) })
+            .await;
+        assert_eq!(v.expect("stale"), 1);
+        let no_stale: Cache<u32> = Cache::new(Duration::from_millis(10), Duration::ZERO);
+        assert_eq!(
+            no_stale.get("k", || async { Ok(1) }).await.expect("first"),
+            1
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(
+            no_stale
+                .get("k", || async { Err(UpstreamError::Timeout) })
+                .await
+                .is_err()
+        );
+    }
+
+    #[tokio::test]
+    async fn errors_are_not_cached() {
+        let cache: Cache<u32> = Cache::new(Duration::from_secs(60), Duration::ZERO);
+        assert!(
+            cache
+                .get("k", || async { Err(UpstreamError::Timeout) })
+                .await
+                .is_err()
+        );
+        assert_eq!(cache.get("k", || async { Ok(3) }).await.expect("retry"), 3);
+    }
+}

@@ -1,0 +1,208 @@
+//! One shared reqwest client with the partner headers on every call.
+
+use super::error::UpstreamError;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Who the call is made for: the shopper's country and, forwarded, their
+/// browser's User-Agent and address.
+#[derive(Clone, Debug, Default)]
+pub struct Shopper {
+    pub country: String,
+    pub user_agent: Option<String>,
+    pub forwarded_for: Option<String>,
+}
+
+impl Shopper {
+    /// A shopper known only by country (background and test calls).
+    pub fn in_country(country: &str) -> Shopper {
+        Shopper {
+            country: country.to_string(),
+            ..Shopper::default()
+        }
+    }
+}
+
+/// The partner API client. Cheap to clone; every clone shares the connection pool.
+#[derive(Clone)]
+pub struct UpstreamClient {
+    http: reqwest::Client,
+    stream_http: reqwest::Client,
+    base: Arc<str>,
+    partner_headers: HeaderMap,
+}
+
+/// Longest error body kept for logs.
+const MAX_ERROR_BODY: usize = 4096;
+/// Largest JSON answer accepted.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+impl UpstreamClient {
+    /// Builds the client for `base` (no trailing slash) with the partner's credentials.
+    pub fn new(
+        base: &str,
+        partner_id: &str,
+        app_version: &str,
+        connect_timeout: Duration,
+        request_timeout: Duration,
+    ) -> Result<UpstreamClient, String> {
+        let mut partner_headers = HeaderMap::new();
+        let value = |v: &str, what: &str| {
+            HeaderValue::from_str(v).map_err(|_| format!("{what} is not a valid header value"))
+        };
+        let mut id = value(partner_id, "CR_PARTNER_ID")?;
+        id.set_sensitive(true);
+        partner_headers.insert(HeaderName::from_static("x-cr-application"), id);
+        partner_headers.insert(
+            HeaderName::from_static("x-cr-version"),
+            value(app_version, "CR_APP_VERSION")?,
+        );
+        partner_headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let http = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .timeout(request_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| format!("HTTP client: {e}"))?;
+        // Event streams live long: only the connection and each read are bounded.
+        let stream_http = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .read_timeout(Duration::from_secs(90))
+            .build()
+            .map_err(|e| format!("HTTP client: {e}"))?;
+        Ok(UpstreamClient {
+            http,
+            stream_http,
+            base: Arc::from(base.trim_end_matches('/')),
+            partner_headers,
+        })
+    }
+
+    fn headers(&self, shopper: &Shopper) -> HeaderMap {
+        let mut h = self.partner_headers.clone();
+        if let Ok(v) = HeaderValue::from_str(&shopper.country) {
+            h.insert(HeaderName::from_static("x-country-iso-code"), v);
+        }
+        if let Some(v) = shopper
+            .user_agent
+            .as_deref()
+            .and_then(|v| HeaderValue::from_str(v).ok())
+        {
+            h.insert(USER_AGENT, v);
+        }
+        if let Some(v) = shopper
+            .forwarded_for
+            .as_deref()
+            .and_then(|v| HeaderValue::from_str(v).ok())
+        {
+            h.insert(HeaderName::from_static("x-forwarded-for"), v);
+        }
+        h
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// `GET path?query` and decode the JSON answer.
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        shopper: &Shopper,
+    ) -> Result<T, UpstreamError> {
+        let req = self
+            .http
+            .get(self.url(path))
+            .headers(self.headers(shopper))
+            .query(query);
+        decode(send(req).await?).await
+    }
+
+    /// `POST path` with a JSON body and decode the JSON answer.
+    pub async fn post_json<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        shopper: &Shopper,
+    ) -> Result<T, UpstreamError> {
+        let req = self
+            .http
+            .post(self.url(path))
+            .headers(self.headers(shopper))
+            .json(body);
+        decode(send(req).await?).await
+    }
+
+    /// Opens an event stream; the answer's status is already checked.
+    pub async fn open_stream(
+        &self,
+        path: &str,
+        shopper: &Shopper,
+        last_event_id: Option<&str>,
+    ) -> Result<reqwest::Response, UpstreamError> {
+        let mut req = self
+            .stream_http
+            .get(self.url(path))
+            .headers(self.headers(shopper))
+            .header(ACCEPT, "text/event-stream");
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id);
+        }
+        send(req).await
+    }
+}
+
+fn retry_after(resp: &reqwest::Response) -> Option<u64> {
+    resp.headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+}
+
+/// Sends and turns transport failures and error statuses into `UpstreamError`.
+async fn send(req: reqwest::RequestBuilder) -> Result<reqwest::Response, UpstreamError> {
+    let resp = req.send().await.map_err(|e| {
+        if e.is_timeout() {
+            UpstreamError::Timeout
+        } else {
+            UpstreamError::Unreachable(e.without_url().to_string())
+        }
+    })?;
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let retry = retry_after(&resp);
+    let body = read_limited(resp, MAX_ERROR_BODY).await.unwrap_or_default();
+    Err(UpstreamError::from_status(status.as_u16(), retry, &body))
+}
+
+async fn read_limited(mut resp: reqwest::Response, limit: usize) -> Result<Vec<u8>, UpstreamError> {
+    let mut out = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                if out.len() + chunk.len() > limit {
+                    if limit == MAX_ERROR_BODY {
+                        out.extend_from_slice(&chunk[..limit.saturating_sub(out.len())]);
+                        return Ok(out);
+                    }
+                    return Err(UpstreamError::Undecodable("answer too large".into()));
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(out),
+            Err(e) if e.is_timeout() => return Err(UpstreamError::Timeout),
+            Err(e) => return Err(UpstreamError::Unreachable(e.without_url().to_string())),
+        }
+    }
+}
+
+async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, UpstreamError> {
+    let body = read_limited(resp, MAX_BODY).await?;
+    serde_json::from_slice(&body).map_err(|e| UpstreamError::Undecodable(e.to_string()))
+}

@@ -1,0 +1,129 @@
+//! Starts the whole storefront (with its embedded sandbox) on a free loopback port
+//! and speaks HTTP to it, as a browser would.
+#![allow(dead_code)]
+
+use leptos::config::LeptosOptions;
+use serde_json::Value;
+use std::collections::HashMap;
+use storefront::server::config::Config;
+use storefront::server::run::{Running, start};
+
+/// A running storefront and an HTTP client for it.
+pub struct Shop {
+    pub running: Running,
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Drop for Shop {
+    fn drop(&mut self) {
+        self.running.shutdown.cancel();
+    }
+}
+
+/// Starts a storefront with the given environment (sandbox unless CR_API_URL is set).
+pub async fn shop(env: &[(&str, &str)]) -> Shop {
+    let mut map: HashMap<String, String> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    map.entry("CR_SANDBOX_DELIVERY_DELAY_MS".into())
+        .or_insert_with(|| "150".into());
+    map.entry("CR_ORDER_RATE_PER_MINUTE".into())
+        .or_insert_with(|| "10000".into());
+    let config = Config::from_lookup(|k| map.get(k).cloned()).expect("config");
+    let options = LeptosOptions::builder()
+        .output_name("storefront")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let running = start(config, options, listener).await.expect("start");
+    let base = format!("http://{}", running.addr);
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    Shop {
+        running,
+        base,
+        http,
+    }
+}
+
+impl Shop {
+    /// Calls a server function the way the browser's client does (URL-encoded form, JSON back).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        self.call_with(endpoint, form, &[]).await
+    }
+
+    /// Like [`Shop::call`], with extra request headers.
+    pub async fn call_with(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let mut req = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("accept", "application/json")
+            .form(form);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send().await.expect("send");
+        let status = resp.status().as_u16();
+        let body = resp.text().await.expect("body");
+        let json = serde_json::from_str(&body).unwrap_or(Value::String(body));
+        (status, json)
+    }
+
+    /// `GET path` on the storefront; status and text.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("get");
+        let status = resp.status().as_u16();
+        (status, resp.text().await.expect("text"))
+    }
+
+    /// `POST` JSON to a sandbox control endpoint.
+    pub async fn control(&self, path: &str, body: Value) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(format!("{}/sandbox/control{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .expect("control");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Clears every sandbox fault rule.
+    pub async fn clear_faults(&self) {
+        self.http
+            .delete(format!("{}/sandbox/control/faults", self.base))
+            .send()
+            .await
+            .expect("clear faults");
+    }
+
+    /// The sandbox's request counts.
+    pub async fn stats(&self) -> Value {
+        self.http
+            .get(format!("{}/sandbox/control/stats", self.base))
+            .send()
+            .await
+            .expect("stats")
+            .json()
+            .await
+            .expect("stats json")
+    }
+}

@@ -1,0 +1,359 @@
+//! Server functions over real HTTP against the embedded sandbox: happy and failure
+//! paths, input checks before any upstream call, idempotency, cache single-flight,
+//! rate limit, and each sandbox fault switch.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::shop;
+use serde_json::{Value, json};
+
+fn error_kind(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Object(m) => m.keys().next().cloned().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// A fixed-denomination gift card family of `country` and one of its amounts.
+async fn fixed_brand(s: &common::Shop, country: &str) -> (String, String) {
+    let (status, dir) = s.call("catalog/brands", &[("country", country)]).await;
+    assert_eq!(status, 200, "{dir}");
+    for b in dir["all_brands"].as_array().expect("brands") {
+        if b["kind"] != "giftcard" || b["is_out_of_stock"] == true {
+            continue;
+        }
+        let family = b["family"].as_str().expect("family").to_string();
+        let (st, page) = s
+            .call(
+                "catalog/products",
+                &[("country", country), ("family", &family)],
+            )
+            .await;
+        if st != 200 {
+            continue;
+        }
+        let fixed = page["family"]["products"]
+            .as_array()
+            .expect("products")
+            .iter()
+            .find(|p| p["is_dynamic"] != true)
+            .and_then(|p| {
+                p["face_value"]["amount"]["price"]
+                    .as_str()
+                    .map(str::to_string)
+            });
+        if let Some(amount) = fixed {
+            return (family, amount);
+        }
+    }
+    panic!("no fixed gift card in {country}");
+}
+
+fn form<'a>(country: &'a str, family: &'a str, amount: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("country", country),
+        ("family", family),
+        ("amount", amount),
+        ("pay", "USDC|Solana"),
+        ("beneficiary", "friend@example.com"),
+        ("email", "buyer@example.com"),
+        ("coupon", ""),
+    ]
+}
+
+#[tokio::test]
+async fn catalogue_functions_answer_for_a_country() {
+    let s = shop(&[]).await;
+    let (st, home) = s
+        .call_with("catalog/storefront", &[], &[("cookie", "country=DE")])
+        .await;
+    assert_eq!(st, 200, "{home}");
+    assert_eq!(home["country"], "DE");
+    assert!(
+        home["directory"]["all_brands"]
+            .as_array()
+            .is_some_and(|b| b.len() >= 12)
+    );
+    let (st, home) = s
+        .call_with(
+            "catalog/storefront",
+            &[],
+            &[("accept-language", "vi-VN,vi")],
+        )
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(home["country"], "VN");
+    let (st, opts) = s.call("catalog/payment_options", &[]).await;
+    assert_eq!(st, 200);
+    let opts = opts.as_array().expect("options");
+    assert!(
+        opts.iter()
+            .any(|o| o["coin"] == "USDC" && o["network"] == "Solana" && o["suspended"] == false)
+    );
+    assert!(
+        opts.iter().any(|o| o["suspended"] == true),
+        "a suspended option is marked"
+    );
+    let (st, feed) = s.call("catalog/homepage", &[("country", "US")]).await;
+    assert_eq!(st, 200);
+    assert!(
+        feed["sections"].as_array().is_some_and(|s| !s.is_empty()),
+        "{feed}"
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_the_upstream() {
+    let s = shop(&[]).await;
+    let before = s.stats().await;
+    let (st, e) = s.call("catalog/brands", &[("country", "ZZ")]).await;
+    assert_eq!(st, 404, "{e}");
+    assert_eq!(error_kind(&e), "NotFound");
+    let (st, _) = s
+        .call(
+            "catalog/products",
+            &[("country", "US"), ("family", "../../etc")],
+        )
+        .await;
+    assert_eq!(st, 404);
+    let (st, e) = s.call("orders/get", &[("order_id", "a/b")]).await;
+    assert_eq!(st, 404, "{e}");
+    assert_eq!(
+        s.stats().await,
+        before,
+        "no upstream call for refused input"
+    );
+}
+
+#[tokio::test]
+async fn unknown_brand_and_order_are_404() {
+    let s = shop(&[]).await;
+    let (st, e) = s
+        .call(
+            "catalog/products",
+            &[("country", "US"), ("family", "no-such-brand")],
+        )
+        .await;
+    assert_eq!((st, error_kind(&e)), (404, "NotFound".to_string()), "{e}");
+    let (st, e) = s
+        .call(
+            "orders/get",
+            &[("order_id", "00000000-0000-0000-0000-000000000000")],
+        )
+        .await;
+    assert_eq!((st, error_kind(&e)), (404, "NotFound".to_string()), "{e}");
+}
+
+#[tokio::test]
+async fn quotes_are_exact_and_amounts_checked() {
+    let s = shop(&[]).await;
+    let (family, amount) = fixed_brand(&s, "US").await;
+    let pairs = [
+        ("country", "US"),
+        ("family", family.as_str()),
+        ("amount", amount.as_str()),
+        ("pay", "USDC|Solana"),
+    ];
+    let (st, q) = s.call("pricing/quote", &pairs).await;
+    assert_eq!(st, 200, "{q}");
+    let coin: f64 = q["coin_amount"]
+        .as_str()
+        .expect("coin amount")
+        .parse()
+        .expect("number");
+    let face: f64 = amount.parse().expect("face");
+    assert!(coin >= face && coin < face * 1.2, "{coin} for {face}");
+    let (st2, q2) = s.call("pricing/quote", &pairs).await;
+    assert_eq!(
+        (st2, &q2),
+        (200, &q),
+        "deterministic and never cached wrongly"
+    );
+    let (st, e) = s
+        .call(
+            "pricing/quote",
+            &[
+                ("country", "US"),
+                ("family", &family),
+                ("amount", "123457"),
+                ("pay", "USDC|Solana"),
+            ],
+        )
+        .await;
+    assert_eq!(st, 422, "{e}");
+    assert_eq!(e["Invalid"][0]["field"], "Amount");
+    let (st, e) = s
+        .call(
+            "pricing/quote",
+            &[
+                ("country", "US"),
+                ("family", &family),
+                ("amount", &amount),
+                ("pay", "DOGE|Moon"),
+            ],
+        )
+        .await;
+    assert_eq!(st, 422);
+    assert_eq!(e["Invalid"][0]["field"], "Payment");
+}
+
+#[tokio::test]
+async fn validation_reports_every_problem_in_place() {
+    let s = shop(&[]).await;
+    let (family, amount) = fixed_brand(&s, "US").await;
+    let mut f = form("US", &family, &amount);
+    f[4] = ("beneficiary", "not-an-email");
+    f[5] = ("email", "also bad");
+    let (st, e) = s.call("orders/validate", &f).await;
+    assert_eq!(st, 422, "{e}");
+    let fields: Vec<&str> = e["Invalid"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .filter_map(|i| i["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["Beneficiary", "Email"]);
+    let mut f = form("US", &family, &amount);
+    f[6] = ("coupon", "EXPIRED");
+    let (st, e) = s.call("orders/validate", &f).await;
+    assert_eq!(st, 422, "{e}");
+    assert!(
+        e["Rejected"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .any(|p| p["problem"] == "COUPON_EXPIRED"),
+        "{e}"
+    );
+    let (st, q) = s
+        .call("orders/validate", &form("US", &family, &amount))
+        .await;
+    assert_eq!(st, 200, "{q}");
+    assert!(q["coin_amount"].as_str().is_some_and(|a| !a.is_empty()));
+}
+
+#[tokio::test]
+async fn a_double_submit_creates_one_order() {
+    let s = shop(&[]).await;
+    let (family, amount) = fixed_brand(&s, "US").await;
+    let mut f = form("US", &family, &amount);
+    f.push(("idempotency_key", "test-key-0001"));
+    let (a, b) = tokio::join!(s.call("orders/create", &f), s.call("orders/create", &f));
+    assert_eq!(a.0, 200, "{}", a.1);
+    assert_eq!(b.0, 200, "{}", b.1);
+    assert_eq!(a.1["order_id"], b.1["order_id"]);
+    let (_, c) = s.call("orders/create", &f).await;
+    assert_eq!(
+        c["order_id"], a.1["order_id"],
+        "a retry later is the same order too"
+    );
+    let last = f.len() - 1;
+    f[last] = ("idempotency_key", "test-key-0002");
+    let (_, d) = s.call("orders/create", &f).await;
+    assert_ne!(d["order_id"], a.1["order_id"], "a new key is a new order");
+    let id = a.1["order_id"].as_str().expect("id");
+    let (st, view) = s.call("orders/get", &[("order_id", id)]).await;
+    assert_eq!(st, 200);
+    assert_eq!(view["order"]["order_state"], "WaitingForPayment");
+    assert!(
+        view["payment_uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("solana:")),
+        "{view}"
+    );
+    let mut f = form("US", &family, &amount);
+    f.push(("idempotency_key", "x"));
+    let (st, _) = s.call("orders/create", &f).await;
+    assert_eq!(st, 422, "a malformed key is refused");
+}
+
+#[tokio::test]
+async fn concurrent_catalogue_misses_make_one_upstream_call() {
+    let s = shop(&[]).await;
+    s.http
+        .post(format!("{}/sandbox/control/stats/reset", s.base))
+        .send()
+        .await
+        .expect("reset");
+    let calls = (0..40).map(|_| s.call("catalog/brands", &[("country", "JP")]));
+    let results = futures::future::join_all(calls).await;
+    assert!(results.iter().all(|(st, _)| *st == 200));
+    let stats = s.stats().await.to_string();
+    let hits = stats.matches("country_code=JP").count();
+    assert_eq!(hits, 1, "{stats}");
+}
+
+#[tokio::test]
+async fn upstream_faults_become_clear_errors() {
+    let s = shop(&[
+        ("CR_REQUEST_TIMEOUT_MS", "400"),
+        ("CR_CACHE_STALE_SECS", "0"),
+    ])
+    .await;
+    for (country, rule) in [
+        (
+            "FR",
+            json!({"match": "country_code=FR", "kind": "status", "status": 503}),
+        ),
+        (
+            "IT",
+            json!({"match": "country_code=IT", "kind": "malformed_json"}),
+        ),
+        (
+            "ES",
+            json!({"match": "country_code=ES", "kind": "latency", "latency_ms": 1500}),
+        ),
+    ] {
+        let (st, _) = s.control("/faults", rule).await;
+        assert!(st < 300, "fault accepted");
+        let (st, e) = s.call("catalog/brands", &[("country", country)]).await;
+        assert_eq!(
+            (st, error_kind(&e)),
+            (503, "Unavailable".to_string()),
+            "{country}: {e}"
+        );
+    }
+    s.control(
+        "/faults",
+        json!({"match": "country_code=PT", "kind": "missing_fields"}),
+    )
+    .await;
+    let (st, _) = s.call("catalog/brands", &[("country", "PT")]).await;
+    assert!(st == 200 || st == 503, "missing fields never panic");
+    s.clear_faults().await;
+    let (st, _) = s.call("catalog/brands", &[("country", "FR")]).await;
+    assert_eq!(
+        st, 200,
+        "recovers once the upstream does (errors are not cached)"
+    );
+}
+
+#[tokio::test]
+async fn order_creation_is_rate_limited_per_client() {
+    let s = shop(&[("CR_ORDER_RATE_PER_MINUTE", "2")]).await;
+    let f = form("US", "x", "1");
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(
+            s.call_with("orders/validate", &f, &[("x-forwarded-for", "203.0.113.9")])
+                .await,
+        );
+    }
+    assert_ne!(statuses[1].0, 429);
+    assert_eq!(statuses[2].0, 429, "{:?}", statuses[2]);
+    assert!(
+        statuses[2].1["RateLimited"]["retry_after"]
+            .as_u64()
+            .is_some_and(|s| s >= 1)
+    );
+    let (st, _) = s
+        .call_with(
+            "orders/validate",
+            &f,
+            &[("x-forwarded-for", "203.0.113.10")],
+        )
+        .await;
+    assert_ne!(st, 429, "another client is not limited");
+}

@@ -1,0 +1,381 @@
+//! Pages, headers and the order event-stream proxy over real HTTP, against the
+//! embedded sandbox: statuses, headers, pass-through, stop, fan-out, disconnect,
+//! shutdown, and the partner id never reaching a browser.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{Shop, shop};
+use futures::StreamExt;
+use serde_json::{Value, json};
+use std::time::Duration;
+use storefront::server::sse::{Frame, Parser};
+
+async fn some_family(s: &Shop, country: &str) -> (String, String) {
+    let (_, dir) = s.call("catalog/brands", &[("country", country)]).await;
+    for b in dir["all_brands"].as_array().expect("brands") {
+        let family = b["family"].as_str().unwrap_or_default().to_string();
+        if b["kind"] != "giftcard" || b["is_out_of_stock"] == true {
+            continue;
+        }
+        let (st, page) = s
+            .call(
+                "catalog/products",
+                &[("country", country), ("family", &family)],
+            )
+            .await;
+        let amount = page["family"]["products"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["is_dynamic"] != true))
+            .and_then(|p| {
+                p["face_value"]["amount"]["price"]
+                    .as_str()
+                    .map(str::to_string)
+            });
+        if let (200, Some(a)) = (st, amount) {
+            return (family, a);
+        }
+    }
+    panic!("no brand");
+}
+
+async fn new_order(s: &Shop, key: &str) -> String {
+    let (family, amount) = some_family(s, "US").await;
+    let f = [
+        ("country", "US"),
+        ("family", family.as_str()),
+        ("amount", amount.as_str()),
+        ("pay", "USDC|Solana"),
+        ("beneficiary", "friend@example.com"),
+        ("email", "buyer@example.com"),
+        ("coupon", ""),
+        ("idempotency_key", key),
+    ];
+    let (st, o) = s.call("orders/create", &f).await;
+    assert_eq!(st, 200, "{o}");
+    o["order_id"].as_str().expect("order id").to_string()
+}
+
+/// An open event stream and its parser.
+struct Events {
+    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    parser: Parser,
+    queue: Vec<Frame>,
+}
+
+impl Events {
+    async fn open(s: &Shop, id: &str, last_event_id: Option<&str>) -> (reqwest::Response, u16) {
+        let mut req = s
+            .http
+            .get(format!("{}/api/orders/{id}/subscribe", s.base))
+            .header("accept", "text/event-stream");
+        if let Some(l) = last_event_id {
+            req = req.header("last-event-id", l);
+        }
+        let resp = req.send().await.expect("subscribe");
+        let st = resp.status().as_u16();
+        (resp, st)
+    }
+
+    fn new(resp: reqwest::Response) -> Events {
+        Events {
+            body: resp.bytes_stream().boxed(),
+            parser: Parser::default(),
+            queue: Vec::new(),
+        }
+    }
+
+    /// The next event, or `None` when the stream ended; panics after 10 s.
+    async fn next(&mut self) -> Option<Frame> {
+        loop {
+            if !self.queue.is_empty() {
+                return Some(self.queue.remove(0));
+            }
+            match tokio::time::timeout(Duration::from_secs(10), self.body.next())
+                .await
+                .expect("event in time")
+            {
+                Some(Ok(chunk)) => self.queue.extend(self.parser.push(&chunk)),
+                _ => return None,
+            }
+        }
+    }
+}
+
+fn state_of(f: &Frame) -> String {
+    serde_json::from_str::<Value>(&f.data)
+        .map(|v| v["order_state"].as_str().unwrap_or_default().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn health_headers_and_compression() {
+    let s = shop(&[]).await;
+    let resp = s
+        .http
+        .get(format!("{}/healthz", s.base))
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(resp.status(), 200);
+    let h = resp.headers();
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .contains("'wasm-unsafe-eval'")
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(h.contains_key("referrer-policy"));
+    let resp = s
+        .http
+        .get(format!("{}/", s.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("home");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test]
+async fn pages_render_with_real_statuses() {
+    let s = shop(&[]).await;
+    let (st, html) = s.get("/").await;
+    assert_eq!(st, 200);
+    assert!(
+        html.contains("All brands in United States"),
+        "home lists the country's brands"
+    );
+    let (family, _) = some_family(&s, "US").await;
+    let (st, html) = s.get(&format!("/brands/US/{family}")).await;
+    assert_eq!(st, 200);
+    assert!(html.contains("Place order"));
+    assert_eq!(s.get("/no/such/page").await.0, 404);
+    assert_eq!(s.get("/brands/US/no-such-brand").await.0, 404);
+    assert_eq!(s.get("/brands/ZZ/steam").await.0, 404);
+    assert_eq!(
+        s.get("/orders/00000000-0000-0000-0000-000000000000")
+            .await
+            .0,
+        404
+    );
+    let id = new_order(&s, "page-order-0001").await;
+    let (st, html) = s.get(&format!("/orders/{id}")).await;
+    assert_eq!(st, 200);
+    assert!(html.contains("Waiting for your payment"));
+}
+
+#[tokio::test]
+async fn country_choice_sets_a_cookie_and_never_redirects_off_site() {
+    let s = shop(&[]).await;
+    let resp = s
+        .http
+        .get(format!("{}/country?country=Germany%20(DE)&next=/", s.base))
+        .send()
+        .await
+        .expect("choose");
+    assert_eq!(resp.status().as_u16() / 100, 3);
+    assert!(
+        resp.headers()["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .starts_with("country=DE;")
+    );
+    let resp = s
+        .http
+        .get(format!(
+            "{}/country?country=Atlantis&next=//evil.example",
+            s.base
+        ))
+        .send()
+        .await
+        .expect("bad");
+    assert_eq!(resp.headers()["location"], "/?unknown_country=1");
+    assert!(resp.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn subscribe_rejects_malformed_ids_before_any_upstream_call() {
+    let s = shop(&[]).await;
+    let before = s.stats().await;
+    for id in ["a%2Fb", "..%2F..", &"x".repeat(65), "a%20b"] {
+        let (resp, st) = Events::open(&s, id, None).await;
+        assert_eq!(st, 400, "{id}");
+        let body: Value = resp.json().await.expect("json");
+        assert!(body["error"].is_string());
+    }
+    assert_eq!(s.stats().await, before);
+    let (_, st) = Events::open(&s, "00000000-0000-0000-0000-000000000000", None).await;
+    assert_eq!(st, 404, "the upstream's status is passed on");
+}
+
+#[tokio::test]
+async fn events_stream_through_until_stop() {
+    let s = shop(&[]).await;
+    let id = new_order(&s, "sse-order-0001").await;
+    let (resp, st) = Events::open(&s, &id, Some("0")).await;
+    assert_eq!(st, 200);
+    let h = resp.headers();
+    assert_eq!(h["content-type"], "text/event-stream");
+    assert_eq!(h["cache-control"], "no-cache, no-transform");
+    assert_eq!(h["x-accel-buffering"], "no");
+    assert!(
+        h.get("content-encoding").is_none(),
+        "event streams are never compressed"
+    );
+    let mut ev = Events::new(resp);
+    let first = ev.next().await.expect("first event");
+    assert_eq!(state_of(&first), "WaitingForPayment");
+    assert!(first.id.is_some(), "event ids pass through");
+    let (st, _) = s.control(&format!("/orders/{id}/pay"), json!({})).await;
+    assert!(st < 300);
+    let mut states = Vec::new();
+    let mut stopped = false;
+    while let Some(f) = ev.next().await {
+        if f.event.as_deref() == Some("stop") {
+            stopped = true;
+            continue;
+        }
+        assert!(!stopped, "nothing after stop");
+        states.push(state_of(&f));
+    }
+    assert!(stopped, "stop passed through: {states:?}");
+    assert_eq!(
+        states.last().map(String::as_str),
+        Some("Done"),
+        "{states:?}"
+    );
+}
+
+#[tokio::test]
+async fn browsers_watching_one_order_share_one_upstream_stream() {
+    let s = shop(&[]).await;
+    let id = new_order(&s, "fanout-order-01").await;
+    s.http
+        .post(format!("{}/sandbox/control/stats/reset", s.base))
+        .send()
+        .await
+        .expect("reset");
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let (resp, st) = Events::open(&s, &id, None).await;
+        assert_eq!(st, 200);
+        let mut ev = Events::new(resp);
+        assert_eq!(
+            state_of(&ev.next().await.expect("replayed state")),
+            "WaitingForPayment"
+        );
+        streams.push(ev);
+    }
+    assert_eq!(s.running.state.hub.open_upstreams(), 1);
+    let stats = s.stats().await.to_string();
+    assert_eq!(stats.matches("/subscribe").count(), 1, "{stats}");
+    drop(streams);
+    let mut open = 1;
+    for _ in 0..50 {
+        open = s.running.state.hub.open_upstreams();
+        if open == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        open, 0,
+        "the upstream stream closes when the last browser leaves"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_ends_open_streams() {
+    let s = shop(&[]).await;
+    let id = new_order(&s, "shutdown-order1").await;
+    let (resp, _) = Events::open(&s, &id, None).await;
+    let mut ev = Events::new(resp);
+    ev.next().await.expect("first");
+    s.running.shutdown.cancel();
+    assert!(ev.next().await.is_none(), "stream ended by shutdown");
+}
+
+#[tokio::test]
+async fn unreachable_upstream_is_502_and_upstream_errors_pass_through() {
+    let down = shop(&[
+        ("CR_API_URL", "http://127.0.0.1:9"),
+        ("CR_PARTNER_ID", "p"),
+        ("CR_CONNECT_TIMEOUT_MS", "500"),
+    ])
+    .await;
+    let (resp, st) = Events::open(&down, "abc-123", None).await;
+    assert_eq!(st, 502);
+    assert!(resp.json::<Value>().await.expect("json")["error"].is_string());
+    let (st, e) = down.call("catalog/brands", &[("country", "US")]).await;
+    assert_eq!(st, 503, "{e}");
+
+    let s = shop(&[]).await;
+    let id = new_order(&s, "passthru-order1").await;
+    s.control(
+        "/faults",
+        json!({"match": format!("{id}/subscribe"), "kind": "status", "status": 500}),
+    )
+    .await;
+    let (_, st) = Events::open(&s, &id, None).await;
+    assert_eq!(st, 500);
+}
+
+#[tokio::test]
+async fn the_partner_id_never_reaches_a_browser() {
+    const SECRET: &str = "PARTNER-SECRET-7c1e";
+    let s = shop(&[("CR_PARTNER_ID", SECRET)]).await;
+    let (family, amount) = some_family(&s, "US").await;
+    let id = new_order(&s, "secret-order-01").await;
+    let mut bodies = Vec::new();
+    for path in [
+        "/".to_string(),
+        format!("/brands/US/{family}"),
+        format!("/orders/{id}"),
+        "/healthz".into(),
+        "/nope".into(),
+    ] {
+        bodies.push(s.get(&path).await.1);
+    }
+    for (endpoint, form) in [
+        ("catalog/storefront", vec![]),
+        ("catalog/payment_options", vec![]),
+        ("catalog/brands", vec![("country", "US")]),
+        ("catalog/homepage", vec![("country", "US")]),
+        (
+            "catalog/products",
+            vec![("country", "US"), ("family", family.as_str())],
+        ),
+        (
+            "pricing/quote",
+            vec![
+                ("country", "US"),
+                ("family", family.as_str()),
+                ("amount", amount.as_str()),
+                ("pay", "USDC|Solana"),
+            ],
+        ),
+        ("orders/get", vec![("order_id", id.as_str())]),
+        ("orders/get", vec![("order_id", "nope")]),
+    ] {
+        bodies.push(s.call(endpoint, &form).await.1.to_string());
+    }
+    let (resp, _) = Events::open(&s, &id, None).await;
+    let mut ev = Events::new(resp);
+    bodies.push(ev.next().await.expect("event").data);
+    if let Ok(dir) = std::fs::read_dir("target/site/pkg") {
+        for f in dir.flatten() {
+            bodies.push(
+                String::from_utf8_lossy(&std::fs::read(f.path()).unwrap_or_default()).into_owned(),
+            );
+        }
+    }
+    for b in &bodies {
+        assert!(
+            !b.contains(SECRET),
+            "partner id leaked: {}",
+            &b[..b.len().min(200)]
+        );
+    }
+}
