@@ -84,6 +84,10 @@ pub async fn get_homepage(country: String) -> Result<Homepage, AppError> {
 #[server(prefix = "/api", endpoint = "catalog/products")]
 pub async fn get_products(country: String, family: String) -> Result<BrandPage, AppError> {
     use super::ssr::{fail, shopper, state};
+    crate::server::shop::check_country(&country).or_else(fail)?;
+    if !crate::model::catalog::is_valid_family(&family) {
+        return fail(AppError::NotFound("This brand".into()));
+    }
     let state = state()?;
     let who = shopper(&state, Some(&country));
     let (fam, options) = futures::join!(

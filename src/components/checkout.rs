@@ -130,7 +130,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                         view! {
                             <label for="amount">{format!("Amount in {}", r.currency)}</label>
                             <input id="amount" name="amount" type="text" inputmode="decimal" autocomplete="off"
-                                prop:value=move || amount.get()
+                                value=amount.get_untracked()
                                 on:input=move |ev| amount.set(event_target_value(&ev))
                                 aria-describedby="amount-hint amount-error" />
                             <p class="hint" id="amount-hint">{hint}</p>
@@ -163,7 +163,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                     <input id="beneficiary" name="beneficiary"
                         type=if kind == Kind::MobileRecharge { "tel" } else { "email" }
                         autocomplete=if kind == Kind::MobileRecharge { "tel" } else { "email" }
-                        prop:value=move || beneficiary.get()
+                        value=beneficiary.get_untracked()
                         on:input=move |ev| beneficiary.set(event_target_value(&ev))
                         aria-describedby="beneficiary-hint beneficiary-error" required />
                     <p class="hint" id="beneficiary-hint">{if kind == Kind::MobileRecharge {

@@ -71,7 +71,7 @@ fn Shop(data: Storefront) -> impl IntoView {
             <div class="filters" role="search">
                 <div class="field">
                     <label for="q">"Search brands"</label>
-                    <input id="q" type="search" name="q" prop:value=text placeholder="e.g. Steam, Airalo"
+                    <input id="q" type="search" name="q" value=text placeholder="e.g. Steam, Airalo"
                         oninput="this.form.requestSubmit()" />
                 </div>
                 <div class="field">

@@ -28,9 +28,12 @@ pub struct Shop {
     pub config: Config,
     pub client: UpstreamClient,
     pub catalogue: Catalogue,
-    placed: Mutex<HashMap<String, (Arc<tokio::sync::Mutex<Option<Order>>>, Instant)>>,
+    placed: Mutex<HashMap<String, (PlacedSlot, Instant)>>,
     drafts: Mutex<HashMap<String, (CheckoutForm, AppError, Instant)>>,
 }
+
+/// The order placed under one idempotency key (filled once the upstream answers).
+type PlacedSlot = Arc<tokio::sync::Mutex<Option<Order>>>;
 
 /// A checkout that passed every local check, ready for the upstream.
 #[derive(Clone, Debug)]
@@ -267,7 +270,7 @@ impl Shop {
             ));
         }
         let o = self.prepare(shopper, form).await?;
-        let slot = self.placed_slot(&format!("{key}/{:?}", fingerprint(&o)));
+        let slot = self.placed_slot(&format!("{key}/{}", fingerprint(&o)));
         let mut placed = slot.lock().await;
         if let Some(order) = placed.as_ref() {
             return Ok(order.clone());
@@ -305,7 +308,7 @@ impl Shop {
         Ok(order)
     }
 
-    fn placed_slot(&self, key: &str) -> Arc<tokio::sync::Mutex<Option<Order>>> {
+    fn placed_slot(&self, key: &str) -> PlacedSlot {
         let mut map = self.placed.lock().unwrap_or_else(PoisonError::into_inner);
         if map.len() > 10_000 {
             map.retain(|_, (_, at)| at.elapsed() < IDEMPOTENCY_WINDOW);
@@ -357,25 +360,18 @@ impl Shop {
     }
 }
 
-fn fingerprint(
-    o: &PreparedOrder,
-) -> (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-) {
-    (
-        o.brand_name.clone(),
-        o.face_value.to_string(),
-        o.coin.clone(),
-        o.network.clone(),
-        o.beneficiary.clone(),
-        o.email.clone(),
-        o.coupon.clone(),
+/// What makes two submissions the same order.
+fn fingerprint(o: &PreparedOrder) -> String {
+    format!(
+        "{}|{}|{}|{}|{}|{}|{}|{}",
+        o.country,
+        o.brand_name,
+        o.face_value,
+        o.coin,
+        o.network,
+        o.beneficiary,
+        o.email,
+        o.coupon.as_deref().unwrap_or_default()
     )
 }
 

@@ -115,6 +115,20 @@ impl Shop {
             .expect("clear faults");
     }
 
+    /// How many upstream requests the sandbox saw whose path+query contains `part`.
+    pub async fn hits(&self, part: &str) -> u64 {
+        let stats = self.stats().await;
+        stats["requests"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .filter(|(k, _)| k.contains(part))
+                    .filter_map(|(_, v)| v.as_u64())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
     /// The sandbox's request counts.
     pub async fn stats(&self) -> Value {
         self.http

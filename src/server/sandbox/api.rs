@@ -23,7 +23,16 @@ fn logo_base(sb: &Sandbox, headers: &HeaderMap) -> String {
     format!("http://{host}{}/logos", sb.inner.config.mount_prefix)
 }
 
-fn country(params: &HashMap<String, String>, key: &str) -> Result<String, Response> {
+/// A refusal in the upstream's `{status, detail, moreDetails}` shape, made a response late.
+struct Refusal(StatusCode, &'static str, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        error(self.0, self.1, &self.2)
+    }
+}
+
+fn country(params: &HashMap<String, String>, key: &str) -> Result<String, Refusal> {
     let cc = params
         .get(key)
         .map(|s| s.trim().to_string())
@@ -31,10 +40,10 @@ fn country(params: &HashMap<String, String>, key: &str) -> Result<String, Respon
     if super::countries::name(&cc).is_some() {
         Ok(cc)
     } else {
-        Err(error(
+        Err(Refusal(
             StatusCode::BAD_REQUEST,
             "UNSUPPORTED_COUNTRY",
-            &format!("country {cc:?} is not supported"),
+            format!("country {cc:?} is not supported"),
         ))
     }
 }
@@ -49,7 +58,7 @@ pub async fn payment_vias(State(sb): State<Sandbox>, headers: HeaderMap) -> Resp
 pub async fn brands(State(sb): State<Sandbox>, Query(q): Params, headers: HeaderMap) -> Response {
     let cc = match country(&q, "country_code") {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let base = logo_base(&sb, &headers);
     let all: Vec<Value> = catalogue::FAMILIES
@@ -79,7 +88,7 @@ pub async fn brands(State(sb): State<Sandbox>, Query(q): Params, headers: Header
 pub async fn homepage(State(sb): State<Sandbox>, Query(q): Params, headers: HeaderMap) -> Response {
     let cc = match country(&q, "country_code") {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let base = logo_base(&sb, &headers);
     let pick = |pred: &dyn Fn(&catalogue::Family) -> bool, n: usize| -> Vec<Value> {
@@ -121,7 +130,7 @@ pub async fn products(
     p.insert("cc".into(), cc);
     let cc = match country(&p, "cc") {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let Some(name) = q.get("family_name").filter(|f| !f.trim().is_empty()) else {
         return error(
@@ -149,7 +158,7 @@ pub async fn products(
 pub async fn price(State(sb): State<Sandbox>, Query(q): Params) -> Response {
     let cc = match country(&q, "country_code") {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let coin = q.get("coin").cloned().unwrap_or_else(|| "USDC".into());
     let network = q.get("network").cloned();
@@ -220,12 +229,12 @@ pub async fn price(State(sb): State<Sandbox>, Query(q): Params) -> Response {
     Json(answer).into_response()
 }
 
-fn parse_body(body: &[u8]) -> Result<Value, Response> {
+fn parse_body(body: &[u8]) -> Result<Value, Refusal> {
     serde_json::from_slice(body).map_err(|e| {
-        error(
+        Refusal(
             StatusCode::BAD_REQUEST,
             "INVALID_JSON",
-            &format!("body is not JSON: {e}"),
+            format!("body is not JSON: {e}"),
         )
     })
 }
@@ -234,10 +243,10 @@ fn parse_body(body: &[u8]) -> Result<Value, Response> {
 pub async fn validate(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Response {
     let req = match parse_body(&body).and_then(|v| {
         validation::from_validation(&v)
-            .map_err(|e| error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", &e))
+            .map_err(|e| Refusal(StatusCode::BAD_REQUEST, "INVALID_REQUEST", e))
     }) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     if let Some(cc) = validation::unknown_country(&req) {
         return error(
@@ -269,10 +278,10 @@ fn suspended(code: &str, details: Value) -> Response {
 pub async fn create(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Response {
     let req = match parse_body(&body).and_then(|v| {
         validation::from_order(&v)
-            .map_err(|e| error(StatusCode::BAD_REQUEST, "INVALID_REQUEST", &e))
+            .map_err(|e| Refusal(StatusCode::BAD_REQUEST, "INVALID_REQUEST", e))
     }) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     if let Some(cc) = validation::unknown_country(&req) {
         return error(

@@ -22,6 +22,7 @@ pub fn name(cc: &str) -> Option<&'static str> {
 }
 
 /// Every supported code.
+#[cfg(test)]
 pub fn codes() -> impl Iterator<Item = &'static str> {
     table().keys().copied()
 }

@@ -227,7 +227,12 @@ async fn faults_layer(State(sb): State<Sandbox>, req: Request, next: Next) -> Re
     }
     let strip = f.take(&target, "missing_fields").is_some();
     let resp = next.run(req).await;
-    if !strip {
+    // An event stream never ends by itself: it is passed on untouched.
+    let streaming = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+    if !strip || streaming {
         return resp;
     }
     let (parts, body) = resp.into_parts();

@@ -85,11 +85,11 @@ impl Store {
             )
         };
         let token = payment::token(coin, network).unwrap_or_default();
-        let qr = match payment::network(network) {
-            Some((_, None, ..)) => {
+        let qr = match payment::network(network).map(|n| n.chain_id) {
+            Some(None) => {
                 format!("solana:{wallet}?amount={coin_amount}&spl-token={token}")
             }
-            Some((_, Some(chain), ..)) => {
+            Some(Some(chain)) => {
                 let atomic =
                     (coin_amount.parse::<f64>().unwrap_or(0.0) * 1_000_000.0).round() as u64;
                 format!("ethereum:{token}@{chain}/transfer?address={wallet}&uint256={atomic}")

@@ -3,48 +3,64 @@
 use serde_json::{Value, json};
 use std::collections::HashSet;
 
-/// (network name, chain id, base token, engine, USDC contract, USDT contract)
-pub const NETWORKS: &[(&str, Option<u64>, &str, &str, &str, &str)] = &[
-    (
-        "Solana",
-        None,
-        "SOL",
-        "SVM",
-        "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
-        "Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB",
-    ),
-    (
-        "Mainnet",
-        Some(1),
-        "ETH",
-        "EVM",
-        "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
-        "0xdAC17F958D2ee523a2206206994597C13D831ec7",
-    ),
-    (
-        "Base",
-        Some(8453),
-        "ETH",
-        "EVM",
-        "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
-        "0xfde4C96c8593536E31F229EA8f37b2ADa2699bb2",
-    ),
-    (
-        "Arbitrum",
-        Some(42161),
-        "ETH",
-        "EVM",
-        "0xaf88d065e77c8cC2239327C5EDb3A432268e5831",
-        "0xFd086bC7CD5C481DCC9C85ebE478A1C0b69FCbb9",
-    ),
-    (
-        "Polygon (Matic)",
-        Some(137),
-        "POL",
-        "EVM",
-        "0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359",
-        "0xc2132D05D31c914a87C6611C10748AEb04B58e8F",
-    ),
+/// A chain the coins are offered on.
+pub struct Network {
+    /// The upstream's network name.
+    pub name: &'static str,
+    /// EVM chain id; none for Solana.
+    pub chain_id: Option<u64>,
+    /// The chain's gas token.
+    pub base_token: &'static str,
+    /// `SVM` or `EVM`.
+    pub engine: &'static str,
+    /// USDC's token contract (mint on Solana).
+    pub usdc: &'static str,
+    /// USDT's token contract (mint on Solana).
+    pub usdt: &'static str,
+}
+
+/// The networks, with the real token contracts.
+pub const NETWORKS: &[Network] = &[
+    Network {
+        name: "Solana",
+        chain_id: None,
+        base_token: "SOL",
+        engine: "SVM",
+        usdc: "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
+        usdt: "Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB",
+    },
+    Network {
+        name: "Mainnet",
+        chain_id: Some(1),
+        base_token: "ETH",
+        engine: "EVM",
+        usdc: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+        usdt: "0xdAC17F958D2ee523a2206206994597C13D831ec7",
+    },
+    Network {
+        name: "Base",
+        chain_id: Some(8453),
+        base_token: "ETH",
+        engine: "EVM",
+        usdc: "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+        usdt: "0xfde4C96c8593536E31F229EA8f37b2ADa2699bb2",
+    },
+    Network {
+        name: "Arbitrum",
+        chain_id: Some(42161),
+        base_token: "ETH",
+        engine: "EVM",
+        usdc: "0xaf88d065e77c8cC2239327C5EDb3A432268e5831",
+        usdt: "0xFd086bC7CD5C481DCC9C85ebE478A1C0b69FCbb9",
+    },
+    Network {
+        name: "Polygon (Matic)",
+        chain_id: Some(137),
+        base_token: "POL",
+        engine: "EVM",
+        usdc: "0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359",
+        usdt: "0xc2132D05D31c914a87C6611C10748AEb04B58e8F",
+    },
 ];
 
 /// The coins offered.
@@ -53,26 +69,17 @@ pub const COINS: &[&str] = &["USDC", "USDT"];
 /// The one payment via orders may use.
 pub const USER_WALLET: &str = "USER_WALLET";
 
-/// A network's row.
-pub fn network(
-    name: &str,
-) -> Option<&'static (
-    &'static str,
-    Option<u64>,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-)> {
-    NETWORKS.iter().find(|n| n.0 == name)
+/// A network by its upstream name.
+pub fn network(name: &str) -> Option<&'static Network> {
+    NETWORKS.iter().find(|n| n.name == name)
 }
 
 /// The token contract of a coin on a network.
 pub fn token(coin: &str, net: &str) -> Option<&'static str> {
     let n = network(net)?;
     match coin {
-        "USDC" => Some(n.4),
-        "USDT" => Some(n.5),
+        "USDC" => Some(n.usdc),
+        "USDT" => Some(n.usdt),
         _ => None,
     }
 }
@@ -102,15 +109,16 @@ pub fn vias_json(s: &HashSet<String>, logo_base: &str) -> Value {
         .map(|coin| {
             let networks: Vec<Value> = NETWORKS
                 .iter()
-                .map(|(name, chain, base, engine, usdc, usdt)| {
+                .map(|net| {
+                    let address = if *coin == "USDC" { net.usdc } else { net.usdt };
                     let mut n = json!({
-                        "name": name,
-                        "is_suspended": suspended(s, coin, Some(name)) == Some("SUSPENDED_NETWORK"),
-                        "base_token": base,
+                        "name": net.name,
+                        "is_suspended": suspended(s, coin, Some(net.name)) == Some("SUSPENDED_NETWORK"),
+                        "base_token": net.base_token,
                         "threshold": "0.5",
-                        "smart_contract": {"engine": engine, "address": if *coin == "USDC" { usdc } else { usdt }, "decimals": 6, "symbol": coin},
+                        "smart_contract": {"engine": net.engine, "address": address, "decimals": 6, "symbol": coin},
                     });
-                    if let Some(c) = chain {
+                    if let Some(c) = net.chain_id {
                         n["chain_id"] = json!(c);
                     }
                     n
@@ -135,7 +143,7 @@ pub fn pairs() -> Value {
             .flat_map(|c| {
                 NETWORKS
                     .iter()
-                    .map(move |n| json!({"coin": c, "network": n.0}))
+                    .map(move |n| json!({"coin": c, "network": n.name}))
             })
             .collect(),
     )

@@ -339,8 +339,10 @@ pub fn check(req: &Request, suspensions: &HashSet<String>) -> Outcome {
                 let v = d
                     .split_whitespace()
                     .next()
-                    .and_then(|v| v.parse::<u32>().ok());
-                match v.filter(|v| f.fixed_values(&line.country).contains(v)) {
+                    .and_then(|v| v.parse::<f64>().ok());
+                // "100", "100 USD" and "100.00" all name the 100 product.
+                let offered = f.fixed_values(&line.country);
+                match v.and_then(|v| offered.into_iter().find(|o| f64::from(*o) == v)) {
                     Some(v) => Some(f64::from(v)),
                     None => {
                         push(&mut problems, problem("NOT_AVAILABLE_PRODUCT"));

@@ -1,0 +1,451 @@
+//! Orders over real HTTP: creation, payment addresses and URIs, the state
+//! machine (pay, deliver, fail, expire by clock), and the order event stream
+//! parsed from the raw bytes.
+#![cfg(feature = "ssr")]
+
+use futures::StreamExt;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+use storefront::server::sandbox::{SandboxConfig, serve_standalone};
+
+/// A running standalone sandbox and a client for it.
+struct Sb {
+    base: String,
+    http: reqwest::Client,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+async fn start() -> Sb {
+    let config = SandboxConfig {
+        delivery_delay: Duration::from_millis(150),
+        keep_alive: Duration::from_millis(100),
+        ..SandboxConfig::default()
+    };
+    let (addr, task) = serve_standalone(config).await.expect("serve");
+    Sb {
+        base: format!("http://{addr}"),
+        http: reqwest::Client::new(),
+        _task: task,
+    }
+}
+
+async fn json_of(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let bytes = r.bytes().await.expect("body");
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+impl Sb {
+    fn partner(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        req.header("X-Cr-Application", "test-partner")
+            .header("X-Cr-Version", "1.0")
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        json_of(
+            self.partner(self.http.get(format!("{}{path}", self.base)))
+                .send()
+                .await
+                .expect("send"),
+        )
+        .await
+    }
+
+    async fn create(&self, body: &Value) -> (u16, Value) {
+        let req = self
+            .partner(self.http.post(format!("{}/v5/orders", self.base)))
+            .json(body);
+        json_of(req.send().await.expect("send")).await
+    }
+
+    async fn control(&self, path: &str, body: Value) -> (u16, Value) {
+        let req = self.http.post(format!("{}{path}", self.base)).json(&body);
+        json_of(req.send().await.expect("send")).await
+    }
+
+    /// Creates a valid order paid with `coin` on `network`; answers it.
+    async fn order(&self, coin: &str, network: &str) -> Value {
+        let (status, order) = self.create(&order_body(coin, network)).await;
+        assert!(status == 200 || status == 201, "{status} {order}");
+        order
+    }
+
+    async fn subscribe(&self, id: &str, last_event_id: Option<&str>) -> Events {
+        let mut req = self
+            .partner(
+                self.http
+                    .get(format!("{}/v5/orders/{id}/subscribe", self.base)),
+            )
+            .header("Accept", "text/event-stream");
+        if let Some(l) = last_event_id {
+            req = req.header("Last-Event-ID", l);
+        }
+        let r = req.send().await.expect("send");
+        assert_eq!(r.status(), 200);
+        let ct = r.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(ct.starts_with("text/event-stream"), "{ct}");
+        Events {
+            stream: Box::pin(r.bytes_stream()),
+            buf: String::new(),
+            comments: 0,
+        }
+    }
+}
+
+fn order_body(coin: &str, network: &str) -> Value {
+    json!({
+        "deliveries": [
+            {"kind": "giftcard", "quantity": 1, "deliverable": {
+                "brand_name": "Steam Wallet", "country_code": "US", "denomination": "10",
+                "beneficiary_account": "buyer@example.com"}},
+            {"kind": "giftcard", "quantity": 1, "deliverable": {
+                "brand_name": "Airbnb", "country_code": "US", "denomination": "range",
+                "product_value": "100", "beneficiary_account": "buyer@example.com"}},
+        ],
+        "payment": {"type": "via", "coin": coin, "network": network, "payment_via": "USER_WALLET"},
+        "user": {"email": "buyer@example.com", "has_accepted_newsletter": true},
+        "lang": "en",
+        "acquisition": {"utm_source": "test"},
+    })
+}
+
+/// One server-sent event.
+#[derive(Debug, Default)]
+struct Event {
+    id: Option<String>,
+    event: Option<String>,
+    data: String,
+}
+
+type ByteStream =
+    std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>;
+
+/// An event-stream parser over the raw response bytes.
+struct Events {
+    stream: ByteStream,
+    buf: String,
+    comments: usize,
+}
+
+impl Events {
+    /// The next event, or None when the stream ended. Panics after 5 s of silence.
+    async fn next(&mut self) -> Option<Event> {
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let mut ev = Event::default();
+                let mut fields = 0;
+                for line in block.lines().filter(|l| !l.is_empty()) {
+                    if line.starts_with(':') {
+                        self.comments += 1;
+                        continue;
+                    }
+                    let (k, v) = line.split_once(':').unwrap_or((line, ""));
+                    let v = v.strip_prefix(' ').unwrap_or(v);
+                    fields += 1;
+                    match k {
+                        "id" => ev.id = Some(v.to_string()),
+                        "event" => ev.event = Some(v.to_string()),
+                        "data" if ev.data.is_empty() => ev.data = v.to_string(),
+                        "data" => ev.data = format!("{}\n{v}", ev.data),
+                        _ => {}
+                    }
+                }
+                if fields > 0 {
+                    return Some(ev);
+                }
+                continue;
+            }
+            match tokio::time::timeout(Duration::from_secs(5), self.stream.next()).await {
+                Ok(Some(Ok(bytes))) => self
+                    .buf
+                    .push_str(&String::from_utf8_lossy(&bytes).replace('\r', "")),
+                Ok(_) => return None,
+                Err(_) => panic!("no event within 5 s; buffered: {:?}", self.buf),
+            }
+        }
+    }
+
+    /// The next event, which must be an order message; answers its JSON.
+    async fn message(&mut self) -> (u64, Value) {
+        let ev = self.next().await.expect("a message");
+        assert_eq!(
+            ev.event.as_deref().unwrap_or("message"),
+            "message",
+            "{ev:?}"
+        );
+        let id = ev
+            .id
+            .as_deref()
+            .and_then(|i| i.parse().ok())
+            .unwrap_or_else(|| panic!("numeric id in {ev:?}"));
+        (id, serde_json::from_str(&ev.data).expect("order JSON"))
+    }
+
+    /// The named stop event, then the end of the stream.
+    async fn stop_and_end(&mut self) {
+        let ev = self.next().await.expect("stop");
+        assert_eq!(ev.event.as_deref(), Some("stop"), "{ev:?}");
+        assert!(self.next().await.is_none(), "the stream ends after stop");
+    }
+}
+
+#[tokio::test]
+async fn a_new_order_says_where_and_how_much_to_pay_on_solana() {
+    let sb = start().await;
+    let order = sb.order("USDC", "Solana").await;
+    let id = order["order_id"].as_str().expect("order_id");
+    assert!(
+        !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase() || c == '-'),
+        "{id}"
+    );
+    assert_eq!(order["order_state"], "WaitingForPayment");
+    assert_eq!(order["payment_state"], "PaymentRequested");
+    assert_eq!(order["coin"], "USDC");
+    assert_eq!(order["network"], "Solana");
+    assert!(order["payment_method"].is_string());
+    let wallet = order["wallet_address"].as_str().expect("wallet");
+    assert!((32..=44).contains(&wallet.len()), "{wallet}");
+    assert!(
+        wallet
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() && !"0OIl".contains(c)),
+        "{wallet}"
+    );
+    let amount = order["coin_amount"].as_str().expect("coin_amount");
+    let ui: f64 = amount.parse().expect("decimal");
+    assert!(ui > 110.0 && ui < 115.0, "10 + 100 USD plus fees: {ui}");
+    assert_eq!(
+        order["qr_text"],
+        format!(
+            "solana:{wallet}?amount={amount}&spl-token=EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"
+        )
+    );
+    let created = order["created_at"].as_i64().expect("epoch seconds");
+    assert_eq!(order["expires_at"].as_i64(), Some(created + 1800));
+    let deliveries = order["deliveries"].as_array().expect("deliveries");
+    assert_eq!(deliveries.len(), 2);
+    for d in deliveries {
+        assert_eq!(d["kind"], "giftcard");
+        assert!(d["delivery_state"].is_string());
+        assert_eq!(d["quantity"], 1);
+        assert_eq!(d["deliverable"]["beneficiary_account"], "buyer@example.com");
+        assert_eq!(d["deliverable"]["pin_code"], Value::Null);
+        assert_eq!(d["deliverable"]["pin_serial"], Value::Null);
+    }
+    assert_eq!(deliveries[1]["brand_name"], "Airbnb");
+    // The same order again by id; two orders never share id or wallet.
+    let (status, again) = sb.get(&format!("/v5/orders/{id}")).await;
+    assert_eq!((status, &again), (200, &order));
+    let other = sb.order("USDC", "Solana").await;
+    assert_ne!(other["order_id"], order["order_id"]);
+    assert_ne!(other["wallet_address"], order["wallet_address"]);
+}
+
+#[tokio::test]
+async fn evm_orders_carry_an_eip681_uri() {
+    let sb = start().await;
+    let order = sb.order("USDT", "Base").await;
+    let wallet = order["wallet_address"].as_str().expect("wallet");
+    assert_eq!(wallet.len(), 42);
+    assert!(wallet.starts_with("0x") && wallet[2..].chars().all(|c| c.is_ascii_hexdigit()));
+    let amount: f64 = order["coin_amount"]
+        .as_str()
+        .and_then(|a| a.parse().ok())
+        .expect("amount");
+    let atomic = (amount * 1e6).round() as u64;
+    assert_eq!(
+        order["qr_text"],
+        format!(
+            "ethereum:0xfde4C96c8593536E31F229EA8f37b2ADa2699bb2@8453/transfer?address={wallet}&uint256={atomic}"
+        )
+    );
+}
+
+#[tokio::test]
+async fn unknown_orders_are_404_json() {
+    let sb = start().await;
+    for path in [
+        "/v5/orders/00000000-0000-4000-8000-000000000000",
+        "/v5/orders/nope/subscribe",
+    ] {
+        let (status, body) = sb.get(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(body["status"], 404);
+    }
+    for action in ["pay", "fail"] {
+        let (status, _) = sb
+            .control(&format!("/control/orders/nope/{action}"), json!({}))
+            .await;
+        assert_eq!(status, 404, "{action}");
+    }
+}
+
+#[tokio::test]
+async fn paying_delivers_codes_after_the_delay() {
+    let sb = start().await;
+    let order = sb.order("USDC", "Solana").await;
+    let id = order["order_id"].as_str().expect("id");
+    let (status, paid) = sb
+        .control(&format!("/control/orders/{id}/pay"), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(paid["order_state"], "WaitingForDelivery");
+    assert_eq!(paid["payment_state"], "PaymentReceived");
+    let (_, now) = sb.get(&format!("/v5/orders/{id}")).await;
+    assert_eq!(now["order_state"], "WaitingForDelivery");
+    // Paying twice is a conflict.
+    let (status, body) = sb
+        .control(&format!("/control/orders/{id}/pay"), json!({}))
+        .await;
+    assert_eq!((status, body["status"].clone()), (409, json!(409)));
+    let started = Instant::now();
+    let done = loop {
+        let (_, o) = sb.get(&format!("/v5/orders/{id}")).await;
+        if o["order_state"] == "Done" {
+            break o;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "never delivered: {o}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert_eq!(done["payment_state"], "PaymentReceived");
+    let d = &done["deliveries"];
+    let steam = &d[0]["deliverable"];
+    assert_eq!(d[0]["delivery_state"], "Done");
+    let pin = steam["pin_code"].as_str().expect("pin");
+    let groups: Vec<&str> = pin.split('-').collect();
+    assert!(
+        groups.len() >= 3
+            && groups
+                .iter()
+                .all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_alphanumeric())),
+        "{pin}"
+    );
+    assert!(steam["pin_serial"].is_string());
+    assert!(steam["how_to_redeem"].is_string());
+    assert!(steam["redeem_instructions"].is_string());
+    // Airbnb is delivered as a redemption link.
+    assert!(
+        d[1]["deliverable"]["pin_code"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("https://"))
+    );
+    // A delivered order can no longer fail.
+    let (status, _) = sb
+        .control(&format!("/control/orders/{id}/fail"), json!({}))
+        .await;
+    assert_eq!(status, 409);
+}
+
+#[tokio::test]
+async fn failing_a_payment() {
+    let sb = start().await;
+    let order = sb.order("USDC", "Arbitrum").await;
+    let id = order["order_id"].as_str().expect("id");
+    let (status, failed) = sb
+        .control(&format!("/control/orders/{id}/fail"), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(failed["order_state"], "PaymentFailed");
+    let (status, _) = sb
+        .control(&format!("/control/orders/{id}/pay"), json!({}))
+        .await;
+    assert_eq!(status, 409);
+}
+
+#[tokio::test]
+async fn the_clock_expires_unpaid_orders_after_thirty_minutes() {
+    let sb = start().await;
+    let order = sb.order("USDC", "Solana").await;
+    let id = order["order_id"].as_str().expect("id");
+    let (status, _) = sb
+        .control("/control/clock/advance", json!({"seconds": 1799}))
+        .await;
+    assert_eq!(status, 200);
+    let (_, o) = sb.get(&format!("/v5/orders/{id}")).await;
+    assert_eq!(o["order_state"], "WaitingForPayment");
+    let mut events = sb.subscribe(id, None).await;
+    let (_, first) = events.message().await;
+    assert_eq!(first["order_state"], "WaitingForPayment");
+    sb.control("/control/clock/advance", json!({"seconds": 1}))
+        .await;
+    // The subscriber sees it promptly, well before the 1 s ticker could.
+    let seen = Instant::now();
+    let (_, expired) = events.message().await;
+    assert!(seen.elapsed() < Duration::from_millis(500));
+    assert_eq!(expired["order_state"], "Expired");
+    assert_eq!(expired["payment_state"], "Expired");
+    events.stop_and_end().await;
+    let (_, o) = sb.get(&format!("/v5/orders/{id}")).await;
+    assert_eq!(o["order_state"], "Expired");
+    let (status, _) = sb
+        .control(&format!("/control/orders/{id}/pay"), json!({}))
+        .await;
+    assert_eq!(status, 409);
+    let (status, _) = sb
+        .control("/control/clock/advance", json!({"seconds": "soon"}))
+        .await;
+    assert!((400..500).contains(&status));
+}
+
+#[tokio::test]
+async fn the_event_stream_follows_an_order_to_done_then_stops() {
+    let sb = start().await;
+    let order = sb.order("USDC", "Solana").await;
+    let id = order["order_id"].as_str().expect("id").to_string();
+    let mut events = sb.subscribe(&id, None).await;
+    let (v1, first) = events.message().await;
+    assert_eq!(first, order, "the full order on connect");
+    sb.control(&format!("/control/orders/{id}/pay"), json!({}))
+        .await;
+    let (v2, paid) = events.message().await;
+    assert_eq!(paid["order_state"], "WaitingForDelivery");
+    let (v3, done) = events.message().await;
+    assert_eq!(done["order_state"], "Done");
+    assert!(done["deliveries"][0]["deliverable"]["pin_code"].is_string());
+    assert!(v1 < v2 && v2 < v3, "{v1} {v2} {v3}");
+    events.stop_and_end().await;
+    // Keep-alive comments flowed while waiting for the delivery.
+    assert!(events.comments >= 1, "keep-alives");
+    // A terminal order: the final state, stop, end, even with a Last-Event-ID.
+    let mut late = sb.subscribe(&id, Some(&v3.to_string())).await;
+    let (v, again) = late.message().await;
+    assert_eq!((v, again), (v3, done));
+    late.stop_and_end().await;
+}
+
+#[tokio::test]
+async fn many_subscribers_see_the_same_changes() {
+    let sb = start().await;
+    let order = sb.order("USDC", "Solana").await;
+    let id = order["order_id"].as_str().expect("id").to_string();
+    let mut streams = Vec::new();
+    for _ in 0..50 {
+        streams.push(sb.subscribe(&id, Some("1")).await);
+    }
+    sb.control(&format!("/control/orders/{id}/fail"), json!({}))
+        .await;
+    for s in &mut streams {
+        let (_, first) = s.message().await;
+        let state = first["order_state"].clone();
+        if state == "WaitingForPayment" {
+            let (_, failed) = s.message().await;
+            assert_eq!(failed["order_state"], "PaymentFailed");
+        } else {
+            assert_eq!(state, "PaymentFailed");
+        }
+        s.stop_and_end().await;
+    }
+}

@@ -1,0 +1,415 @@
+//! `POST /v5/orders/validations` over real HTTP: every problem code from its
+//! documented trigger (docs/sandbox.md), several at once, bad bodies, and the
+//! HTTP-level suspensions.
+#![cfg(feature = "ssr")]
+
+use serde_json::{Value, json};
+use storefront::server::sandbox::{SandboxConfig, serve_standalone};
+
+/// A running standalone sandbox and a client for it.
+struct Sb {
+    base: String,
+    http: reqwest::Client,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+async fn start() -> Sb {
+    let (addr, task) = serve_standalone(SandboxConfig::default())
+        .await
+        .expect("serve");
+    Sb {
+        base: format!("http://{addr}"),
+        http: reqwest::Client::new(),
+        _task: task,
+    }
+}
+
+impl Sb {
+    /// POST a raw body with the partner headers: status and JSON (Null when not JSON).
+    async fn post_raw(&self, path: &str, body: String) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("X-Cr-Application", "test-partner")
+            .header("X-Cr-Version", "1.0")
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        let status = r.status().as_u16();
+        let bytes = r.bytes().await.expect("body");
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    async fn validate(&self, body: &Value) -> (u16, Value) {
+        self.post_raw("/v5/orders/validations", body.to_string())
+            .await
+    }
+
+    async fn control(&self, path: &str, body: Value) -> u16 {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        r.status().as_u16()
+    }
+}
+
+/// A validation body that passes: one 10 USD Steam card to a valid email.
+fn valid() -> Value {
+    json!({
+        "email": "buyer@example.com",
+        "payment": {"type": "via", "payment_via": "USER_WALLET", "coin": "USDC"},
+        "deliveries": [{
+            "beneficiary_account": "buyer@example.com",
+            "brand_name": "Steam Wallet",
+            "country_code": "US",
+            "denomination": "10 USD",
+            "localized_denomination": "$10",
+        }],
+        "lang": "en",
+    })
+}
+
+/// The valid body with one delivery replaced.
+fn with_delivery(brand: &str, cc: &str, denomination: &str, beneficiary: &str) -> Value {
+    let mut v = valid();
+    v["deliveries"][0] = json!({
+        "beneficiary_account": beneficiary,
+        "brand_name": brand,
+        "country_code": cc,
+        "denomination": denomination,
+    });
+    v
+}
+
+fn codes(answer: &Value) -> Vec<String> {
+    answer["problems"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .filter_map(|x| x["problem"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every problem code of upstream-api.md and the input that triggers it.
+fn triggers() -> Vec<(&'static str, Value)> {
+    let mut t = Vec::new();
+    let range = |value: &str, quantity: u32| {
+        let mut v = with_delivery("Binance Gift Card", "US", "range", "buyer@example.com");
+        v["deliveries"][0]["product_value"] = json!(value);
+        v["deliveries"][0]["quantity"] = json!(quantity);
+        v
+    };
+    t.push(("AMOUNT_LESS_THEN_MINIMUM_ALLOWED", range("5", 1)));
+    t.push(("MAXIMUM_AMOUNT_PER_ORDER_EXCEEDED", range("1000", 3)));
+    for (local, code) in [
+        ("daily-limit", "DAILY_SPENDING_LIMIT_EXCEEDED"),
+        ("monthly-limit", "MONTHLY_SPENDING_LIMIT_EXCEEDED"),
+        ("kyc-missing", "KYC_MISSING"),
+        ("kyc-pending", "KYC_PENDING"),
+        ("verify", "VERIFICATION_REQUIRED"),
+        ("no-fullname", "FULLNAME_MISSING"),
+    ] {
+        let mut v = valid();
+        v["email"] = json!(format!("{local}@example.com"));
+        t.push((code, v));
+    }
+    let mut v = valid();
+    v["deliveries"][0]["quantity"] = json!(6);
+    t.push(("PRODUCT_COUNT_EXCEEDED", v));
+    let mut v = with_delivery("Razer Gold", "US", "10 USD", "buyer@example.com");
+    v["deliveries"][0]["quantity"] = json!(2);
+    t.push(("MULTIPLE_LIMITED_PRODUCT_SAME_ORDER", v));
+    t.push((
+        "NOT_AVAILABLE_PRODUCT",
+        with_delivery("No Such Brand", "US", "10 USD", "buyer@example.com"),
+    ));
+    t.push((
+        "NOT_AVAILABLE_PRODUCT",
+        with_delivery("Steam Wallet", "US", "7 USD", "buyer@example.com"),
+    ));
+    t.push((
+        "OUT_OF_STOCK",
+        with_delivery("Best Buy", "US", "25 USD", "buyer@example.com"),
+    ));
+    t.push((
+        "NOT_ACTIVE",
+        with_delivery("GameStop", "US", "25 USD", "buyer@example.com"),
+    ));
+    t.push((
+        "INVALID_BENEFICIARY_ACCOUNT",
+        with_delivery("Steam Wallet", "US", "10 USD", "not-an-email"),
+    ));
+    let mut v = with_delivery("Mobile Top-up", "US", "range", "buyer@example.com");
+    v["deliveries"][0]["product_value"] = json!("20");
+    t.push(("INVALID_BENEFICIARY_ACCOUNT", v));
+    let mut v = valid();
+    v["payment"]["payment_via"] = json!("CREDIT_CARD");
+    t.push(("NOT_ALLOWED_PAYMENT_VIA", v));
+    let mut v = valid();
+    v["payment"]["coin"] = json!("DAI");
+    t.push(("UNSUPPORTED_PROTOCOL_COIN_COMBINATION", v));
+    let mut v = valid();
+    v["payment"]["network"] = json!("Lightning");
+    t.push(("UNSUPPORTED_PROTOCOL_COIN_COMBINATION", v));
+    let mut v = with_delivery("Visa Prepaid", "US", "range", "buyer@example.com");
+    v["deliveries"][0]["product_value"] = json!("50");
+    t.push(("LOGIN_REQUIRED", v));
+    for (coupon, code) in [
+        ("REQUIRES_LOGIN", "COUPON_REQUIRES_LOGIN"),
+        ("NO-SUCH-COUPON", "COUPON_NOT_FOUND"),
+        ("NOT_ACTIVE", "COUPON_NOT_ACTIVE"),
+        ("ALREADY_SPENT", "COUPON_ALREADY_SPENT"),
+        ("MAX_USAGE_REACHED", "COUPON_MAX_USAGE_REACHED"),
+        ("EXPIRED", "COUPON_EXPIRED"),
+        ("BELOW_MIN_AMOUNT", "COUPON_BELOW_MIN_AMOUNT"),
+        ("NOT_VALID_FOR_USER", "COUPON_NOT_VALID_FOR_USER"),
+        ("NOT_VALID_FOR_CATEGORY", "COUPON_NOT_VALID_FOR_CATEGORY"),
+        ("NOT_VALID_FOR_KIND", "COUPON_NOT_VALID_FOR_KIND"),
+        ("NOT_VALID_FOR_BRAND", "COUPON_NOT_VALID_FOR_BRAND"),
+        ("NOT_VALID_FOR_COUNTRY", "COUPON_NOT_VALID_FOR_COUNTRY"),
+        ("NOT_VALID_FOR_STORE", "COUPON_NOT_VALID_FOR_STORE"),
+    ] {
+        let mut v = valid();
+        v["coupon"] = json!(coupon);
+        t.push((code, v));
+    }
+    t
+}
+
+#[tokio::test]
+async fn a_valid_request_has_no_problems_and_a_coin_amount() {
+    let sb = start().await;
+    let (status, answer) = sb.validate(&valid()).await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["problems"], Value::Null);
+    assert_eq!(answer["coin"], "USDC");
+    let amount: f64 = answer["coin_amount"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("amount");
+    assert!(amount > 10.0 && amount < 11.0, "{amount}");
+    // The welcome coupon, a range product, a fixed denomination without currency,
+    // a phone number for a top-up and an explicit network are all fine.
+    let mut v = valid();
+    v["coupon"] = json!("WELCOME");
+    v["payment"]["network"] = json!("Base");
+    v["deliveries"] = json!([
+        {"beneficiary_account": "buyer@example.com", "brand_name": "Airbnb", "country_code": "US", "denomination": "range", "product_value": "100"},
+        {"beneficiary_account": "buyer@example.com", "brand_name": "Amazon", "country_code": "DE", "denomination": "25"},
+        {"beneficiary_account": "+14155551234", "brand_name": "Mobile Top-up", "country_code": "US", "denomination": "range", "product_value": "20"},
+        {"beneficiary_account": "buyer@example.com", "brand_name": "steam", "country_code": "US", "denomination": "20.00"},
+    ]);
+    let (status, answer) = sb.validate(&v).await;
+    assert_eq!(
+        (status, &answer["problems"]),
+        (200, &Value::Null),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn every_problem_code_has_a_trigger() {
+    let sb = start().await;
+    let table = triggers();
+    for (code, body) in &table {
+        let (status, answer) = sb.validate(body).await;
+        assert_eq!(status, 200, "{code}: {answer}");
+        assert!(
+            codes(&answer).contains(&code.to_string()),
+            "{code} not in {answer}"
+        );
+        assert!(answer["coin_amount"].is_string(), "{code}: {answer}");
+    }
+    let documented: std::collections::BTreeSet<&str> = table.iter().map(|(c, _)| *c).collect();
+    assert_eq!(
+        documented.len(),
+        30,
+        "the codes of upstream-api.md, less the two HTTP-level ones"
+    );
+}
+
+#[tokio::test]
+async fn problems_with_details_name_the_alternatives() {
+    let sb = start().await;
+    let table = triggers();
+    let find = |code: &str| {
+        table
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, b)| b.clone())
+            .expect(code)
+    };
+    let (_, answer) = sb.validate(&find("NOT_ALLOWED_PAYMENT_VIA")).await;
+    let p = &answer["problems"][0];
+    assert_eq!(p["problem"], "NOT_ALLOWED_PAYMENT_VIA");
+    assert!(p["moreDetails"].to_string().contains("USER_WALLET"), "{p}");
+    let (_, answer) = sb
+        .validate(&find("UNSUPPORTED_PROTOCOL_COIN_COMBINATION"))
+        .await;
+    let details = answer["problems"][0]["moreDetails"].to_string();
+    for pair in ["USDC", "USDT", "Solana", "Polygon (Matic)"] {
+        assert!(details.contains(pair), "{pair} in {details}");
+    }
+}
+
+#[tokio::test]
+async fn several_problems_come_at_once() {
+    let sb = start().await;
+    let mut v = with_delivery("Best Buy", "US", "25 USD", "not-an-email");
+    v["email"] = json!("daily-limit@example.com");
+    v["coupon"] = json!("EXPIRED");
+    v["payment"]["payment_via"] = json!("CREDIT_CARD");
+    v["deliveries"][0]["quantity"] = json!(6);
+    let (status, answer) = sb.validate(&v).await;
+    assert_eq!(status, 200);
+    let mut got = codes(&answer);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "COUPON_EXPIRED",
+            "DAILY_SPENDING_LIMIT_EXCEEDED",
+            "INVALID_BENEFICIARY_ACCOUNT",
+            "NOT_ALLOWED_PAYMENT_VIA",
+            "OUT_OF_STOCK",
+            "PRODUCT_COUNT_EXCEEDED",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn bad_bodies_are_400_json_never_a_crash() {
+    let sb = start().await;
+    for body in [
+        "",
+        "{",
+        "[]",
+        "null",
+        "{\"payment\": 3}",
+        "{\"deliveries\": \"x\"}",
+        "\u{0}\u{1}",
+    ] {
+        for path in ["/v5/orders/validations", "/v5/orders"] {
+            let (status, answer) = sb.post_raw(path, body.to_string()).await;
+            assert_eq!(status, 400, "{path} with {body:?}");
+            assert_eq!(answer["status"], 400, "{path} with {body:?}");
+            assert!(answer["detail"].is_string());
+        }
+    }
+    let mut v = valid();
+    v["deliveries"][0]["country_code"] = json!("ZZ");
+    let (status, answer) = sb.validate(&v).await;
+    assert_eq!(
+        (status, answer["detail"].clone()),
+        (400, json!("UNSUPPORTED_COUNTRY"))
+    );
+    // Strange but well-formed values are problems, not errors.
+    let mut v = valid();
+    v["deliveries"][0]["quantity"] = json!(-3);
+    v["deliveries"][0]["denomination"] = json!(1e300);
+    let (status, _) = sb.validate(&v).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn suspensions_are_http_level_errors() {
+    let sb = start().await;
+    // USDT on Polygon is suspended by default.
+    let mut v = valid();
+    v["payment"]["coin"] = json!("USDT");
+    v["payment"]["network"] = json!("Polygon (Matic)");
+    let (status, answer) = sb.validate(&v).await;
+    assert_eq!(status, 422);
+    assert_eq!(answer["status"], 422);
+    assert_eq!(answer["detail"], "SUSPENDED_NETWORK");
+    assert!(answer.get("moreDetails").is_some());
+    assert!(answer.get("problems").is_none());
+    // Lifted on demand.
+    let off = json!({"coin": "USDT", "network": "Polygon (Matic)", "suspended": false});
+    assert_eq!(sb.control("/control/suspensions", off).await, 200);
+    assert_eq!(sb.validate(&v).await.0, 200);
+    // A whole coin.
+    assert_eq!(
+        sb.control(
+            "/control/suspensions",
+            json!({"coin": "USDC", "suspended": true})
+        )
+        .await,
+        200
+    );
+    let (status, answer) = sb.validate(&valid()).await;
+    assert_eq!(
+        (status, answer["detail"].clone()),
+        (422, json!("SUSPENDED_COIN"))
+    );
+    let (status, answer) = sb.post_raw("/v5/orders", order_body().to_string()).await;
+    assert_eq!(
+        (status, answer["detail"].clone()),
+        (422, json!("SUSPENDED_COIN"))
+    );
+    // And the payment vias say so.
+    let r = sb
+        .http
+        .get(format!("{}/v3/payment_vias", sb.base))
+        .header("X-Cr-Application", "p")
+        .header("X-Cr-Version", "1")
+        .send()
+        .await
+        .expect("send");
+    let vias: Value = r.json().await.expect("json");
+    let usdc = vias[0]["currencies"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == "USDC"))
+        .expect("USDC");
+    assert_eq!(usdc["is_suspended"], true);
+    assert_eq!(
+        sb.control(
+            "/control/suspensions",
+            json!({"coin": "USDC", "suspended": false})
+        )
+        .await,
+        200
+    );
+    assert_eq!(sb.validate(&valid()).await.0, 200);
+}
+
+fn order_body() -> Value {
+    json!({
+        "deliveries": [{"kind": "giftcard", "quantity": 1, "deliverable": {
+            "brand_name": "Steam Wallet", "country_code": "US", "denomination": "10",
+            "beneficiary_account": "buyer@example.com"}}],
+        "payment": {"type": "via", "coin": "USDC", "network": "Solana", "payment_via": "USER_WALLET"},
+        "user": {"email": "buyer@example.com", "has_accepted_newsletter": false},
+        "lang": "en",
+        "acquisition": {"utm_source": "test"},
+    })
+}
+
+#[tokio::test]
+async fn creating_an_order_runs_the_same_checks() {
+    let sb = start().await;
+    let mut v = order_body();
+    v["deliveries"][0]["deliverable"]["brand_name"] = json!("GameStop");
+    v["deliveries"][0]["deliverable"]["denomination"] = json!("25");
+    v["user"]["email"] = json!("kyc-missing@example.com");
+    let (status, answer) = sb.post_raw("/v5/orders", v.to_string()).await;
+    assert_eq!(status, 400);
+    assert_eq!(answer["status"], 400);
+    assert_eq!(answer["detail"], "VALIDATION_FAILED");
+    let mut got = codes(&answer);
+    got.sort();
+    assert_eq!(got, ["KYC_MISSING", "NOT_ACTIVE"]);
+    let (status, answer) = sb.post_raw("/v5/orders", order_body().to_string()).await;
+    assert!(status == 200 || status == 201, "{status} {answer}");
+}
