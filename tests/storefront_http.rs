@@ -382,3 +382,30 @@ async fn the_partner_id_never_reaches_a_browser() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_dropped_upstream_stream_ends_the_browsers_stream_without_stop() {
+    let s = shop(&[]).await;
+    let id = new_order(&s, "dropped-order01").await;
+    s.control("/faults", json!({"match": format!("{id}/subscribe"), "kind": "drop_sse", "after_events": 1, "times": 1}))
+        .await;
+    let (resp, st) = Events::open(&s, &id, None).await;
+    assert_eq!(st, 200);
+    let mut ev = Events::new(resp);
+    assert_eq!(
+        state_of(&ev.next().await.expect("first")),
+        "WaitingForPayment"
+    );
+    assert!(
+        ev.next().await.is_none(),
+        "ended, and no stop: the browser will reconnect"
+    );
+    // The reconnect opens a fresh upstream stream that works.
+    let (resp, st) = Events::open(&s, &id, Some("1")).await;
+    assert_eq!(st, 200);
+    let mut ev = Events::new(resp);
+    assert_eq!(
+        state_of(&ev.next().await.expect("state again")),
+        "WaitingForPayment"
+    );
+}

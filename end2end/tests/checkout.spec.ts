@@ -1,4 +1,4 @@
-import { test, expect, open, isNoJs, findBrand, placeOrder } from './fixtures';
+import { test, expect, open, isNoJs, findBrand, placeOrder, control } from './fixtures';
 
 test('a fixed-denomination gift card shows its exact price', async ({ shop: page, request }, info) => {
   const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
@@ -91,4 +91,20 @@ test('a double submit places one order', async ({ shop: page, request }, info) =
   const id = new URL(page.url()).pathname;
   expect(ids.size).toBeGreaterThan(0);
   for (const seen of ids) expect(seen).toBe(id);
+});
+
+test('a network suspended after the page loaded is refused in plain words', async ({ shop: page, request }, info) => {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  await page.getByLabel('Pay with').selectOption('USDC|Arbitrum');
+  await control(request, '/suspensions', { coin: 'USDC', network: 'Arbitrum', suspended: true });
+  try {
+    await page.getByLabel('Email to receive the gift card').fill('friend@example.com');
+    await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await expect(page.getByText(/Payments on this network are paused right now/).first()).toBeVisible();
+    await expect(page).toHaveURL(/\/brands\//);
+  } finally {
+    await control(request, '/suspensions', { coin: 'USDC', network: 'Arbitrum', suspended: false });
+  }
 });

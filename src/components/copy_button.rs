@@ -6,6 +6,10 @@ use leptos::prelude::*;
 #[component]
 pub fn CopyButton(value: String, what: &'static str) -> impl IntoView {
     let copied = RwSignal::new(false);
+    // Copying needs JavaScript: the button appears only once the page has hydrated
+    // (an effect never runs on the server, so both renders agree).
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
     let label = format!("Copy {what}");
     let on_click = move |_| {
         #[cfg(feature = "hydrate")]
@@ -20,9 +24,11 @@ pub fn CopyButton(value: String, what: &'static str) -> impl IntoView {
         let _ = &value;
     };
     view! {
-        <button type="button" class="copy" aria-label=label.clone() on:click=on_click>
-            {move || if copied.get() { "Copied" } else { "Copy" }}
-        </button>
-        <span class="sr-only" role="status">{move || if copied.get() { format!("{what} copied") } else { String::new() }}</span>
+        <Show when=move || live.get()>
+            <button type="button" class="copy" aria-label=label.clone() on:click=on_click.clone()>
+                {move || if copied.get() { "Copied" } else { "Copy" }}
+            </button>
+            <span class="sr-only" role="status">{move || if copied.get() { format!("{what} copied") } else { String::new() }}</span>
+        </Show>
     }
 }

@@ -79,7 +79,7 @@ fn LiveOrder(view: OrderView) -> impl IntoView {
         .and_then(|d| d.beneficiary_account.clone());
     let pay_view = view.clone();
     view! {
-        <h1>{format!("Order {brand}")}</h1>
+        <h1>{format!("Your {brand} order")}</h1>
         <p class="muted">"Order "<code>{id.clone()}</code>{beneficiary.map(|b| format!(" · delivering to {b}"))}</p>
         <StatusTimeline order=order.into() live=live.into() />
         {move || {
