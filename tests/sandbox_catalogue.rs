@@ -2,50 +2,22 @@
 //! vias, brands of every country, homepage, products, prices and logos.
 #![cfg(feature = "ssr")]
 
+mod common;
+
+use common::sandbox::{Sb, start_with};
 use serde_json::Value;
 use std::time::Duration;
-use storefront::server::sandbox::{SandboxConfig, serve_standalone};
+use storefront::server::sandbox::SandboxConfig;
 
 const COUNTRIES: &str = include_str!("../data/countries.tsv");
 
-/// A running standalone sandbox and a client for it.
-struct Sb {
-    base: String,
-    http: reqwest::Client,
-    _task: tokio::task::JoinHandle<()>,
-}
-
+/// A sandbox with a short delivery delay.
 async fn start() -> Sb {
-    let config = SandboxConfig {
+    start_with(SandboxConfig {
         delivery_delay: Duration::from_millis(100),
         ..SandboxConfig::default()
-    };
-    let (addr, task) = serve_standalone(config).await.expect("serve");
-    Sb {
-        base: format!("http://{addr}"),
-        http: reqwest::Client::new(),
-        _task: task,
-    }
-}
-
-impl Sb {
-    /// GET with the partner headers: status and JSON (Null when not JSON).
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("X-Cr-Application", "test-partner")
-            .header("X-Cr-Version", "1.0")
-            .send()
-            .await
-            .expect("send");
-        let status = r.status().as_u16();
-        let bytes = r.bytes().await.expect("body");
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
+    })
+    .await
 }
 
 fn codes() -> Vec<&'static str> {

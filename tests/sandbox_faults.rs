@@ -3,70 +3,18 @@
 //! expiry, and per-path hit counts.
 #![cfg(feature = "ssr")]
 
+mod common;
+
+use common::sandbox::{Sb, start};
 use futures::StreamExt;
+use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use storefront::server::sandbox::{SandboxConfig, serve_standalone};
-
-/// A running standalone sandbox and a client for it.
-struct Sb {
-    base: String,
-    http: reqwest::Client,
-    _task: tokio::task::JoinHandle<()>,
-}
-
-async fn start() -> Sb {
-    let (addr, task) = serve_standalone(SandboxConfig::default())
-        .await
-        .expect("serve");
-    Sb {
-        base: format!("http://{addr}"),
-        http: reqwest::Client::new(),
-        _task: task,
-    }
-}
 
 impl Sb {
-    /// GET with partner headers: status and raw body.
-    async fn get_raw(&self, path: &str) -> (u16, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("X-Cr-Application", "test-partner")
-            .header("X-Cr-Version", "1.0")
-            .send()
-            .await
-            .expect("send");
-        (r.status().as_u16(), r.text().await.expect("body"))
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let (status, body) = self.get_raw(path).await;
-        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
-    }
-
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(b) = body {
-            req = req
-                .header("X-Cr-Application", "test-partner")
-                .header("X-Cr-Version", "1.0")
-                .json(&b);
-        }
-        let r = req.send().await.expect("send");
-        let status = r.status().as_u16();
-        let bytes = r.bytes().await.expect("body");
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
-
     /// Adds a fault rule; answers its id.
     async fn fault(&self, rule: Value) -> u64 {
-        let (status, body) = self
-            .send(reqwest::Method::POST, "/control/faults", Some(rule))
-            .await;
+        let (status, body) = self.post("/control/faults", &rule).await;
         assert!(status == 200 || status == 201, "{status} {body}");
         body["id"].as_u64().expect("rule id")
     }
@@ -79,9 +27,7 @@ impl Sb {
             "payment": {"type": "via", "coin": "USDC", "network": "Solana", "payment_via": "USER_WALLET"},
             "user": {"email": "buyer@example.com", "has_accepted_newsletter": false},
         });
-        let (_, order) = self
-            .send(reqwest::Method::POST, "/v5/orders", Some(body))
-            .await;
+        let (_, order) = self.post("/v5/orders", &body).await;
         order["order_id"].as_str().expect("order_id").to_string()
     }
 }
@@ -112,7 +58,7 @@ async fn status_faults_expire_after_their_times() {
     assert_eq!(sb.get("/v2/brands?country_code=FR").await.0, 200);
     assert_eq!(sb.get("/v2/brands?country_code=DE").await.0, 200);
     // The rule is gone from the list.
-    let (_, rules) = sb.send(reqwest::Method::GET, "/control/faults", None).await;
+    let (_, rules) = sb.send(Method::GET, "/control/faults").await;
     assert_eq!(rules, json!([]));
 }
 
@@ -149,10 +95,7 @@ async fn event_streams_can_be_dropped_without_stop() {
     let id = sb.new_order().await;
     sb.fault(json!({"match": format!("{id}/subscribe"), "kind": "drop_sse", "after_events": 1, "times": 1})).await;
     let r = sb
-        .http
-        .get(format!("{}/v5/orders/{id}/subscribe", sb.base))
-        .header("X-Cr-Application", "test-partner")
-        .header("X-Cr-Version", "1.0")
+        .partner(Method::GET, &format!("/v5/orders/{id}/subscribe"))
         .send()
         .await
         .expect("send");
@@ -183,35 +126,27 @@ async fn rules_are_listed_removed_and_checked() {
         .fault(json!({"match": "/v2/homepage", "kind": "latency", "latency_ms": 10}))
         .await;
     assert_ne!(a, b);
-    let (_, rules) = sb.send(reqwest::Method::GET, "/control/faults", None).await;
+    let (_, rules) = sb.send(Method::GET, "/control/faults").await;
     let listed = rules.as_array().expect("list");
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0]["match"], "/v2/brands");
     assert_eq!(listed[0]["kind"], "status");
     assert_eq!(sb.get("/v2/brands?country_code=US").await.0, 500);
     let (status, _) = sb
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/control/faults/{a}"),
-            None,
-        )
+        .send(Method::DELETE, &format!("/control/faults/{a}"))
         .await;
     assert_eq!(status, 200);
     assert_eq!(sb.get("/v2/brands?country_code=US").await.0, 200);
-    let (status, _) = sb
-        .send(reqwest::Method::DELETE, "/control/faults", None)
-        .await;
+    let (status, _) = sb.send(Method::DELETE, "/control/faults").await;
     assert_eq!(status, 200);
-    let (_, rules) = sb.send(reqwest::Method::GET, "/control/faults", None).await;
+    let (_, rules) = sb.send(Method::GET, "/control/faults").await;
     assert_eq!(rules, json!([]));
     for bad in [
         json!({"match": "x", "kind": "explode"}),
         json!({"match": "x", "kind": "status", "status": 200}),
         json!({"kind": "latency"}),
     ] {
-        let (status, _) = sb
-            .send(reqwest::Method::POST, "/control/faults", Some(bad.clone()))
-            .await;
+        let (status, _) = sb.post("/control/faults", &bad).await;
         assert!((400..500).contains(&status), "{bad} gave {status}");
     }
 }
@@ -220,9 +155,7 @@ async fn rules_are_listed_removed_and_checked() {
 async fn stats_count_upstream_hits_per_path_and_query() {
     let sb = start().await;
     sb.get("/v2/brands?country_code=US").await;
-    let (status, _) = sb
-        .send(reqwest::Method::POST, "/control/stats/reset", None)
-        .await;
+    let (status, _) = sb.send(Method::POST, "/control/stats/reset").await;
     assert!((200..300).contains(&status));
     sb.get("/v2/brands?country_code=US").await;
     sb.get("/v2/brands?country_code=US").await;
@@ -238,7 +171,7 @@ async fn stats_count_upstream_hits_per_path_and_query() {
         .send()
         .await
         .expect("send");
-    let (_, stats) = sb.send(reqwest::Method::GET, "/control/stats", None).await;
+    let (_, stats) = sb.send(Method::GET, "/control/stats").await;
     let requests = &stats["requests"];
     assert_eq!(requests["/v2/brands?country_code=US"], 2, "{stats}");
     assert_eq!(requests["/v3/payment_vias"], 1, "{stats}");

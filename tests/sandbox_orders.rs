@@ -3,82 +3,35 @@
 //! parsed from the raw bytes.
 #![cfg(feature = "ssr")]
 
+mod common;
+
+use common::sandbox::{Sb, start_with};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use storefront::server::sandbox::{SandboxConfig, serve_standalone};
+use storefront::server::sandbox::SandboxConfig;
 
-/// A running standalone sandbox and a client for it.
-struct Sb {
-    base: String,
-    http: reqwest::Client,
-    _task: tokio::task::JoinHandle<()>,
-}
-
+/// A sandbox with a short delivery delay and frequent keep-alives.
 async fn start() -> Sb {
-    let config = SandboxConfig {
+    start_with(SandboxConfig {
         delivery_delay: Duration::from_millis(150),
         keep_alive: Duration::from_millis(100),
         ..SandboxConfig::default()
-    };
-    let (addr, task) = serve_standalone(config).await.expect("serve");
-    Sb {
-        base: format!("http://{addr}"),
-        http: reqwest::Client::new(),
-        _task: task,
-    }
-}
-
-async fn json_of(r: reqwest::Response) -> (u16, Value) {
-    let status = r.status().as_u16();
-    let bytes = r.bytes().await.expect("body");
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    })
+    .await
 }
 
 impl Sb {
-    fn partner(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        req.header("X-Cr-Application", "test-partner")
-            .header("X-Cr-Version", "1.0")
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        json_of(
-            self.partner(self.http.get(format!("{}{path}", self.base)))
-                .send()
-                .await
-                .expect("send"),
-        )
-        .await
-    }
-
-    async fn create(&self, body: &Value) -> (u16, Value) {
-        let req = self
-            .partner(self.http.post(format!("{}/v5/orders", self.base)))
-            .json(body);
-        json_of(req.send().await.expect("send")).await
-    }
-
-    async fn control(&self, path: &str, body: Value) -> (u16, Value) {
-        let req = self.http.post(format!("{}{path}", self.base)).json(&body);
-        json_of(req.send().await.expect("send")).await
-    }
-
     /// Creates a valid order paid with `coin` on `network`; answers it.
     async fn order(&self, coin: &str, network: &str) -> Value {
-        let (status, order) = self.create(&order_body(coin, network)).await;
+        let (status, order) = self.post("/v5/orders", &order_body(coin, network)).await;
         assert!(status == 200 || status == 201, "{status} {order}");
         order
     }
 
     async fn subscribe(&self, id: &str, last_event_id: Option<&str>) -> Events {
         let mut req = self
-            .partner(
-                self.http
-                    .get(format!("{}/v5/orders/{id}/subscribe", self.base)),
-            )
+            .partner(reqwest::Method::GET, &format!("/v5/orders/{id}/subscribe"))
             .header("Accept", "text/event-stream");
         if let Some(l) = last_event_id {
             req = req.header("Last-Event-ID", l);

@@ -3,62 +3,15 @@
 //! HTTP-level suspensions.
 #![cfg(feature = "ssr")]
 
+mod common;
+
+use common::sandbox::{Sb, start};
 use serde_json::{Value, json};
-use storefront::server::sandbox::{SandboxConfig, serve_standalone};
-
-/// A running standalone sandbox and a client for it.
-struct Sb {
-    base: String,
-    http: reqwest::Client,
-    _task: tokio::task::JoinHandle<()>,
-}
-
-async fn start() -> Sb {
-    let (addr, task) = serve_standalone(SandboxConfig::default())
-        .await
-        .expect("serve");
-    Sb {
-        base: format!("http://{addr}"),
-        http: reqwest::Client::new(),
-        _task: task,
-    }
-}
 
 impl Sb {
-    /// POST a raw body with the partner headers: status and JSON (Null when not JSON).
-    async fn post_raw(&self, path: &str, body: String) -> (u16, Value) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("X-Cr-Application", "test-partner")
-            .header("X-Cr-Version", "1.0")
-            .header("Content-Type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("send");
-        let status = r.status().as_u16();
-        let bytes = r.bytes().await.expect("body");
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
-
     async fn validate(&self, body: &Value) -> (u16, Value) {
         self.post_raw("/v5/orders/validations", body.to_string())
             .await
-    }
-
-    async fn control(&self, path: &str, body: Value) -> u16 {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .expect("send");
-        r.status().as_u16()
     }
 }
 
@@ -130,22 +83,15 @@ fn triggers() -> Vec<(&'static str, Value)> {
     let mut v = with_delivery("Razer Gold", "US", "10 USD", "buyer@example.com");
     v["deliveries"][0]["quantity"] = json!(2);
     t.push(("MULTIPLE_LIMITED_PRODUCT_SAME_ORDER", v));
-    t.push((
-        "NOT_AVAILABLE_PRODUCT",
-        with_delivery("No Such Brand", "US", "10 USD", "buyer@example.com"),
-    ));
-    t.push((
-        "NOT_AVAILABLE_PRODUCT",
-        with_delivery("Steam Wallet", "US", "7 USD", "buyer@example.com"),
-    ));
-    t.push((
-        "OUT_OF_STOCK",
-        with_delivery("Best Buy", "US", "25 USD", "buyer@example.com"),
-    ));
-    t.push((
-        "NOT_ACTIVE",
-        with_delivery("GameStop", "US", "25 USD", "buyer@example.com"),
-    ));
+    for (code, brand, denomination) in [
+        ("NOT_AVAILABLE_PRODUCT", "No Such Brand", "10 USD"),
+        ("NOT_AVAILABLE_PRODUCT", "Steam Wallet", "7 USD"),
+        ("OUT_OF_STOCK", "Best Buy", "25 USD"),
+        ("NOT_ACTIVE", "GameStop", "25 USD"),
+    ] {
+        let v = with_delivery(brand, "US", denomination, "buyer@example.com");
+        t.push((code, v));
+    }
     t.push((
         "INVALID_BENEFICIARY_ACCOUNT",
         with_delivery("Steam Wallet", "US", "10 USD", "not-an-email"),
@@ -337,7 +283,7 @@ async fn suspensions_are_http_level_errors() {
     assert!(answer.get("problems").is_none());
     // Lifted on demand.
     let off = json!({"coin": "USDT", "network": "Polygon (Matic)", "suspended": false});
-    assert_eq!(sb.control("/control/suspensions", off).await, 200);
+    assert_eq!(sb.control("/control/suspensions", off).await.0, 200);
     assert_eq!(sb.validate(&v).await.0, 200);
     // A whole coin.
     assert_eq!(
@@ -345,7 +291,8 @@ async fn suspensions_are_http_level_errors() {
             "/control/suspensions",
             json!({"coin": "USDC", "suspended": true})
         )
-        .await,
+        .await
+        .0,
         200
     );
     let (status, answer) = sb.validate(&valid()).await;
@@ -378,7 +325,8 @@ async fn suspensions_are_http_level_errors() {
             "/control/suspensions",
             json!({"coin": "USDC", "suspended": false})
         )
-        .await,
+        .await
+        .0,
         200
     );
     assert_eq!(sb.validate(&valid()).await.0, 200);

@@ -60,7 +60,8 @@ pub fn BrandTile(brand: Brand, country: String, lazy: bool) -> impl IntoView {
     let out = brand.is_out_of_stock;
     let range = match (brand.min.as_deref(), brand.max.as_deref()) {
         (Some(min), Some(max)) if !min.is_empty() && !max.is_empty() => {
-            Some(format!("{min}–{max}"))
+            let currency = brand.currency.as_deref().unwrap_or_default();
+            Some(format!("{min}–{max} {currency}").trim_end().to_string())
         }
         _ => None,
     };

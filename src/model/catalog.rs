@@ -91,6 +91,9 @@ pub struct Brand {
     pub min: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub max: Option<String>,
+    /// The currency of `min`/`max`, when the upstream says it.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub currency: Option<String>,
     #[serde(default, deserialize_with = "lenient::bool")]
     pub is_out_of_stock: bool,
     #[serde(default, deserialize_with = "lenient::string")]

@@ -1,0 +1,114 @@
+//! Starts the sandbox alone (no storefront) on a free loopback port and speaks
+//! HTTP to it, as a partner would.
+
+use serde_json::Value;
+use storefront::server::sandbox::{SandboxConfig, serve_standalone};
+
+/// A running standalone sandbox and a client for it.
+pub struct Sb {
+    pub base: String,
+    pub http: reqwest::Client,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+/// Starts a sandbox with the default configuration.
+pub async fn start() -> Sb {
+    start_with(SandboxConfig::default()).await
+}
+
+/// Starts a sandbox with the given configuration.
+pub async fn start_with(config: SandboxConfig) -> Sb {
+    let (addr, task) = serve_standalone(config).await.expect("serve");
+    Sb {
+        base: format!("http://{addr}"),
+        http: reqwest::Client::new(),
+        _task: task,
+    }
+}
+
+/// Status and JSON body of a response (Null when not JSON).
+async fn json_of(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let bytes = r.bytes().await.expect("body");
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+impl Sb {
+    /// A request with the partner headers, not yet sent.
+    pub fn partner(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .header("X-Cr-Application", "test-partner")
+            .header("X-Cr-Version", "1.0")
+    }
+
+    /// GET with the partner headers: status and raw body.
+    pub async fn get_raw(&self, path: &str) -> (u16, String) {
+        let r = self
+            .partner(reqwest::Method::GET, path)
+            .send()
+            .await
+            .expect("send");
+        (r.status().as_u16(), r.text().await.expect("body"))
+    }
+
+    /// GET with the partner headers: status and JSON (Null when not JSON).
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .partner(reqwest::Method::GET, path)
+            .send()
+            .await
+            .expect("send");
+        json_of(r).await
+    }
+
+    /// POST JSON with the partner headers: status and JSON (Null when not JSON).
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .partner(reqwest::Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("send");
+        json_of(r).await
+    }
+
+    /// POST a raw body as JSON with the partner headers: status and JSON (Null when not JSON).
+    pub async fn post_raw(&self, path: &str, body: String) -> (u16, Value) {
+        let r = self
+            .partner(reqwest::Method::POST, path)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        json_of(r).await
+    }
+
+    /// POST JSON to a control endpoint, without partner headers.
+    pub async fn control(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        json_of(r).await
+    }
+
+    /// A request with neither partner headers nor body (control listings,
+    /// deletions and resets): status and JSON (Null when not JSON).
+    pub async fn send(&self, method: reqwest::Method, path: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("send");
+        json_of(r).await
+    }
+}
