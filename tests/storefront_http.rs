@@ -409,3 +409,31 @@ async fn a_dropped_upstream_stream_ends_the_browsers_stream_without_stop() {
         "WaitingForPayment"
     );
 }
+
+#[tokio::test]
+async fn a_brand_page_view_asks_the_price_once_and_the_catalogue_not_again() {
+    let s = shop(&[]).await;
+    let (family, _) = some_family(&s, "US").await;
+    assert_eq!(s.get(&format!("/brands/US/{family}")).await.0, 200);
+    s.http
+        .post(format!("{}/sandbox/control/stats/reset", s.base))
+        .send()
+        .await
+        .expect("reset");
+    let (st, html) = s.get(&format!("/brands/US/{family}")).await;
+    assert_eq!(st, 200);
+    assert!(
+        html.contains("You pay"),
+        "the price is in the server-rendered page"
+    );
+    assert_eq!(
+        s.hits("/v4/products/price").await,
+        1,
+        "one quote per view (prices are never cached)"
+    );
+    assert_eq!(
+        s.hits("/v5/products").await + s.hits("/v3/payment_vias").await,
+        0,
+        "catalogue from the cache"
+    );
+}

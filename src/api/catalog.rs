@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use crate::model::catalog::{BrandDirectory, Homepage, ProductFamily};
+use crate::model::checkout::Quote;
 use crate::model::payment::PayOption;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,8 @@ pub struct BrandPage {
     pub options: Vec<PayOption>,
     /// A fresh idempotency key for this page's checkout form.
     pub checkout_key: String,
+    /// The exact price of the preselected amount and coin (asked once, never cached).
+    pub quote: Option<Result<Quote, AppError>>,
 }
 
 /// The home page data for the shopper's country (cookie, language or default).
@@ -95,12 +98,24 @@ pub async fn get_products(country: String, family: String) -> Result<BrandPage, 
         state.shop.pay_options(&who)
     );
     match (fam, options) {
-        (Ok(f), Ok(o)) => Ok(BrandPage {
-            country,
-            family: (*f).clone(),
-            options: o,
-            checkout_key: crate::server::ids::new_id(),
-        }),
+        (Ok(f), Ok(o)) => {
+            let amount = f.default_amount();
+            let pay = crate::model::payment::default_option(&o)
+                .map(|p| crate::model::checkout::pay_value(&p.coin, &p.network));
+            let quote = match pay {
+                Some(pay) if !amount.is_empty() => {
+                    Some(state.shop.quote(&who, &family, &amount, &pay).await)
+                }
+                _ => None,
+            };
+            Ok(BrandPage {
+                country,
+                family: (*f).clone(),
+                options: o,
+                checkout_key: crate::server::ids::new_id(),
+                quote,
+            })
+        }
         (Err(e), _) | (_, Err(e)) => fail(e),
     }
 }

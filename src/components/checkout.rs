@@ -4,6 +4,7 @@
 
 use crate::api::catalog::BrandPage;
 use crate::api::orders::{CreateOrder, Draft};
+#[cfg(feature = "hydrate")]
 use crate::api::pricing::get_quote;
 use crate::error::AppError;
 use crate::model::catalog::Kind;
@@ -29,19 +30,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     } else {
         None
     };
-    let range_default = fam
-        .range_product()
-        .and_then(|p| p.range.as_ref().and_then(|r| r.default.clone()))
-        .or_else(|| rule.as_ref().map(|r| r.min.to_string()));
-    let default_amount = fam
-        .default_denomination
-        .as_deref()
-        .and_then(|d| d.split_whitespace().next())
-        .filter(|d| fixed.iter().any(|(v, _)| v == d))
-        .map(str::to_string)
-        .or_else(|| fixed.first().map(|(v, _)| v.clone()))
-        .or(range_default)
-        .unwrap_or_default();
+    let default_amount = fam.default_amount();
     let default_pay = default_option(&data.options)
         .map(|o| pay_value(&o.coin, &o.network))
         .unwrap_or_default();
@@ -56,8 +45,8 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
             .filter(|v| !v.is_empty())
             .unwrap_or(default)
     };
-    let amount = RwSignal::new(initial(|f| &f.amount, default_amount));
-    let pay = RwSignal::new(initial(|f| &f.pay, default_pay));
+    let amount = RwSignal::new(initial(|f| &f.amount, default_amount.clone()));
+    let pay = RwSignal::new(initial(|f| &f.pay, default_pay.clone()));
     let beneficiary = RwSignal::new(initial(|f| &f.beneficiary, String::new()));
     let email = initial(|f| &f.email, String::new());
     let coupon = initial(|f| &f.coupon, String::new());
@@ -69,19 +58,46 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
             .and_then(|r| r.check(&amount.get()).err().map(|e| e.to_string()))
     });
     let (qc, qf) = (country.clone(), family.clone());
-    let price = Resource::new(
-        move || (amount.get(), pay.get(), amount_issue.get().is_none()),
-        move |(a, p, ok)| {
-            let (c, f) = (qc.clone(), qf.clone());
-            async move {
-                if ok && !a.is_empty() && !p.is_empty() {
-                    Some(get_quote(c, f, a, p).await)
-                } else {
-                    None
-                }
-            }
+    // The page arrives with the price of its preselected amount and coin; the
+    // browser asks again only when the shopper changes them.
+    let preselected = (amount.get_untracked(), pay.get_untracked());
+    let price = RwSignal::new(
+        if preselected == (default_amount.clone(), default_pay.clone()) {
+            data.quote.clone()
+        } else {
+            None
         },
     );
+    #[cfg(feature = "hydrate")]
+    {
+        let asked = StoredValue::new(0u64);
+        Effect::new(move |previous: Option<(String, String)>| {
+            let key = (amount.get(), pay.get());
+            let ok = amount_issue.get().is_none() && !key.0.is_empty() && !key.1.is_empty();
+            if previous.as_ref() == Some(&key)
+                || (previous.is_none() && price.get_untracked().is_some())
+            {
+                return key;
+            }
+            if !ok {
+                price.set(None);
+                return key;
+            }
+            asked.update_value(|n| *n += 1);
+            let ticket = asked.get_value();
+            let (c, f, (a, p)) = (qc.clone(), qf.clone(), key.clone());
+            leptos::task::spawn_local(async move {
+                let answer = get_quote(c, f, a, p).await;
+                // Only the answer to the latest question is shown.
+                if asked.get_value() == ticket {
+                    price.set(Some(answer));
+                }
+            });
+            key
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (&qc, &qf);
 
     let create = ServerAction::<CreateOrder>::new();
     let error = Memo::new(move |_| match create.value().get() {
@@ -187,9 +203,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                 </div>
 
                 <div class="summary" aria-live="polite">
-                    <Transition fallback=|| view! { <p>"Getting the price…"</p> }>
-                        {move || Suspend::new(async move { view! { <PriceLine quote=price.await /> } })}
-                    </Transition>
+                    {move || view! { <PriceLine quote=price.get() /> }}
                     <p>{move || {
                         let b = beneficiary.get();
                         if b.trim().is_empty() { String::new() } else { format!("Delivered to: {}", b.trim()) }

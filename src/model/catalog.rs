@@ -463,6 +463,31 @@ impl ProductFamily {
         v
     }
 
+    /// The amount preselected on the brand page: the family's default denomination
+    /// when it is on sale, else the smallest fixed value, else the range's default or minimum.
+    pub fn default_amount(&self) -> String {
+        let fixed: Vec<String> = self
+            .fixed_products()
+            .into_iter()
+            .filter_map(|p| p.fixed_value().map(|v| v.to_string()))
+            .collect();
+        let range_default = || {
+            let p = self.range_product()?;
+            p.range
+                .as_ref()
+                .and_then(|r| r.default.clone())
+                .or_else(|| p.amount_rule().map(|r| r.min.to_string()))
+        };
+        self.default_denomination
+            .as_deref()
+            .and_then(|d| d.split_whitespace().next())
+            .filter(|d| fixed.iter().any(|v| v == d))
+            .map(str::to_string)
+            .or_else(|| fixed.first().cloned())
+            .or_else(range_default)
+            .unwrap_or_default()
+    }
+
     /// The first custom-amount product, if the family has one.
     pub fn range_product(&self) -> Option<&Product> {
         self.products
