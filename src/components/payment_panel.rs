@@ -31,7 +31,7 @@ pub fn PaymentPanel(view: OrderView, now: ReadSignal<Option<i64>>) -> impl IntoV
         let src = format!("/qr.svg?text={}", encode_query(&uri));
         view! {
             <figure class="qr">
-                <img src=src width="240" height="240" alt=format!("QR code to pay {amount} {coin} on {network}") />
+                <img src=src width="240" height="240" fetchpriority="high" alt=format!("QR code to pay {amount} {coin} on {network}") />
                 <figcaption>"Scan with a wallet that supports it, or copy the details."</figcaption>
             </figure>
         }

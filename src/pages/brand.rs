@@ -55,7 +55,7 @@ fn Brand(data: BrandData, draft: Option<Draft>) -> impl IntoView {
         view! {
             <picture>
                 <source type="image/webp" srcset=format!("{base}_300x190.webp 300w, {base}_500x318.webp 500w") sizes="300px" />
-                <img src=format!("{base}_300x190.jpg") width="300" height="190" alt=format!("{} logo", fam.brand) />
+                <img src=format!("{base}_300x190.jpg") width="300" height="190" fetchpriority="high" alt=format!("{} logo", fam.brand) />
             </picture>
         }
     });
