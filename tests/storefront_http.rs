@@ -258,8 +258,9 @@ async fn browsers_watching_one_order_share_one_upstream_stream() {
         .await
         .expect("reset");
     let mut streams = Vec::new();
-    for _ in 0..3 {
-        let (resp, st) = Events::open(&s, &id, None).await;
+    // Browsers arriving at the same moment share one stream too.
+    let opened = futures::future::join_all((0..3).map(|_| Events::open(&s, &id, None))).await;
+    for (resp, st) in opened {
         assert_eq!(st, 200);
         let mut ev = Events::new(resp);
         assert_eq!(

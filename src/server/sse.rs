@@ -64,6 +64,8 @@ impl Drop for Feed {
 pub struct Hub {
     client: UpstreamClient,
     feeds: Mutex<HashMap<String, Weak<Feed>>>,
+    /// One upstream opening at a time per order: browsers arriving together share it.
+    opening: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     shutdown: CancellationToken,
     keep_alive: Duration,
 }
@@ -74,6 +76,7 @@ impl Hub {
         Hub {
             client,
             feeds: Mutex::new(HashMap::new()),
+            opening: Mutex::new(HashMap::new()),
             shutdown,
             keep_alive,
         }
@@ -105,10 +108,22 @@ impl Hub {
         }
         let feed = match self.existing(id) {
             Some(feed) => feed,
-            None => match self.open(id, shopper, last_event_id).await {
-                Ok(feed) => feed,
-                Err(resp) => return resp,
-            },
+            None => {
+                let gate = {
+                    let mut opening = self.opening.lock().unwrap_or_else(PoisonError::into_inner);
+                    opening.retain(|_, g| Arc::strong_count(g) > 1);
+                    opening.entry(id.to_string()).or_default().clone()
+                };
+                let _turn = gate.lock().await;
+                // Whoever opened while we waited is shared, not duplicated.
+                match self.existing(id) {
+                    Some(feed) => feed,
+                    None => match self.open(id, shopper, last_event_id).await {
+                        Ok(feed) => feed,
+                        Err(resp) => return resp,
+                    },
+                }
+            }
         };
         let rx = feed.tx.subscribe();
         let replay = feed
