@@ -7,8 +7,18 @@ use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-/// The document around the app (server-rendered only).
+/// The document around the app (server-rendered only). Its inline scripts carry
+/// this response's CSP nonce, and the response's CSP names it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) && let Ok(csp) =
+        axum::http::HeaderValue::from_str(&crate::server::http::csp(Some(&nonce.to_string())))
+    {
+        res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, csp);
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">

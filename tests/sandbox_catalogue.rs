@@ -62,7 +62,7 @@ async fn upstream_paths_need_both_partner_headers() {
         .await
         .expect("send");
     assert_eq!(r.status(), 401);
-    // Logos and control endpoints need no partner headers.
+    // Logos and control endpoints need no partner headers (control needs its token).
     let r = sb
         .http
         .get(format!("{}/logos/steam.webp", sb.base))
@@ -73,6 +73,7 @@ async fn upstream_paths_need_both_partner_headers() {
     let r = sb
         .http
         .get(format!("{}/control/stats", sb.base))
+        .bearer_auth(common::CONTROL_TOKEN)
         .send()
         .await
         .expect("send");

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 impl Sb {
     /// Adds a fault rule; answers its id.
     async fn fault(&self, rule: Value) -> u64 {
-        let (status, body) = self.post("/control/faults", &rule).await;
+        let (status, body) = self.control("/control/faults", rule).await;
         assert!(status == 200 || status == 201, "{status} {body}");
         body["id"].as_u64().expect("rule id")
     }
@@ -146,7 +146,7 @@ async fn rules_are_listed_removed_and_checked() {
         json!({"match": "x", "kind": "status", "status": 200}),
         json!({"kind": "latency"}),
     ] {
-        let (status, _) = sb.post("/control/faults", &bad).await;
+        let (status, _) = sb.control("/control/faults", bad.clone()).await;
         assert!((400..500).contains(&status), "{bad} gave {status}");
     }
 }

@@ -272,11 +272,7 @@ async fn a_double_submit_creates_one_order() {
 #[tokio::test]
 async fn concurrent_catalogue_misses_make_one_upstream_call() {
     let s = shop(&[]).await;
-    s.http
-        .post(format!("{}/sandbox/control/stats/reset", s.base))
-        .send()
-        .await
-        .expect("reset");
+    s.reset_stats().await;
     let calls = (0..40).map(|_| s.call("catalog/brands", &[("country", "JP")]));
     let results = futures::future::join_all(calls).await;
     assert!(results.iter().all(|(st, _)| *st == 200));
@@ -333,32 +329,4 @@ async fn upstream_faults_become_clear_errors() {
         st, 200,
         "recovers once the upstream does (errors are not cached)"
     );
-}
-
-#[tokio::test]
-async fn order_creation_is_rate_limited_per_client() {
-    let s = shop(&[("CR_ORDER_RATE_PER_MINUTE", "2")]).await;
-    let f = form("US", "x", "1");
-    let mut statuses = Vec::new();
-    for _ in 0..3 {
-        statuses.push(
-            s.call_with("orders/validate", &f, &[("x-forwarded-for", "203.0.113.9")])
-                .await,
-        );
-    }
-    assert_ne!(statuses[1].0, 429);
-    assert_eq!(statuses[2].0, 429, "{:?}", statuses[2]);
-    assert!(
-        statuses[2].1["RateLimited"]["retry_after"]
-            .as_u64()
-            .is_some_and(|s| s >= 1)
-    );
-    let (st, _) = s
-        .call_with(
-            "orders/validate",
-            &f,
-            &[("x-forwarded-for", "203.0.113.10")],
-        )
-        .await;
-    assert_ne!(st, 429, "another client is not limited");
 }

@@ -5,56 +5,11 @@
 
 mod common;
 
-use common::{Shop, shop};
+use common::{Shop, new_order, shop, some_family};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use std::time::Duration;
 use storefront::server::sse::{Frame, Parser};
-
-async fn some_family(s: &Shop, country: &str) -> (String, String) {
-    let (_, dir) = s.call("catalog/brands", &[("country", country)]).await;
-    for b in dir["all_brands"].as_array().expect("brands") {
-        let family = b["family"].as_str().unwrap_or_default().to_string();
-        if b["kind"] != "giftcard" || b["is_out_of_stock"] == true {
-            continue;
-        }
-        let (st, page) = s
-            .call(
-                "catalog/products",
-                &[("country", country), ("family", &family)],
-            )
-            .await;
-        let amount = page["family"]["products"]
-            .as_array()
-            .and_then(|p| p.iter().find(|p| p["is_dynamic"] != true))
-            .and_then(|p| {
-                p["face_value"]["amount"]["price"]
-                    .as_str()
-                    .map(str::to_string)
-            });
-        if let (200, Some(a)) = (st, amount) {
-            return (family, a);
-        }
-    }
-    panic!("no brand");
-}
-
-async fn new_order(s: &Shop, key: &str) -> String {
-    let (family, amount) = some_family(s, "US").await;
-    let f = [
-        ("country", "US"),
-        ("family", family.as_str()),
-        ("amount", amount.as_str()),
-        ("pay", "USDC|Solana"),
-        ("beneficiary", "friend@example.com"),
-        ("email", "buyer@example.com"),
-        ("coupon", ""),
-        ("idempotency_key", key),
-    ];
-    let (st, o) = s.call("orders/create", &f).await;
-    assert_eq!(st, 200, "{o}");
-    o["order_id"].as_str().expect("order id").to_string()
-}
 
 /// An open event stream and its parser.
 struct Events {
@@ -218,7 +173,7 @@ async fn events_stream_through_until_stop() {
     assert_eq!(st, 200);
     let h = resp.headers();
     assert_eq!(h["content-type"], "text/event-stream");
-    assert_eq!(h["cache-control"], "no-cache, no-transform");
+    assert_eq!(h["cache-control"], "no-store, no-transform");
     assert_eq!(h["x-accel-buffering"], "no");
     assert!(
         h.get("content-encoding").is_none(),
@@ -252,11 +207,7 @@ async fn events_stream_through_until_stop() {
 async fn browsers_watching_one_order_share_one_upstream_stream() {
     let s = shop(&[]).await;
     let id = new_order(&s, "fanout-order-01").await;
-    s.http
-        .post(format!("{}/sandbox/control/stats/reset", s.base))
-        .send()
-        .await
-        .expect("reset");
+    s.reset_stats().await;
     let mut streams = Vec::new();
     // Browsers arriving at the same moment share one stream too.
     let opened = futures::future::join_all((0..3).map(|_| Events::open(&s, &id, None))).await;
@@ -416,11 +367,7 @@ async fn a_brand_page_view_asks_the_price_once_and_the_catalogue_not_again() {
     let s = shop(&[]).await;
     let (family, _) = some_family(&s, "US").await;
     assert_eq!(s.get(&format!("/brands/US/{family}")).await.0, 200);
-    s.http
-        .post(format!("{}/sandbox/control/stats/reset", s.base))
-        .send()
-        .await
-        .expect("reset");
+    s.reset_stats().await;
     let (st, html) = s.get(&format!("/brands/US/{family}")).await;
     assert_eq!(st, 200);
     assert!(

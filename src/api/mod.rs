@@ -26,6 +26,11 @@ pub(crate) mod ssr {
             .unwrap_or_default()
     }
 
+    /// The current request's client, as resolved by the client-address layer.
+    pub fn client() -> Option<crate::server::client_addr::ClientAddr> {
+        use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get().copied())
+    }
+
     /// The shopper of the current request, in `country` (or their own country when `None`).
     pub fn shopper(state: &AppState, country: Option<&str>) -> Shopper {
         let headers = headers();
@@ -33,7 +38,7 @@ pub(crate) mod ssr {
             Some(c) => c.to_string(),
             None => crate::server::shopper::country(&headers, &state.shop.config.default_country),
         };
-        crate::server::shopper::shopper(&headers, &cc)
+        crate::server::shopper::shopper(&headers, &cc, client())
     }
 
     /// Sets the HTTP status of the response to the error's, then returns it.

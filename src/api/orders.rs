@@ -89,13 +89,26 @@ pub async fn create_order(
             Ok(order)
         }
         Err(e) if is_plain_form_post() => {
-            let back = format!(
-                "/brands/{}/{}?draft={}#checkout",
-                urlencode(&form.country),
-                urlencode(&form.family),
-                state.shop.save_draft(form.clone(), e.clone())
-            );
-            // A 302 back to the form (not the error's status): the browser follows it.
+            // Back to the form with what was typed and why, in a signed cookie:
+            // nothing is kept on the server. A 302 (not the error's status): the
+            // browser follows it.
+            let back = if crate::server::shop::check_country(&form.country).is_ok()
+                && crate::model::catalog::is_valid_family(&form.family)
+            {
+                format!("/brands/{}/{}?draft=1#checkout", form.country, form.family)
+            } else {
+                "/".to_string()
+            };
+            let cookie = state.shop.drafts.seal(Draft {
+                form,
+                error: e.clone(),
+            });
+            if let (Some(res), Ok(v)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                axum::http::HeaderValue::from_str(&cookie),
+            ) {
+                res.append_header(axum::http::header::SET_COOKIE, v);
+            }
             leptos_axum::redirect(&back);
             Err(e)
         }
@@ -103,27 +116,19 @@ pub async fn create_order(
     }
 }
 
-#[cfg(feature = "ssr")]
-fn urlencode(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c.to_string()
-            } else {
-                format!("%{:02X}", c as u32 & 0xff)
-            }
-        })
-        .collect()
-}
-
-/// The refused form a plain post left behind, by its id.
+/// The refused form a plain post left behind for this brand page (from its
+/// signed cookie; nothing is kept on the server).
 #[server(prefix = "/api", endpoint = "orders/draft")]
-pub async fn checkout_draft(id: String) -> Result<Option<Draft>, AppError> {
+pub async fn checkout_draft(
+    #[server(default)] country: String,
+    #[server(default)] family: String,
+) -> Result<Option<Draft>, AppError> {
     let state = super::ssr::state()?;
     Ok(state
         .shop
-        .draft(&id)
-        .map(|(form, error)| Draft { form, error }))
+        .drafts
+        .open(&super::ssr::headers())
+        .filter(|d| d.form.country == country && d.form.family == family))
 }
 
 /// An order and its payment details, by id.

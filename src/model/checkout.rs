@@ -1,6 +1,31 @@
 //! What the checkout form sends, and what pricing and validation answer.
 
+use crate::error::FieldIssue;
+use crate::model::problem::Field;
 use serde::{Deserialize, Serialize};
+
+/// Longest accepted email and beneficiary (an email address's limit).
+pub const MAX_CONTACT: usize = 254;
+/// Longest coupon code.
+pub const MAX_COUPON: usize = 64;
+/// Longest amount as typed.
+pub const MAX_AMOUNT: usize = 32;
+/// Longest coin + network choice.
+pub const MAX_PAY: usize = 96;
+/// Longest country or family.
+const MAX_NAME: usize = 64;
+
+/// One issue per field longer than its limit, checked before anything else.
+pub fn length_issues(fields: &[(Field, &str, usize)]) -> Vec<FieldIssue> {
+    fields
+        .iter()
+        .filter(|(_, value, limit)| value.chars().count() > *limit)
+        .map(|(field, _, limit)| FieldIssue {
+            field: *field,
+            message: format!("This is too long: use at most {limit} characters."),
+        })
+        .collect()
+}
 
 /// The checkout form, as posted (all text, checked on the server).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -20,6 +45,21 @@ pub struct CheckoutForm {
     pub idempotency_key: String,
 }
 
+impl CheckoutForm {
+    /// Every field over its length limit (the idempotency key is checked by format).
+    pub fn length_issues(&self) -> Vec<FieldIssue> {
+        length_issues(&[
+            (Field::Order, &self.country, MAX_NAME),
+            (Field::Order, &self.family, MAX_NAME),
+            (Field::Amount, &self.amount, MAX_AMOUNT),
+            (Field::Payment, &self.pay, MAX_PAY),
+            (Field::Beneficiary, &self.beneficiary, MAX_CONTACT),
+            (Field::Email, &self.email, MAX_CONTACT),
+            (Field::Coupon, &self.coupon, MAX_COUPON),
+        ])
+    }
+}
+
 /// The form value of a coin + network choice.
 pub fn pay_value(coin: &str, network: &str) -> String {
     format!("{coin}|{network}")
@@ -34,7 +74,7 @@ pub fn parse_pay(value: &str) -> Option<(String, String)> {
 
 /// True for a coupon code the shop will pass on (letters, digits, `-`, `_`).
 pub fn is_valid_coupon(code: &str) -> bool {
-    code.len() <= 40
+    code.len() <= MAX_COUPON
         && code
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -77,5 +117,34 @@ mod tests {
         assert!(!is_valid_coupon("a b"));
         assert!(is_valid_idempotency_key("0f3a9c2e-77"));
         assert!(!is_valid_idempotency_key("short"));
+    }
+
+    #[test]
+    fn every_field_has_a_length_limit() {
+        let long = "x".repeat(300);
+        let form = CheckoutForm {
+            beneficiary: long.clone(),
+            email: long.clone(),
+            coupon: long.clone(),
+            amount: long.clone(),
+            ..CheckoutForm::default()
+        };
+        let fields: Vec<Field> = form.length_issues().iter().map(|i| i.field).collect();
+        assert_eq!(
+            fields,
+            [
+                Field::Amount,
+                Field::Beneficiary,
+                Field::Email,
+                Field::Coupon
+            ]
+        );
+        assert!(CheckoutForm::default().length_issues().is_empty());
+        // Characters, not bytes: 254 accented letters are fine.
+        let accents = CheckoutForm {
+            beneficiary: "é".repeat(254),
+            ..CheckoutForm::default()
+        };
+        assert!(accents.length_issues().is_empty());
     }
 }

@@ -23,10 +23,10 @@ pub fn BrandPage() -> impl IntoView {
     };
     let data = Resource::new_blocking(key, |(country, family)| get_products(country, family));
     let draft = Resource::new_blocking(
-        move || query.read().get("draft"),
-        |id| async move {
-            match id {
-                Some(id) => checkout_draft(id).await.ok().flatten(),
+        move || query.read().get("draft").map(|_| key()),
+        |page| async move {
+            match page {
+                Some((country, family)) => checkout_draft(country, family).await.ok().flatten(),
                 None => None,
             }
         },

@@ -30,6 +30,26 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
+/// Submits the filter form as the shopper types or picks (once hydrated; without
+/// JavaScript the Filter button does it). No inline `on…=` attribute: the CSP
+/// allows no inline script.
+fn resubmit(ev: leptos::ev::Event) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let form = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("form").ok().flatten())
+            .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
+        if let Some(form) = form {
+            let _ = form.request_submit();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
 #[component]
 fn Shop(data: Storefront) -> impl IntoView {
     let query = use_query_map();
@@ -72,11 +92,11 @@ fn Shop(data: Storefront) -> impl IntoView {
                 <div class="field">
                     <label for="q">"Search brands"</label>
                     <input id="q" type="search" name="q" value=text placeholder="e.g. Steam, Airalo"
-                        oninput="this.form.requestSubmit()" />
+                        on:input=resubmit />
                 </div>
                 <div class="field">
                     <label for="kind">"Kind"</label>
-                    <select id="kind" name="kind" onchange="this.form.requestSubmit()">
+                    <select id="kind" name="kind" on:change=resubmit>
                         <option value="" selected=move || kind().is_empty()>"All kinds"</option>
                         {Kind::SHOP_KINDS
                             .iter()
@@ -90,7 +110,7 @@ fn Shop(data: Storefront) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="category">"Category"</label>
-                    <select id="category" name="category" onchange="this.form.requestSubmit()">
+                    <select id="category" name="category" on:change=resubmit>
                         <option value="" selected=move || category().is_empty()>"All categories"</option>
                         {categories
                             .into_iter()

@@ -1,6 +1,8 @@
 //! Configuration from the environment. Bad values stop start-up with a message
 //! that names the variable and what it expects.
 
+use ipnet::IpNet;
+use std::net::IpAddr;
 use std::time::Duration;
 
 /// Where catalogue, prices and orders come from.
@@ -13,7 +15,8 @@ pub enum Upstream {
 }
 
 /// The storefront's settings (the Leptos ones come from Leptos.toml / `LEPTOS_*`).
-#[derive(Clone, Debug)]
+/// Its `Debug` hides the secrets (partner id, cookie secret, control token).
+#[derive(Clone)]
 pub struct Config {
     pub upstream: Upstream,
     /// `X-Cr-Application`: secret, never sent to a browser.
@@ -30,8 +33,84 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Order creations + validations allowed per client and minute.
     pub order_rate_per_minute: u32,
+    /// Upstream calls a client's requests may cause per minute (cache misses,
+    /// prices, order reads, streams).
+    pub upstream_rate_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` is believed (empty: nobody's).
+    pub trusted_proxies: Vec<IpNet>,
+    /// Longest wait for a request's headers, and for the next request on an idle connection.
+    pub header_read_timeout: Duration,
+    /// Longest time to answer any request but an event stream.
+    pub handler_timeout: Duration,
+    /// Open connections at most; beyond, a 503.
+    pub max_connections: usize,
+    /// Open event streams per client address at most.
+    pub max_streams_per_client: usize,
+    /// Idempotency keys remembered at most.
+    pub idempotency_max_keys: u64,
+    /// Signs the draft cookie of refused no-JavaScript forms.
+    pub cookie_secret: Vec<u8>,
     /// Sandbox only: delay between payment and delivery.
     pub sandbox_delivery_delay: Duration,
+    /// Sandbox only: the bearer token of its control endpoints.
+    pub sandbox_control_token: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("upstream", &self.upstream.for_logs())
+            .field("partner_id", &"<hidden>")
+            .field("app_version", &self.app_version)
+            .field("default_country", &self.default_country)
+            .field("cache_ttl", &self.cache_ttl)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("order_rate_per_minute", &self.order_rate_per_minute)
+            .field("upstream_rate_per_minute", &self.upstream_rate_per_minute)
+            .field("cookie_secret", &"<hidden>")
+            .field("sandbox_control_token", &"<hidden>")
+            .finish_non_exhaustive()
+    }
+}
+
+impl Upstream {
+    /// The upstream as it may be logged: no user or password in the URL.
+    pub fn for_logs(&self) -> String {
+        match self {
+            Upstream::Sandbox => "the embedded sandbox (/sandbox)".to_string(),
+            Upstream::Remote(url) => redact_credentials(url),
+        }
+    }
+}
+
+/// `https://user:pass@host/x` → `https://***@host/x`.
+pub fn redact_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+/// True when `host` (optionally with a port) is this machine.
+fn is_loopback_host(host_port: &str) -> bool {
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.rsplit_once(':').map_or(host_port, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A random secret (cookie key, control token) when none is configured.
+pub fn random_secret(bytes: usize) -> Vec<u8> {
+    use rand::RngCore;
+    let mut v = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut v);
+    v
 }
 
 /// A configuration value that can't be used.
@@ -69,19 +148,33 @@ impl Config {
             None => Upstream::Sandbox,
             Some(url) => {
                 let url = url.trim_end_matches('/').to_string();
-                let rest = url
-                    .strip_prefix("https://")
-                    .or_else(|| url.strip_prefix("http://"))
-                    .ok_or_else(|| {
-                        bad(
-                            "CR_API_URL",
-                            format!("must start with https:// or http:// (got {url:?})"),
-                        )
-                    })?;
+                let (secure, rest) = match url.strip_prefix("https://") {
+                    Some(rest) => (true, rest),
+                    None => (
+                        false,
+                        url.strip_prefix("http://").ok_or_else(|| {
+                            bad(
+                                "CR_API_URL",
+                                format!(
+                                    "must start with https:// (got {:?})",
+                                    redact_credentials(&url)
+                                ),
+                            )
+                        })?,
+                    ),
+                };
                 if rest.is_empty() || rest.contains(char::is_whitespace) {
                     return Err(bad(
                         "CR_API_URL",
                         "must be a URL like https://api.cryptorefills.com",
+                    ));
+                }
+                let host = rest.split('/').next().unwrap_or_default();
+                let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+                if !secure && !is_loopback_host(host) {
+                    return Err(bad(
+                        "CR_API_URL",
+                        "must use https:// (plain http:// only for a server on this machine)",
                     ));
                 }
                 Upstream::Remote(url)
@@ -131,6 +224,38 @@ impl Config {
                         }),
                 }
             };
+        let trusted_proxies = match get("CR_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split([',', ' '])
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse::<IpNet>()
+                        .or_else(|_| p.parse::<IpAddr>().map(IpNet::from))
+                        .map_err(|_| {
+                            bad(
+                                "CR_TRUSTED_PROXIES",
+                                format!("{p:?} is not an address or a CIDR like 10.0.0.0/8"),
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let cookie_secret = match get("CR_COOKIE_SECRET") {
+            Some(s) if s.len() >= 32 => s.into_bytes(),
+            Some(_) => return Err(bad("CR_COOKIE_SECRET", "must be at least 32 characters")),
+            None => random_secret(32),
+        };
+        let sandbox_control_token = get("CR_SANDBOX_CONTROL_TOKEN").unwrap_or_default();
+        if sandbox_control_token
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace())
+        {
+            return Err(bad(
+                "CR_SANDBOX_CONTROL_TOKEN",
+                "must not contain spaces or control characters",
+            ));
+        }
         Ok(Config {
             upstream,
             partner_id,
@@ -151,12 +276,32 @@ impl Config {
                 120_000,
             )?),
             order_rate_per_minute: secs("CR_ORDER_RATE_PER_MINUTE", 30, 1, 100_000)? as u32,
+            upstream_rate_per_minute: secs("CR_UPSTREAM_RATE_PER_MINUTE", 120, 1, 1_000_000)?
+                as u32,
+            trusted_proxies,
+            header_read_timeout: Duration::from_millis(secs(
+                "CR_HEADER_READ_TIMEOUT_MS",
+                10_000,
+                100,
+                10_000,
+            )?),
+            handler_timeout: Duration::from_millis(secs(
+                "CR_HANDLER_TIMEOUT_MS",
+                30_000,
+                100,
+                300_000,
+            )?),
+            max_connections: secs("CR_MAX_CONNECTIONS", 8_192, 1, 1_000_000)? as usize,
+            max_streams_per_client: secs("CR_MAX_STREAMS_PER_CLIENT", 16, 1, 1_000_000)? as usize,
+            idempotency_max_keys: secs("CR_IDEMPOTENCY_MAX_KEYS", 100_000, 1, 10_000_000)?,
+            cookie_secret,
             sandbox_delivery_delay: Duration::from_millis(secs(
                 "CR_SANDBOX_DELIVERY_DELAY_MS",
                 3_000,
                 0,
                 600_000,
             )?),
+            sandbox_control_token,
         })
     }
 }
@@ -194,6 +339,71 @@ mod tests {
         assert_eq!(
             c.upstream,
             Upstream::Remote("https://api.cryptorefills.com".into())
+        );
+    }
+
+    #[test]
+    fn debug_hides_the_secrets() {
+        let c = cfg(&[
+            ("CR_API_URL", "https://api.cryptorefills.com"),
+            ("CR_PARTNER_ID", "partner-secret-42"),
+            (
+                "CR_COOKIE_SECRET",
+                "cookie-secret-cookie-secret-cookie-secret",
+            ),
+            ("CR_SANDBOX_CONTROL_TOKEN", "control-secret"),
+        ])
+        .expect("ok");
+        let shown = format!("{c:?}");
+        for secret in ["partner-secret-42", "cookie-secret", "control-secret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
+
+    #[test]
+    fn a_remote_upstream_must_be_https_except_on_loopback() {
+        let with = |url: &str| cfg(&[("CR_API_URL", url), ("CR_PARTNER_ID", "p")]);
+        assert_eq!(
+            with("http://api.cryptorefills.com").expect_err("plain").var,
+            "CR_API_URL"
+        );
+        assert_eq!(
+            with("http://10.0.0.5:8081").expect_err("lan").var,
+            "CR_API_URL"
+        );
+        for ok in [
+            "https://api.cryptorefills.com",
+            "http://127.0.0.1:8081",
+            "http://localhost:8081/",
+            "http://[::1]:8081",
+        ] {
+            assert!(with(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn logs_never_show_url_credentials() {
+        let e = cfg(&[("CR_API_URL", "ftp://user:hunter2@x")]).expect_err("scheme");
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+        let c = cfg(&[
+            ("CR_API_URL", "https://user:hunter2@api.example/v"),
+            ("CR_PARTNER_ID", "p"),
+        ])
+        .expect("ok");
+        assert_eq!(c.upstream.for_logs(), "https://***@api.example/v");
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidrs_or_addresses() {
+        let c = cfg(&[("CR_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1 ::1")]).expect("ok");
+        assert_eq!(c.trusted_proxies.len(), 3);
+        assert!(cfg(&[]).expect("default").trusted_proxies.is_empty());
+        assert_eq!(
+            cfg(&[("CR_TRUSTED_PROXIES", "10.0.0.0/33")])
+                .expect_err("bad")
+                .var,
+            "CR_TRUSTED_PROXIES"
         );
     }
 

@@ -1,36 +1,178 @@
-//! Cross-cutting HTTP layers: security headers, compression (never for event
-//! streams) and request tracing.
+//! Cross-cutting HTTP layers: who the client is, security headers with a
+//! per-response CSP, body and time limits, `no-store` for orders, compression
+//! (never for event streams) and request tracing.
 
+use crate::error::AppError;
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use leptos::server_fn::error::FromServerFnError;
+use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-/// The Content-Security-Policy: own scripts plus the inline hydration bootstrap,
-/// WebAssembly compilation, images from the catalogue's CDN.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http://127.0.0.1:* http://localhost:*; \
-connect-src 'self' ws://127.0.0.1:* ws://localhost:*; font-src 'self'; object-src 'none'; \
-base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+use crate::server::client_addr::{TrustedProxies, resolve_client};
 
-/// Wraps the router in the shop's standard layers.
-pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+/// Largest request body accepted (server functions and forms): then 413.
+pub const MAX_BODY: usize = 16 * 1024;
+
+/// The Content-Security-Policy. Scripts: our own files, inline ones only with
+/// this response's `nonce`, and WebAssembly compilation. Loopback and `ws:`
+/// sources (the reload socket of `cargo leptos watch`, a local sandbox's logos)
+/// only in debug builds.
+pub fn csp(nonce: Option<&str>) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let (dev_img, dev_connect) = if cfg!(debug_assertions) {
+        (
+            " http://127.0.0.1:* http://localhost:*",
+            " ws://127.0.0.1:* ws://localhost:*",
+        )
+    } else {
+        ("", "")
+    };
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data: https:{dev_img}; \
+connect-src 'self'{dev_connect}; font-src 'self'; object-src 'none'; \
+base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// True for the paths that show or stream an order (a delivered code, an address).
+fn is_order_path(path: &str) -> bool {
+    path.starts_with("/orders/") || path.starts_with("/api/orders/")
+}
+
+/// Order pages, order functions and order streams are never stored by anyone.
+async fn no_store_for_orders(req: Request, next: Next) -> Response {
+    let order = is_order_path(req.uri().path());
+    let mut resp = next.run(req).await;
+    if order {
+        let streaming = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+        let value = if streaming {
+            "no-store, no-transform"
+        } else {
+            "no-store"
+        };
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    resp
+}
+
+/// Server functions answer their errors with the error's own status (the
+/// framework says 500 for every error it raises itself, such as unreadable arguments).
+async fn server_fn_status(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    if !api || resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Ends any request that takes longer than the limit with a 503 that says so.
+async fn time_limit(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => {
+            tracing::warn!("request timed out after {limit:?}");
+            let mut resp = (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "application/json")],
+                AppError::Unavailable.ser(),
+            )
+                .into_response();
+            resp.headers_mut()
+                .insert("serverfnerror", HeaderValue::from_static("timeout"));
+            resp
+        }
+    }
+}
+
+/// Wraps everything but event streams in the per-request time limit.
+pub fn with_time_limit<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    limit: Duration,
+) -> Router<S> {
+    router.layer(middleware::from_fn_with_state(limit, time_limit))
+}
+
+/// Wraps the router in the shop's standard layers (outermost last).
+pub fn layers(router: Router, trusted: TrustedProxies) -> Router {
     let compress = CompressionLayer::new().compress_when(
         DefaultPredicate::new().and(NotForContentType::const_new("text/event-stream")),
     );
-    let header = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-    };
+    let header =
+        |name: HeaderName, value: HeaderValue| SetResponseHeaderLayer::if_not_present(name, value);
+    let default_csp = HeaderValue::from_str(&csp(None))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     router
+        .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn(no_store_for_orders))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(compress)
-        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::CONTENT_SECURITY_POLICY, default_csp))
+        .layer(header(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(header(
             header::REFERRER_POLICY,
-            "strict-origin-when-cross-origin",
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(middleware::from_fn_with_state(trusted, resolve_client))
         .layer(TraceLayer::new_for_http())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csp_allows_inline_scripts_only_by_nonce() {
+        let with = csp(Some("abc123"));
+        let script = with
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap_or_default();
+        assert!(script.contains("'nonce-abc123'"), "{script}");
+        assert!(!script.contains("unsafe-inline"), "{script}");
+        assert!(!csp(None).contains("nonce"));
+    }
+
+    #[test]
+    fn dev_only_sources_only_in_debug_builds() {
+        let policy = csp(None);
+        assert_eq!(policy.contains("ws://"), cfg!(debug_assertions));
+        assert_eq!(policy.contains("127.0.0.1"), cfg!(debug_assertions));
+    }
+
+    #[test]
+    fn order_paths_are_recognised() {
+        assert!(is_order_path("/orders/abc"));
+        assert!(is_order_path("/api/orders/get"));
+        assert!(is_order_path("/api/orders/abc/subscribe"));
+        assert!(!is_order_path("/brands/US/steam"));
+    }
 }

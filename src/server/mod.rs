@@ -1,8 +1,12 @@
 //! Server-only code, compiled with the `ssr` feature.
 
+pub mod client_addr;
 pub mod config;
+pub mod draft_cookie;
 pub mod http;
 pub mod ids;
+pub mod listener;
+pub mod order_ledger;
 pub mod ratelimit;
 pub mod routes;
 pub mod run;

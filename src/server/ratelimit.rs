@@ -1,43 +1,55 @@
-//! A small per-client rate limit (token bucket by client address) for order
-//! creation and validation, as a tower layer over the paths it guards.
+//! Per-client rate limits: token buckets by client address in a bounded cache, and
+//! a tower layer that applies one to the paths it guards.
 
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tower::{Layer, Service};
 
 use crate::error::AppError;
+use crate::server::client_addr::ClientAddr;
 use leptos::server_fn::error::FromServerFnError;
 
-/// Token buckets per client address.
+/// Buckets kept at most: beyond, the least recently used go (a new bucket is full,
+/// so an evicted client gains at most one burst).
+const MAX_BUCKETS: u64 = 200_000;
+
+/// Token buckets per client (see [`ClientAddr::limit_key`]), in a bounded cache.
 pub struct Limiter {
     per_minute: f64,
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    buckets: moka::sync::Cache<IpAddr, Arc<Mutex<(f64, Instant)>>>,
 }
 
 impl Limiter {
     /// Allows `per_minute` requests a minute per client, in bursts of the same size.
     pub fn new(per_minute: u32) -> Limiter {
+        Limiter::with_capacity(per_minute, MAX_BUCKETS)
+    }
+
+    /// Like [`Limiter::new`], keeping at most `capacity` buckets.
+    pub fn with_capacity(per_minute: u32, capacity: u64) -> Limiter {
         Limiter {
             per_minute: f64::from(per_minute.max(1)),
-            buckets: Mutex::new(HashMap::new()),
+            // A bucket idle for a minute is full again: forgetting it loses nothing.
+            buckets: moka::sync::Cache::builder()
+                .max_capacity(capacity)
+                .time_to_idle(Duration::from_secs(60))
+                .build(),
         }
     }
 
-    /// Takes a token for `ip`; on refusal, the seconds until the next one.
-    pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
+    /// Takes a token for `client`; on refusal, the seconds until the next one.
+    pub fn check(&self, client: ClientAddr) -> Result<(), u64> {
         let now = Instant::now();
-        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
-        if buckets.len() > 100_000 {
-            buckets.retain(|_, (_, at)| now.duration_since(*at).as_secs() < 120);
-        }
-        let (tokens, at) = buckets.entry(ip).or_insert((self.per_minute, now));
+        let bucket = self.buckets.get_with(client.limit_key(), || {
+            Arc::new(Mutex::new((self.per_minute, now)))
+        });
+        let mut guard = bucket.lock().unwrap_or_else(PoisonError::into_inner);
+        let (tokens, at) = &mut *guard;
         let refill = now.duration_since(*at).as_secs_f64() * self.per_minute / 60.0;
         *tokens = (*tokens + refill).min(self.per_minute);
         *at = now;
@@ -48,6 +60,33 @@ impl Limiter {
             Err(((1.0 - *tokens) * 60.0 / self.per_minute).ceil().max(1.0) as u64)
         }
     }
+
+    /// Buckets held right now (after pending evictions).
+    pub fn len(&self) -> u64 {
+        self.buckets.run_pending_tasks();
+        self.buckets.entry_count()
+    }
+
+    /// True when no bucket is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The 429 answer of a refused request, as the browser's server-function client reads it.
+pub fn too_many(wait: u64) -> Response {
+    let err = AppError::RateLimited {
+        retry_after: Some(wait),
+    };
+    let mut resp = (StatusCode::TOO_MANY_REQUESTS, err.ser()).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    h.insert("serverfnerror", HeaderValue::from_static("rate-limited"));
+    resp
 }
 
 /// Applies a [`Limiter`] to requests whose path is one of `paths`.
@@ -84,20 +123,6 @@ pub struct RateLimit<S> {
     layer: RateLimitLayer,
 }
 
-/// The client's address: the first `X-Forwarded-For` hop, else the peer.
-pub fn client_ip<B>(req: &Request<B>) -> Option<IpAddr> {
-    req.headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .and_then(|v| v.trim().parse().ok())
-        .or_else(|| {
-            req.extensions()
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip())
-        })
-}
-
 impl<S> Service<Request<Body>> for RateLimit<S>
 where
     S: Service<Request<Body>, Response = Response> + Clone + Send + 'static,
@@ -115,22 +140,10 @@ where
     fn call(&mut self, req: Request<Body>) -> Self::Future {
         let guarded = self.layer.paths.iter().any(|p| p == req.uri().path());
         if guarded
-            && let Some(ip) = client_ip(&req)
-            && let Err(wait) = self.layer.limiter.check(ip)
+            && let Some(client) = req.extensions().get::<ClientAddr>().copied()
+            && let Err(wait) = self.layer.limiter.check(client)
         {
-            let err = AppError::RateLimited {
-                retry_after: Some(wait),
-            };
-            let mut resp = (StatusCode::TOO_MANY_REQUESTS, err.ser()).into_response();
-            resp.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
-            resp.headers_mut()
-                .insert("serverfnerror", HeaderValue::from_static("rate-limited"));
-            return futures::future::Either::Right(std::future::ready(Ok(resp)));
+            return futures::future::Either::Right(std::future::ready(Ok(too_many(wait))));
         }
         futures::future::Either::Left(self.inner.call(req))
     }
@@ -143,15 +156,24 @@ mod tests {
     #[test]
     fn bucket_refuses_after_burst_and_says_how_long() {
         let l = Limiter::new(3);
-        let ip: IpAddr = [10, 0, 0, 1].into();
+        let ip = ClientAddr([10, 0, 0, 1].into());
         assert!(l.check(ip).is_ok());
         assert!(l.check(ip).is_ok());
         assert!(l.check(ip).is_ok());
         let wait = l.check(ip).expect_err("limited");
         assert!((1..=20).contains(&wait), "{wait}");
         assert!(
-            l.check([10, 0, 0, 2].into()).is_ok(),
+            l.check(ClientAddr([10, 0, 0, 2].into())).is_ok(),
             "other clients unaffected"
         );
+    }
+
+    #[test]
+    fn buckets_are_bounded() {
+        let l = Limiter::with_capacity(5, 100);
+        for i in 0..5_000u32 {
+            let _ = l.check(ClientAddr(std::net::Ipv4Addr::from(i).into()));
+        }
+        assert!(l.len() <= 110, "{}", l.len());
     }
 }

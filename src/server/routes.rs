@@ -2,8 +2,10 @@
 //! and the live order stream.
 
 use crate::model::countries;
+use crate::server::client_addr::ClientAddr;
 use crate::server::shopper::{self, COUNTRY_COOKIE};
 use crate::server::state::AppState;
+use axum::Extension;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -11,13 +13,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-/// The routes registered before the Leptos ones.
+/// The routes registered before the Leptos ones (all under the request time limit).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/country", get(choose_country))
         .route("/qr.svg", get(qr_svg))
-        .route("/api/orders/{order_id}/subscribe", get(subscribe))
+}
+
+/// The live order streams: long-lived, so outside the request time limit.
+pub fn streams() -> Router<AppState> {
+    Router::new().route("/api/orders/{order_id}/subscribe", get(subscribe))
 }
 
 async fn healthz() -> impl IntoResponse {
@@ -35,11 +41,20 @@ struct CountryChoice {
     next: Option<String>,
 }
 
-/// Only same-site paths are followed after a choice (no open redirect).
+/// Only same-site paths are followed after a choice (no open redirect): a path
+/// that starts with one `/`, with no control character, whitespace or backslash
+/// anywhere (browsers drop tabs and newlines and read `\` as `/`) and only
+/// ASCII (it goes into a `Location` header as is), else `/`.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(n)
-            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 512 =>
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.len() < 512
+                && n.is_ascii()
+                && !n
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
         {
             n
         }
@@ -98,10 +113,11 @@ async fn qr_svg(Query(q): Query<QrText>) -> Response {
 async fn subscribe(
     State(state): State<AppState>,
     Path(order_id): Path<String>,
+    client: Option<Extension<ClientAddr>>,
     headers: HeaderMap,
 ) -> Response {
     let country = shopper::country(&headers, &state.shop.config.default_country);
-    let who = shopper::shopper(&headers, &country);
+    let who = shopper::shopper(&headers, &country, client.map(|c| c.0));
     let last = crate::server::sse::last_event_id(&headers);
     state.hub.subscribe(&order_id, &who, last.as_deref()).await
 }
@@ -116,5 +132,14 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        for evil in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\\evil.example",
+            "/x\u{2028}/y",
+        ] {
+            assert_eq!(safe_next(Some(evil)), "/", "{evil:?}");
+        }
     }
 }

@@ -1,8 +1,10 @@
 //! Builds the router and serves it, with graceful shutdown.
 
 use crate::app::{App, shell};
+use crate::server::client_addr::TrustedProxies;
 use crate::server::config::{Config, Upstream};
-use crate::server::http::layers;
+use crate::server::http::{layers, with_time_limit};
+use crate::server::listener::{ConnectionLimits, serve};
 use crate::server::ratelimit::{Limiter, RateLimitLayer};
 use crate::server::sandbox::{Sandbox, SandboxConfig};
 use crate::server::shop::Shop;
@@ -26,19 +28,25 @@ pub struct Running {
     pub task: JoinHandle<std::io::Result<()>>,
 }
 
-/// The server-function paths the per-client rate limit guards.
+/// The server-function paths the per-client order rate limit guards.
 pub const RATE_LIMITED_PATHS: [&str; 2] = ["/api/orders/create", "/api/orders/validate"];
 
-/// Builds the whole router: custom routes, Leptos routes and server functions,
-/// the sandbox when it is the upstream, then the standard layers.
+/// Builds the whole router: custom routes, Leptos routes and server functions
+/// (all under the per-request time limit), the order streams and the sandbox when
+/// it is the upstream, then the standard layers.
 pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
     let routes = generate_route_list(App);
-    let limiter = Arc::new(Limiter::new(state.shop.config.order_rate_per_minute));
+    let config = &state.shop.config;
+    let limiter = Arc::new(Limiter::new(config.order_rate_per_minute));
+    let trusted = TrustedProxies::new(config.trusted_proxies.clone());
+    let time_limit = config.handler_timeout;
     let options = state.leptos_options.clone();
-    let mut app: Router = crate::server::routes::routes()
+    let pages: Router = crate::server::routes::routes()
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .with_state(state);
+        .with_state(state.clone());
+    let mut app = with_time_limit(pages, time_limit)
+        .merge(crate::server::routes::streams().with_state(state));
     if let Some(sandbox) = sandbox {
         app = app.nest("/sandbox", sandbox.router());
     }
@@ -46,7 +54,7 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
         limiter,
         RATE_LIMITED_PATHS.iter().map(|p| p.to_string()).collect(),
     ));
-    layers(app)
+    layers(app, trusted)
 }
 
 /// Serves on `listener` until `shutdown` is cancelled. With no upstream
@@ -59,9 +67,18 @@ pub async fn start(
     let addr = listener.local_addr()?;
     let (base, sandbox) = match &config.upstream {
         Upstream::Sandbox => {
+            let token = if config.sandbox_control_token.is_empty() {
+                let token = crate::server::ids::new_id();
+                // Printed, not logged: the operator needs it to pay demo orders.
+                println!("sandbox control token: {token}");
+                token
+            } else {
+                config.sandbox_control_token.clone()
+            };
             let sandbox = Sandbox::new(SandboxConfig {
                 mount_prefix: "/sandbox".into(),
                 delivery_delay: config.sandbox_delivery_delay,
+                control_token: token,
                 ..SandboxConfig::default()
             });
             (format!("http://{addr}/sandbox"), Some(sandbox))
@@ -69,9 +86,13 @@ pub async fn start(
         Upstream::Remote(url) => (url.clone(), None),
     };
     let shutdown = CancellationToken::new();
+    let limits = ConnectionLimits {
+        header_read_timeout: config.header_read_timeout,
+        max_connections: config.max_connections,
+    };
     let shop = Arc::new(Shop::new(config, &base).map_err(std::io::Error::other)?);
     let hub = Arc::new(Hub::new(
-        shop.client.clone(),
+        shop.clone(),
         shutdown.clone(),
         Duration::from_secs(15),
     ));
@@ -82,14 +103,7 @@ pub async fn start(
     };
     let app = router(state.clone(), sandbox);
     let stop = shutdown.clone();
-    let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop.cancelled_owned())
-        .await
-    });
+    let task = tokio::spawn(serve(listener, app, limits, stop));
     Ok(Running {
         addr,
         state,
@@ -103,10 +117,7 @@ pub async fn start(
 pub async fn run(config: Config, options: LeptosOptions) -> std::io::Result<()> {
     let addr = options.site_addr;
     let listener = TcpListener::bind(addr).await?;
-    let upstream = match &config.upstream {
-        Upstream::Sandbox => "the embedded sandbox (/sandbox)".to_string(),
-        Upstream::Remote(url) => url.clone(),
-    };
+    let upstream = config.upstream.for_logs();
     let running = start(config, options, listener).await?;
     tracing::info!(
         "storefront listening on http://{} with upstream {upstream}",

@@ -5,7 +5,8 @@ use crate::error::{AppError, FieldIssue};
 use crate::model::beneficiary::{parse_beneficiary, parse_email};
 use crate::model::catalog::{Kind, ProductFamily, is_valid_family};
 use crate::model::checkout::{
-    CheckoutForm, Quote, is_valid_coupon, is_valid_idempotency_key, parse_pay,
+    CheckoutForm, MAX_AMOUNT, MAX_PAY, Quote, is_valid_coupon, is_valid_idempotency_key,
+    length_issues, parse_pay,
 };
 use crate::model::countries;
 use crate::model::lenient;
@@ -14,22 +15,28 @@ use crate::model::order::{Order, is_valid_order_id};
 use crate::model::payment::{PayOption, USER_WALLET, pay_options};
 use crate::model::problem::{Field, Problem};
 use crate::server::config::Config;
+use crate::server::draft_cookie::DraftSigner;
+use crate::server::order_ledger::{OrderLedger, Refusal};
+use crate::server::ratelimit::Limiter;
 use crate::server::upstream::catalogue::Catalogue;
 use crate::server::upstream::error::problems_of;
 use crate::server::upstream::{Shopper, UpstreamClient, UpstreamError};
 use serde::Deserialize;
 use serde_json::json;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The server's shop: configuration, upstream client and catalogue.
 pub struct Shop {
     pub config: Config,
     pub client: UpstreamClient,
     pub catalogue: Catalogue,
-    placed: Mutex<HashMap<String, (PlacedSlot, Instant)>>,
-    drafts: Mutex<HashMap<String, (CheckoutForm, AppError, Instant)>>,
+    /// What is known of order ids (guards the partner's quota).
+    pub ledger: OrderLedger,
+    /// Seals refused no-JavaScript forms into a cookie.
+    pub drafts: DraftSigner,
+    /// Orders by idempotency key + form, bounded, for [`IDEMPOTENCY_WINDOW`].
+    placed: moka::sync::Cache<String, PlacedSlot>,
 }
 
 /// The order placed under one idempotency key (filled once the upstream answers).
@@ -60,9 +67,6 @@ struct PriceAnswer {
     coin: Option<String>,
 }
 
-/// How long a refused plain form post is kept for its page.
-const DRAFT_WINDOW: Duration = Duration::from_secs(15 * 60);
-
 /// How long a placed order answers repeats of its idempotency key.
 const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(60 * 60);
 
@@ -76,13 +80,18 @@ impl Shop {
             config.connect_timeout,
             config.request_timeout,
         )?;
+        let client = client.with_quota(Arc::new(Limiter::new(config.upstream_rate_per_minute)));
         let catalogue = Catalogue::new(client.clone(), config.cache_ttl, config.cache_stale);
         Ok(Shop {
+            drafts: DraftSigner::new(&config.cookie_secret),
+            placed: moka::sync::Cache::builder()
+                .max_capacity(config.idempotency_max_keys)
+                .time_to_live(IDEMPOTENCY_WINDOW)
+                .build(),
+            ledger: OrderLedger::default(),
             config,
             client,
             catalogue,
-            placed: Mutex::new(HashMap::new()),
-            drafts: Mutex::new(HashMap::new()),
         })
     }
 
@@ -99,6 +108,15 @@ impl Shop {
     ) -> Result<Arc<ProductFamily>, AppError> {
         check_country(&shopper.country)?;
         if !is_valid_family(family) {
+            return Err(AppError::NotFound("This brand".into()));
+        }
+        // A family the country's (cached) directory doesn't list costs no upstream call.
+        if let Ok(dir) = self.catalogue.brands(shopper).await
+            && !dir
+                .all_brands
+                .iter()
+                .any(|b| b.family.eq_ignore_ascii_case(family))
+        {
             return Err(AppError::NotFound("This brand".into()));
         }
         self.catalogue
@@ -118,8 +136,14 @@ impl Shop {
         amount: &str,
         pay: &str,
     ) -> Result<Quote, AppError> {
+        let mut issues = length_issues(&[
+            (Field::Amount, amount, MAX_AMOUNT),
+            (Field::Payment, pay, MAX_PAY),
+        ]);
+        if !issues.is_empty() {
+            return Err(AppError::Invalid(issues));
+        }
         let fam = self.family(shopper, family).await?;
-        let mut issues = Vec::new();
         let picked = pick_amount(&fam, amount, &mut issues);
         let options = self.pay_options(shopper).await?;
         let choice = pick_pay(&options, pay, &mut issues);
@@ -160,9 +184,12 @@ impl Shop {
         shopper: &Shopper,
         form: &CheckoutForm,
     ) -> Result<PreparedOrder, AppError> {
+        let mut issues = form.length_issues();
+        if !issues.is_empty() {
+            return Err(AppError::Invalid(issues));
+        }
         let fam = self.family(shopper, &form.family).await?;
         let options = self.pay_options(shopper).await?;
-        let mut issues = Vec::new();
         let picked = pick_amount(&fam, &form.amount, &mut issues);
         let choice = pick_pay(&options, &form.pay, &mut issues);
         let beneficiary = parse_beneficiary(&fam.kind, &form.beneficiary)
@@ -304,39 +331,25 @@ impl Shop {
             );
         }
         tracing::info!(order_id = %order.order_id, brand = %o.brand_name, "order created");
+        self.ledger.found(&order.order_id);
         *placed = Some(order.clone());
         Ok(order)
     }
 
     fn placed_slot(&self, key: &str) -> PlacedSlot {
-        let mut map = self.placed.lock().unwrap_or_else(PoisonError::into_inner);
-        if map.len() > 10_000 {
-            map.retain(|_, (_, at)| at.elapsed() < IDEMPOTENCY_WINDOW);
-        }
-        map.entry(key.to_string())
-            .or_insert_with(|| (Arc::new(tokio::sync::Mutex::new(None)), Instant::now()))
-            .0
-            .clone()
+        self.placed
+            .get_with_by_ref(key, || Arc::new(tokio::sync::Mutex::new(None)))
     }
 
-    /// Keeps a refused plain form post for the page it returns to; answers its id.
-    pub fn save_draft(&self, form: CheckoutForm, error: AppError) -> String {
-        let id = crate::server::ids::new_id();
-        let mut drafts = self.drafts.lock().unwrap_or_else(PoisonError::into_inner);
-        drafts.retain(|_, (_, _, at)| at.elapsed() < DRAFT_WINDOW);
-        if drafts.len() < 10_000 {
-            drafts.insert(id.clone(), (form, error, Instant::now()));
-        }
-        id
+    /// Entries held per visitor: idempotency keys (drafts live in a cookie).
+    pub fn held_entries(&self) -> usize {
+        self.placed.run_pending_tasks();
+        self.placed.entry_count() as usize
     }
 
-    /// A draft saved by [`Shop::save_draft`], while it is fresh.
-    pub fn draft(&self, id: &str) -> Option<(CheckoutForm, AppError)> {
-        let drafts = self.drafts.lock().unwrap_or_else(PoisonError::into_inner);
-        drafts
-            .get(id)
-            .filter(|(_, _, at)| at.elapsed() < DRAFT_WINDOW)
-            .map(|(f, e, _)| (f.clone(), e.clone()))
+    /// Runs pending evictions of the bounded stores now (tests, reports).
+    pub fn run_pending_maintenance(&self) {
+        self.placed.run_pending_tasks();
     }
 
     /// `GET /v5/orders/{id}`.
@@ -344,15 +357,28 @@ impl Shop {
         if !is_valid_order_id(id) {
             return Err(AppError::NotFound("This order".into()));
         }
+        match self.ledger.admit(id, shopper.client) {
+            Ok(()) => {}
+            Err(Refusal::Missing) => return Err(AppError::NotFound("This order".into())),
+            Err(Refusal::TooMany(wait)) => {
+                return Err(AppError::RateLimited {
+                    retry_after: Some(wait),
+                });
+            }
+        }
         let path = format!("/v5/orders/{id}");
         let order: Order =
             self.client
                 .get_json(&path, &[], shopper)
                 .await
                 .map_err(|e| match e {
-                    UpstreamError::NotFound => AppError::NotFound("This order".into()),
+                    UpstreamError::NotFound => {
+                        self.ledger.lost(id);
+                        AppError::NotFound("This order".into())
+                    }
                     other => other.into(),
                 })?;
+        self.ledger.found(id);
         if order.order_id.is_empty() {
             return Err(UpstreamError::Undecodable("order without id".into()).into());
         }

@@ -2,6 +2,7 @@
 //! headers forwarded to the upstream.
 
 use crate::model::countries;
+use crate::server::client_addr::ClientAddr;
 use crate::server::upstream::Shopper;
 use axum::http::{HeaderMap, header};
 
@@ -39,8 +40,9 @@ pub fn country(headers: &HeaderMap, default: &str) -> String {
         .to_string()
 }
 
-/// The shopper of a request, for `country`.
-pub fn shopper(headers: &HeaderMap, country: &str) -> Shopper {
+/// The shopper of a request, for `country`. Only the resolved client address is
+/// forwarded upstream, never the raw `X-Forwarded-For` a visitor may have written.
+pub fn shopper(headers: &HeaderMap, country: &str, client: Option<ClientAddr>) -> Shopper {
     let text = |name: header::HeaderName| {
         headers
             .get(name)
@@ -50,7 +52,8 @@ pub fn shopper(headers: &HeaderMap, country: &str) -> Shopper {
     Shopper {
         country: country.to_string(),
         user_agent: text(header::USER_AGENT),
-        forwarded_for: text(header::HeaderName::from_static("x-forwarded-for")),
+        forwarded_for: client.map(|c| c.0.to_string()),
+        client,
     }
 }
 
@@ -72,5 +75,14 @@ mod tests {
         assert_eq!(country(&h, "US"), "VN");
         h.insert(header::COOKIE, HeaderValue::from_static("country=ZZ"));
         assert_eq!(country(&h, "US"), "AT");
+    }
+
+    #[test]
+    fn only_the_resolved_client_is_forwarded() {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_static("6.6.6.6"));
+        let who = shopper(&h, "US", Some(ClientAddr([192, 0, 2, 7].into())));
+        assert_eq!(who.forwarded_for.as_deref(), Some("192.0.2.7"));
+        assert_eq!(shopper(&h, "US", None).forwarded_for, None);
     }
 }

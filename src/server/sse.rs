@@ -1,16 +1,23 @@
 //! `GET /api/orders/{id}/subscribe`: the browser's live order view, proxied to the
 //! upstream's event stream with the partner headers. Browsers watching the same
 //! order share one upstream stream (fan-out); it closes when the last one leaves,
-//! when the upstream sends `stop`, or on server shutdown.
+//! when the upstream sends `stop`, or on server shutdown. A finished order's last
+//! events are replayed from memory rather than reopened upstream; order ids the
+//! shop doesn't know spend the client's discovery budget (see `order_ledger`);
+//! each client holds a bounded number of streams.
 
 use crate::model::order::is_valid_order_id;
-use crate::server::upstream::{Shopper, UpstreamClient, UpstreamError};
+use crate::server::client_addr::ClientAddr;
+use crate::server::order_ledger::Refusal;
+use crate::server::shop::Shop;
+use crate::server::upstream::{Shopper, UpstreamError};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::{Stream, StreamExt};
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -40,14 +47,23 @@ enum Signal {
 
 /// One upstream stream and everyone watching it.
 struct Feed {
+    id: String,
     tx: broadcast::Sender<Signal>,
     last: Mutex<Option<Frame>>,
     finished: std::sync::atomic::AtomicBool,
     pump: Mutex<Option<tokio::task::AbortHandle>>,
+    /// The registry, to leave it when the last browser leaves.
+    feeds: Weak<Mutex<HashMap<String, Weak<Feed>>>>,
 }
 
 impl Drop for Feed {
     fn drop(&mut self) {
+        if let Some(feeds) = self.feeds.upgrade() {
+            let mut feeds = feeds.lock().unwrap_or_else(PoisonError::into_inner);
+            if feeds.get(&self.id).is_some_and(|w| w.strong_count() == 0) {
+                feeds.remove(&self.id);
+            }
+        }
         // The last browser left: close the upstream connection.
         if let Some(h) = self
             .pump
@@ -60,23 +76,64 @@ impl Drop for Feed {
     }
 }
 
+/// The last state and the `stop` of an order whose stream has ended.
+type Ending = Arc<(Option<Frame>, Frame)>;
+
+/// Finished orders remembered at most, and for how long.
+const MAX_ENDINGS: u64 = 10_000;
+const ENDING_FOR: Duration = Duration::from_secs(10 * 60);
+
 /// The registry of open upstream streams, by order id.
 pub struct Hub {
-    client: UpstreamClient,
-    feeds: Mutex<HashMap<String, Weak<Feed>>>,
+    shop: Arc<Shop>,
+    feeds: Arc<Mutex<HashMap<String, Weak<Feed>>>>,
     /// One upstream opening at a time per order: browsers arriving together share it.
     opening: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Orders whose stream said `stop`: replayed without asking the upstream again.
+    endings: moka::sync::Cache<String, Ending>,
+    /// Open streams per client (entries leave at zero, so bounded by connections).
+    per_client: Mutex<HashMap<IpAddr, usize>>,
     shutdown: CancellationToken,
     keep_alive: Duration,
 }
 
+/// The client already holds as many streams as it may.
+struct TooManyStreams;
+
+/// A client's place among its open streams, given back when the stream ends.
+struct StreamPlace {
+    hub: Arc<Hub>,
+    key: IpAddr,
+}
+
+impl Drop for StreamPlace {
+    fn drop(&mut self) {
+        let mut counts = self
+            .hub
+            .per_client
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = counts.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                counts.remove(&self.key);
+            }
+        }
+    }
+}
+
 impl Hub {
-    /// A hub over `client`; `shutdown` ends every stream.
-    pub fn new(client: UpstreamClient, shutdown: CancellationToken, keep_alive: Duration) -> Hub {
+    /// A hub over the shop's upstream client; `shutdown` ends every stream.
+    pub fn new(shop: Arc<Shop>, shutdown: CancellationToken, keep_alive: Duration) -> Hub {
         Hub {
-            client,
-            feeds: Mutex::new(HashMap::new()),
+            shop,
+            feeds: Arc::new(Mutex::new(HashMap::new())),
             opening: Mutex::new(HashMap::new()),
+            endings: moka::sync::Cache::builder()
+                .max_capacity(MAX_ENDINGS)
+                .time_to_live(ENDING_FOR)
+                .build(),
+            per_client: Mutex::new(HashMap::new()),
             shutdown,
             keep_alive,
         }
@@ -89,11 +146,36 @@ impl Hub {
     }
 
     fn existing(&self, id: &str) -> Option<Arc<Feed>> {
-        let feeds = self.feeds.lock().unwrap_or_else(PoisonError::into_inner);
-        feeds
-            .get(id)
-            .and_then(Weak::upgrade)
-            .filter(|f| !f.finished.load(std::sync::atomic::Ordering::SeqCst))
+        let feed = {
+            let feeds = self.feeds.lock().unwrap_or_else(PoisonError::into_inner);
+            feeds.get(id).and_then(Weak::upgrade)
+        };
+        // Dropped (if finished) outside the lock: Feed's drop takes it.
+        feed.filter(|f| !f.finished.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    /// Takes a stream place for `client`, or says it holds too many.
+    fn take_place(
+        self: &Arc<Self>,
+        client: Option<ClientAddr>,
+    ) -> Result<Option<StreamPlace>, TooManyStreams> {
+        let Some(client) = client else {
+            return Ok(None);
+        };
+        let key = client.limit_key();
+        let mut counts = self
+            .per_client
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let n = counts.entry(key).or_default();
+        if *n >= self.shop.config.max_streams_per_client {
+            return Err(TooManyStreams);
+        }
+        *n += 1;
+        Ok(Some(StreamPlace {
+            hub: self.clone(),
+            key,
+        }))
     }
 
     /// Answers one browser's subscription.
@@ -106,22 +188,41 @@ impl Hub {
         if !is_valid_order_id(id) {
             return error(StatusCode::BAD_REQUEST, "That is not an order id.");
         }
+        let Ok(place) = self.take_place(shopper.client) else {
+            return error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many live views are open from here. Close some tabs and try again.",
+            );
+        };
+        if let Some(ending) = self.endings.get(id) {
+            let (last, stop) = (*ending).clone();
+            let events = futures::stream::iter(last.into_iter().chain([stop]).map(to_event));
+            return self.respond(events, place);
+        }
         let feed = match self.existing(id) {
             Some(feed) => feed,
             None => {
                 let gate = {
                     let mut opening = self.opening.lock().unwrap_or_else(PoisonError::into_inner);
-                    opening.retain(|_, g| Arc::strong_count(g) > 1);
                     opening.entry(id.to_string()).or_default().clone()
                 };
-                let _turn = gate.lock().await;
+                let turn = gate.lock().await;
                 // Whoever opened while we waited is shared, not duplicated.
-                match self.existing(id) {
-                    Some(feed) => feed,
-                    None => match self.open(id, shopper, last_event_id).await {
-                        Ok(feed) => feed,
-                        Err(resp) => return resp,
-                    },
+                let opened = match self.existing(id) {
+                    Some(feed) => Ok(feed),
+                    None => self.open(id, shopper, last_event_id).await,
+                };
+                drop(turn);
+                {
+                    let mut opening = self.opening.lock().unwrap_or_else(PoisonError::into_inner);
+                    // Only the map and we hold it: nobody else is waiting.
+                    if Arc::strong_count(&gate) <= 2 {
+                        opening.remove(id);
+                    }
+                }
+                match opened {
+                    Ok(feed) => feed,
+                    Err(resp) => return resp,
                 }
             }
         };
@@ -131,9 +232,23 @@ impl Hub {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        let events =
-            subscriber_stream(feed, rx, replay).take_until(self.shutdown.clone().cancelled_owned());
-        let mut resp = Sse::new(events.map(Ok::<Event, Infallible>))
+        self.respond(subscriber_stream(feed, rx, replay), place)
+    }
+
+    /// The event-stream answer: keep-alives, ended by `stop` or shutdown; the
+    /// client's stream place is given back when it ends.
+    fn respond(
+        &self,
+        events: impl Stream<Item = Event> + Send + 'static,
+        place: Option<StreamPlace>,
+    ) -> Response {
+        let events = events
+            .take_until(self.shutdown.clone().cancelled_owned())
+            .map(move |e| {
+                let _held = &place;
+                Ok::<Event, Infallible>(e)
+            });
+        let mut resp = Sse::new(events)
             .keep_alive(KeepAlive::new().interval(self.keep_alive))
             .into_response();
         let h = resp.headers_mut();
@@ -143,7 +258,7 @@ impl Hub {
         );
         h.insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache, no-transform"),
+            HeaderValue::from_static("no-store, no-transform"),
         );
         h.insert(header::CONNECTION, HeaderValue::from_static("keep-alive"));
         h.insert("x-accel-buffering", HeaderValue::from_static("no"));
@@ -156,12 +271,29 @@ impl Hub {
         shopper: &Shopper,
         last_event_id: Option<&str>,
     ) -> Result<Arc<Feed>, Response> {
+        let ledger = &self.shop.ledger;
+        match ledger.admit(id, shopper.client) {
+            Ok(()) => {}
+            Err(Refusal::Missing) => {
+                return Err(error(StatusCode::NOT_FOUND, "This order was not found."));
+            }
+            Err(Refusal::TooMany(_)) => {
+                return Err(error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many unknown orders asked for; try again shortly.",
+                ));
+            }
+        }
         let path = format!("/v5/orders/{id}/subscribe");
         let upstream = self
+            .shop
             .client
             .open_stream(&path, shopper, last_event_id)
             .await
             .map_err(|e| {
+                if matches!(e, UpstreamError::NotFound) {
+                    ledger.lost(id);
+                }
                 tracing::warn!(order_id = id, error = %e, "order stream unavailable");
                 match e {
                     UpstreamError::Timeout | UpstreamError::Unreachable(_) => error(
@@ -171,7 +303,7 @@ impl Hub {
                     UpstreamError::NotFound => {
                         error(StatusCode::NOT_FOUND, "This order was not found.")
                     }
-                    UpstreamError::RateLimited(_) => error(
+                    UpstreamError::RateLimited(_) | UpstreamError::QuotaSpent(_) => error(
                         StatusCode::TOO_MANY_REQUESTS,
                         "Too many requests; try again shortly.",
                     ),
@@ -186,18 +318,20 @@ impl Hub {
                     ),
                 }
             })?;
+        ledger.found(id);
         let (tx, _) = broadcast::channel(64);
         let feed = Arc::new(Feed {
+            id: id.to_string(),
             tx,
             last: Mutex::new(None),
             finished: std::sync::atomic::AtomicBool::new(false),
             pump: Mutex::new(None),
+            feeds: Arc::downgrade(&self.feeds),
         });
         let weak = Arc::downgrade(&feed);
-        let task = tokio::spawn(pump(upstream, weak.clone()));
+        let task = tokio::spawn(pump(upstream, weak.clone(), self.endings.clone()));
         *feed.pump.lock().unwrap_or_else(PoisonError::into_inner) = Some(task.abort_handle());
         let mut feeds = self.feeds.lock().unwrap_or_else(PoisonError::into_inner);
-        feeds.retain(|_, w| w.strong_count() > 0);
         feeds.insert(id.to_string(), weak);
         Ok(feed)
     }
@@ -207,8 +341,13 @@ fn error(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
 }
 
-/// Reads the upstream stream and broadcasts each event as it arrives.
-async fn pump(upstream: reqwest::Response, feed: Weak<Feed>) {
+/// Reads the upstream stream and broadcasts each event as it arrives; remembers
+/// how a finished order ended.
+async fn pump(
+    upstream: reqwest::Response,
+    feed: Weak<Feed>,
+    endings: moka::sync::Cache<String, Ending>,
+) {
     let mut bytes = upstream.bytes_stream();
     let mut parser = Parser::default();
     'read: while let Some(chunk) = bytes.next().await {
@@ -221,6 +360,12 @@ async fn pump(upstream: reqwest::Response, feed: Weak<Feed>) {
             } else {
                 feed.finished
                     .store(true, std::sync::atomic::Ordering::SeqCst);
+                let last = feed
+                    .last
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone();
+                endings.insert(feed.id.clone(), Arc::new((last, frame.clone())));
             }
             let _ = feed.tx.send(Signal::Frame(frame));
             if stop {

@@ -10,6 +10,9 @@ use std::collections::HashMap;
 use storefront::server::config::Config;
 use storefront::server::run::{Running, start};
 
+/// The sandbox control token every test shop uses (unless a test sets its own).
+pub const CONTROL_TOKEN: &str = "test-control-token";
+
 /// A running storefront and an HTTP client for it.
 pub struct Shop {
     pub running: Running,
@@ -33,6 +36,10 @@ pub async fn shop(env: &[(&str, &str)]) -> Shop {
         .or_insert_with(|| "150".into());
     map.entry("CR_ORDER_RATE_PER_MINUTE".into())
         .or_insert_with(|| "10000".into());
+    map.entry("CR_UPSTREAM_RATE_PER_MINUTE".into())
+        .or_insert_with(|| "100000".into());
+    map.entry("CR_SANDBOX_CONTROL_TOKEN".into())
+        .or_insert_with(|| CONTROL_TOKEN.into());
     let config = Config::from_lookup(|k| map.get(k).cloned()).expect("config");
     let options = LeptosOptions::builder()
         .output_name("storefront")
@@ -100,6 +107,7 @@ impl Shop {
         let resp = self
             .http
             .post(format!("{}/sandbox/control{path}", self.base))
+            .bearer_auth(CONTROL_TOKEN)
             .json(&body)
             .send()
             .await
@@ -112,6 +120,7 @@ impl Shop {
     pub async fn clear_faults(&self) {
         self.http
             .delete(format!("{}/sandbox/control/faults", self.base))
+            .bearer_auth(CONTROL_TOKEN)
             .send()
             .await
             .expect("clear faults");
@@ -131,10 +140,24 @@ impl Shop {
             .unwrap_or(0)
     }
 
+    /// Zeroes the sandbox's request counts.
+    pub async fn reset_stats(&self) {
+        let st = self
+            .http
+            .post(format!("{}/sandbox/control/stats/reset", self.base))
+            .bearer_auth(CONTROL_TOKEN)
+            .send()
+            .await
+            .expect("reset stats")
+            .status();
+        assert!(st.is_success(), "reset stats: {st}");
+    }
+
     /// The sandbox's request counts.
     pub async fn stats(&self) -> Value {
         self.http
             .get(format!("{}/sandbox/control/stats", self.base))
+            .bearer_auth(CONTROL_TOKEN)
             .send()
             .await
             .expect("stats")
@@ -142,4 +165,51 @@ impl Shop {
             .await
             .expect("stats json")
     }
+}
+
+/// A gift-card family of `country` with a fixed amount: (family, amount).
+pub async fn some_family(s: &Shop, country: &str) -> (String, String) {
+    let (_, dir) = s.call("catalog/brands", &[("country", country)]).await;
+    for b in dir["all_brands"].as_array().expect("brands") {
+        let family = b["family"].as_str().unwrap_or_default().to_string();
+        if b["kind"] != "giftcard" || b["is_out_of_stock"] == true {
+            continue;
+        }
+        let (st, page) = s
+            .call(
+                "catalog/products",
+                &[("country", country), ("family", &family)],
+            )
+            .await;
+        let amount = page["family"]["products"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["is_dynamic"] != true))
+            .and_then(|p| {
+                p["face_value"]["amount"]["price"]
+                    .as_str()
+                    .map(str::to_string)
+            });
+        if let (200, Some(a)) = (st, amount) {
+            return (family, a);
+        }
+    }
+    panic!("no brand");
+}
+
+/// Places an order with idempotency key `key`; its id.
+pub async fn new_order(s: &Shop, key: &str) -> String {
+    let (family, amount) = some_family(s, "US").await;
+    let f = [
+        ("country", "US"),
+        ("family", family.as_str()),
+        ("amount", amount.as_str()),
+        ("pay", "USDC|Solana"),
+        ("beneficiary", "friend@example.com"),
+        ("email", "buyer@example.com"),
+        ("coupon", ""),
+        ("idempotency_key", key),
+    ];
+    let (st, o) = s.call("orders/create", &f).await;
+    assert_eq!(st, 200, "{o}");
+    o["order_id"].as_str().expect("order id").to_string()
 }

@@ -16,8 +16,12 @@ pub async fn start() -> Sb {
     start_with(SandboxConfig::default()).await
 }
 
-/// Starts a sandbox with the given configuration.
+/// Starts a sandbox with the given configuration (its control token is the tests' one).
 pub async fn start_with(config: SandboxConfig) -> Sb {
+    let config = SandboxConfig {
+        control_token: super::CONTROL_TOKEN.into(),
+        ..config
+    };
     let (addr, task) = serve_standalone(config).await.expect("serve");
     Sb {
         base: format!("http://{addr}"),
@@ -88,11 +92,12 @@ impl Sb {
         json_of(r).await
     }
 
-    /// POST JSON to a control endpoint, without partner headers.
+    /// POST JSON to a control endpoint, with the control token and without partner headers.
     pub async fn control(&self, path: &str, body: Value) -> (u16, Value) {
         let r = self
             .http
             .post(format!("{}{path}", self.base))
+            .bearer_auth(super::CONTROL_TOKEN)
             .json(&body)
             .send()
             .await
@@ -106,6 +111,7 @@ impl Sb {
         let r = self
             .http
             .request(method, format!("{}{path}", self.base))
+            .bearer_auth(super::CONTROL_TOKEN)
             .send()
             .await
             .expect("send");

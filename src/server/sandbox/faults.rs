@@ -34,6 +34,9 @@ pub const KINDS: [&str; 5] = [
     "missing_fields",
 ];
 
+/// Rules held at most.
+pub const MAX_RULES: usize = 100;
+
 /// The active rules.
 #[derive(Default)]
 pub struct Faults {
@@ -50,6 +53,9 @@ impl Faults {
             return Err("status rules need a status from 400 to 599".into());
         }
         let mut r = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
+        if r.1.len() >= MAX_RULES {
+            return Err(format!("at most {MAX_RULES} rules; delete some first"));
+        }
         r.0 += 1;
         rule.id = r.0;
         r.1.push(rule);

@@ -39,6 +39,10 @@ pub struct SandboxConfig {
     pub delivery_delay: Duration,
     /// Keep-alive comment interval of event streams.
     pub keep_alive: Duration,
+    /// The bearer token control endpoints require (`Authorization: Bearer <token>`).
+    pub control_token: String,
+    /// How long orders are kept after their creation.
+    pub retention: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -47,6 +51,9 @@ impl Default for SandboxConfig {
             mount_prefix: String::new(),
             delivery_delay: Duration::from_secs(2),
             keep_alive: Duration::from_secs(15),
+            // Nobody can guess it: tests and operators set their own.
+            control_token: format!("{:032x}", rand::random::<u128>()),
+            retention: Duration::from_secs(24 * 3600),
         }
     }
 }
@@ -141,8 +148,12 @@ impl Sandbox {
             .route("/control/suspensions", post(control::suspend))
             .route("/control/stats", get(control::stats))
             .route("/control/stats/reset", post(control::reset_stats))
-            .route("/logos/{file}", get(api::logo));
-        upstream.merge(control).with_state(self.clone())
+            .layer(middleware::from_fn_with_state(self.clone(), control_token));
+        let logos = Router::new().route("/logos/{file}", get(api::logo));
+        upstream
+            .merge(control)
+            .merge(logos)
+            .with_state(self.clone())
     }
 
     /// Expires unpaid orders as real time passes (subscribers see it promptly).
@@ -157,7 +168,10 @@ impl Sandbox {
                 tick.tick().await;
                 let Some(inner) = weak.upgrade() else { return };
                 let sb = Sandbox { inner };
-                sb.inner.store.expire(sb.now());
+                let now = sb.now();
+                sb.inner.store.expire(now);
+                let retention = sb.inner.config.retention.as_secs() as i64;
+                sb.inner.store.purge(now, retention);
             }
         });
     }
@@ -188,13 +202,69 @@ async fn partner_headers(State(sb): State<Sandbox>, req: Request, next: Next) ->
     next.run(req).await
 }
 
+/// Distinct request keys counted at most; the rest are counted together.
+const MAX_STAT_KEYS: usize = 1_000;
+
 fn count(sb: &Sandbox, target: String) {
-    *sb.inner
+    let key = stat_key(&target);
+    let mut stats = sb
+        .inner
         .stats
         .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .entry(target)
-        .or_default() += 1;
+        .unwrap_or_else(PoisonError::into_inner);
+    let key = if stats.len() < MAX_STAT_KEYS || stats.contains_key(&key) {
+        key
+    } else {
+        "(other)".to_string()
+    };
+    *stats.entry(key).or_default() += 1;
+}
+
+/// What stats show of a request: order ids replaced by `{id}`, at most 200 characters.
+fn stat_key(target: &str) -> String {
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (target, None),
+    };
+    let mut parts: Vec<&str> = path.split('/').collect();
+    if let Some(i) = parts.iter().position(|p| *p == "orders")
+        && parts
+            .get(i + 1)
+            .is_some_and(|p| !p.is_empty() && *p != "validations")
+    {
+        parts[i + 1] = "{id}";
+    }
+    let mut key = parts.join("/");
+    if let Some(q) = query {
+        key.push('?');
+        key.push_str(q);
+    }
+    key.chars().take(200).collect()
+}
+
+/// Control endpoints answer only with `Authorization: Bearer <control token>`.
+async fn control_token(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
+    let expected = sb.inner.config.control_token.as_bytes();
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::as_bytes)
+        .unwrap_or_default();
+    if expected.is_empty() || !same_secret(given, expected) {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "CONTROL_TOKEN_REQUIRED",
+            "sandbox control needs Authorization: Bearer <CR_SANDBOX_CONTROL_TOKEN>",
+        );
+    }
+    next.run(req).await
+}
+
+/// Compares secrets in time that doesn't depend on where they differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Applies the fault rules matching the request.
@@ -264,4 +334,31 @@ pub async fn serve_standalone(
         }
     });
     Ok((addr, task))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_keys_name_no_order_id() {
+        assert_eq!(stat_key("/v5/orders/abc-123"), "/v5/orders/{id}");
+        assert_eq!(
+            stat_key("/v5/orders/abc-123/subscribe"),
+            "/v5/orders/{id}/subscribe"
+        );
+        assert_eq!(stat_key("/v5/orders/validations"), "/v5/orders/validations");
+        assert_eq!(
+            stat_key("/v2/brands?country_code=US"),
+            "/v2/brands?country_code=US"
+        );
+        assert!(stat_key(&"x".repeat(5_000)).len() <= 200);
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abc", b"abd"));
+        assert!(!same_secret(b"ab", b"abc"));
+    }
 }

@@ -6,7 +6,7 @@ use super::hash;
 use super::payment;
 use super::validation::Priced;
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::watch;
@@ -36,10 +36,14 @@ pub fn is_terminal(state: &str) -> bool {
     )
 }
 
-/// All orders of the sandbox.
+/// Orders held at most: beyond, the oldest goes.
+pub const MAX_ORDERS: usize = 100_000;
+
+/// All orders of the sandbox, and their ids oldest first (lock order: orders, then ages).
 #[derive(Default)]
 pub struct Store {
     orders: Mutex<HashMap<String, Entry>>,
+    ages: Mutex<VecDeque<(i64, String)>>,
     counter: AtomicU64,
 }
 
@@ -136,15 +140,41 @@ impl Store {
             terminal: false,
         };
         let (tx, _) = watch::channel(snapshot);
-        self.lock().insert(
-            id,
+        let mut orders = self.lock();
+        orders.insert(
+            id.clone(),
             Entry {
                 order: order.clone(),
                 version: 1,
                 tx,
             },
         );
+        let mut ages = self.ages.lock().unwrap_or_else(PoisonError::into_inner);
+        ages.push_back((now, id));
+        while ages.len() > MAX_ORDERS {
+            if let Some((_, old)) = ages.pop_front() {
+                orders.remove(&old);
+            }
+        }
         order
+    }
+
+    /// Forgets every order created more than `retention` seconds before `now`
+    /// (oldest first: only the purged ones are looked at).
+    pub fn purge(&self, now: i64, retention: i64) -> usize {
+        let mut orders = self.lock();
+        let mut ages = self.ages.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut n = 0;
+        while ages
+            .front()
+            .is_some_and(|(created, _)| created.saturating_add(retention) <= now)
+        {
+            if let Some((_, id)) = ages.pop_front() {
+                orders.remove(&id);
+                n += 1;
+            }
+        }
+        n
     }
 
     /// The order's JSON.

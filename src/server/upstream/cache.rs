@@ -2,7 +2,6 @@
 //! upstream call) and stale answers served within a bound while the upstream fails.
 
 use super::error::UpstreamError;
-use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -17,43 +16,40 @@ struct Slot<V> {
     flight: tokio::sync::Mutex<()>,
 }
 
-/// Cached values of one kind (payment vias, brands, ...), by key.
+/// Cached values of one kind (payment vias, brands, ...), by key, in a bounded
+/// map (least recently used keys go first; nothing scans it on a request's path).
 pub struct Cache<V> {
-    slots: Mutex<HashMap<String, Arc<Slot<V>>>>,
+    slots: moka::sync::Cache<String, Arc<Slot<V>>>,
     ttl: Duration,
     stale: Duration,
-    max_keys: usize,
 }
 
-impl<V: Clone> Cache<V> {
+/// Keys held per kind at most.
+const MAX_KEYS: u64 = 10_000;
+
+impl<V: Clone + Send + Sync + 'static> Cache<V> {
     /// Values are fresh for `ttl` and may be served up to `ttl + stale` old when the upstream fails.
     pub fn new(ttl: Duration, stale: Duration) -> Cache<V> {
         Cache {
-            slots: Mutex::new(HashMap::new()),
+            slots: moka::sync::Cache::builder()
+                .max_capacity(MAX_KEYS)
+                .time_to_idle(ttl + stale + Duration::from_secs(60))
+                .build(),
             ttl,
             stale,
-            max_keys: 10_000,
         }
     }
 
     fn slot(&self, key: &str) -> Arc<Slot<V>> {
-        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(s) = slots.get(key) {
-            return s.clone();
-        }
-        if slots.len() >= self.max_keys {
-            // Bounded memory: drop idle entries rather than grow without end.
-            slots.retain(|_, s| Arc::strong_count(s) > 1);
-        }
-        let slot = Arc::new(Slot {
-            entry: Mutex::new(Entry {
-                value: None,
-                last_error: None,
-            }),
-            flight: tokio::sync::Mutex::new(()),
-        });
-        slots.insert(key.to_string(), slot.clone());
-        slot
+        self.slots.get_with_by_ref(key, || {
+            Arc::new(Slot {
+                entry: Mutex::new(Entry {
+                    value: None,
+                    last_error: None,
+                }),
+                flight: tokio::sync::Mutex::new(()),
+            })
+        })
     }
 
     /// The cached value of `key`, or the result of `fetch` (called once however
@@ -92,6 +88,8 @@ impl<V: Clone> Cache<V> {
                 entry.last_error = None;
                 Ok(v)
             }
+            // One client's spent quota says nothing about the upstream.
+            Err(e @ UpstreamError::QuotaSpent(_)) => Err(e),
             Err(e) => {
                 entry.last_error = Some((e.clone(), Instant::now()));
                 let stale = matches!(e, UpstreamError::NotFound)

@@ -1,6 +1,8 @@
 //! One shared reqwest client with the partner headers on every call.
 
 use super::error::UpstreamError;
+use crate::server::client_addr::ClientAddr;
+use crate::server::ratelimit::Limiter;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -14,6 +16,8 @@ pub struct Shopper {
     pub country: String,
     pub user_agent: Option<String>,
     pub forwarded_for: Option<String>,
+    /// Whose quota the call spends (none for the server's own calls).
+    pub client: Option<ClientAddr>,
 }
 
 impl Shopper {
@@ -33,6 +37,8 @@ pub struct UpstreamClient {
     stream_http: reqwest::Client,
     base: Arc<str>,
     partner_headers: HeaderMap,
+    /// Upstream calls per client and minute.
+    quota: Option<Arc<Limiter>>,
 }
 
 /// Longest error body kept for logs.
@@ -78,7 +84,22 @@ impl UpstreamClient {
             stream_http,
             base: Arc::from(base.trim_end_matches('/')),
             partner_headers,
+            quota: None,
         })
+    }
+
+    /// Limits the upstream calls each client's requests may cause.
+    pub fn with_quota(mut self, quota: Arc<Limiter>) -> UpstreamClient {
+        self.quota = Some(quota);
+        self
+    }
+
+    /// Takes one call from the shopper's quota.
+    fn spend(&self, shopper: &Shopper) -> Result<(), UpstreamError> {
+        match (&self.quota, shopper.client) {
+            (Some(quota), Some(client)) => quota.check(client).map_err(UpstreamError::QuotaSpent),
+            _ => Ok(()),
+        }
     }
 
     fn headers(&self, shopper: &Shopper) -> HeaderMap {
@@ -114,6 +135,7 @@ impl UpstreamClient {
         query: &[(&str, &str)],
         shopper: &Shopper,
     ) -> Result<T, UpstreamError> {
+        self.spend(shopper)?;
         let req = self
             .http
             .get(self.url(path))
@@ -129,6 +151,7 @@ impl UpstreamClient {
         body: &B,
         shopper: &Shopper,
     ) -> Result<T, UpstreamError> {
+        self.spend(shopper)?;
         let req = self
             .http
             .post(self.url(path))
@@ -144,6 +167,7 @@ impl UpstreamClient {
         shopper: &Shopper,
         last_event_id: Option<&str>,
     ) -> Result<reqwest::Response, UpstreamError> {
+        self.spend(shopper)?;
         let mut req = self
             .stream_http
             .get(self.url(path))

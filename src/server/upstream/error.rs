@@ -18,6 +18,9 @@ pub enum UpstreamError {
     NotFound,
     #[error("upstream rate limited (retry after {0:?} s)")]
     RateLimited(Option<u64>),
+    /// Not sent: the client's share of the partner's quota is spent for now.
+    #[error("client quota spent (retry after {0} s)")]
+    QuotaSpent(u64),
     #[error("upstream refused the request: HTTP {status}: {body}")]
     Refused { status: u16, body: String },
     #[error("upstream failed: HTTP {status}: {body}")]
@@ -70,6 +73,9 @@ impl From<UpstreamError> for AppError {
             UpstreamError::Suspended(code) => AppError::Suspended(code),
             UpstreamError::NotFound => AppError::NotFound("This page".into()),
             UpstreamError::RateLimited(retry_after) => AppError::RateLimited { retry_after },
+            UpstreamError::QuotaSpent(wait) => AppError::RateLimited {
+                retry_after: Some(wait),
+            },
             UpstreamError::Refused { .. } => {
                 tracing::warn!(error = %e, "upstream refused a request");
                 AppError::invalid(

@@ -1,0 +1,537 @@
+//! One test per attack a hostile visitor can make (issue: hardening). Each one
+//! failed on the code before the defence went in.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{CONTROL_TOKEN, Shop, new_order, shop, some_family};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn checkout<'a>(family: &'a str, amount: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("country", "US"),
+        ("family", family),
+        ("amount", amount),
+        ("pay", "USDC|Solana"),
+        ("beneficiary", "friend@example.com"),
+        ("email", "buyer@example.com"),
+        ("coupon", ""),
+        ("idempotency_key", key),
+    ]
+}
+
+/// A plain (no-JavaScript) form post: `Accept: text/html`, no redirects followed.
+async fn form_post(s: &Shop, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    s.http
+        .post(format!("{}/api/{endpoint}", s.base))
+        .header("accept", "text/html")
+        .form(form)
+        .send()
+        .await
+        .expect("post")
+}
+
+/// Reads until the server closes the connection, or `limit` passes.
+async fn closed_within(conn: &mut TcpStream, limit: Duration) -> bool {
+    let mut buf = [0u8; 4096];
+    let deadline = Instant::now() + limit;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, conn.read(&mut buf)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => continue,
+        }
+    }
+}
+
+// ---- who the client is ----
+
+#[tokio::test]
+async fn a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored() {
+    let s = shop(&[("CR_ORDER_RATE_PER_MINUTE", "3")]).await;
+    let f = checkout("x", "1", "");
+    let mut last = 0;
+    for i in 0..5 {
+        let xff = format!("203.0.113.{i}");
+        last = s
+            .call_with("orders/validate", &f, &[("x-forwarded-for", &xff)])
+            .await
+            .0;
+    }
+    assert_eq!(
+        last, 429,
+        "a rotated X-Forwarded-For must not escape the limit"
+    );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_right_most_untrusted_hop_is_the_client() {
+    let s = shop(&[
+        ("CR_ORDER_RATE_PER_MINUTE", "2"),
+        ("CR_TRUSTED_PROXIES", "127.0.0.0/8, 10.0.0.0/8"),
+    ])
+    .await;
+    let f = checkout("x", "1", "");
+    // The visitor forges a left-most hop; the proxy appends the real address.
+    let mut statuses = Vec::new();
+    for i in 0..3 {
+        let xff = format!("198.51.100.{i}, 203.0.113.9, 10.1.2.3");
+        statuses.push(
+            s.call_with("orders/validate", &f, &[("x-forwarded-for", &xff)])
+                .await
+                .0,
+        );
+    }
+    assert_eq!(statuses[2], 429, "{statuses:?}: the client is 203.0.113.9");
+    let (st, _) = s
+        .call_with(
+            "orders/validate",
+            &f,
+            &[("x-forwarded-for", "203.0.113.10, 10.1.2.3")],
+        )
+        .await;
+    assert_ne!(st, 429, "another client behind the proxy is not limited");
+}
+
+// ---- memory bounded by us ----
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413_and_leave_nothing_behind() {
+    let s = shop(&[]).await;
+    let huge = "x".repeat(1_900_000);
+    for i in 0..200 {
+        let key = format!("{i:032x}");
+        let mut f = checkout("amazon", "25", &key);
+        f[4] = ("beneficiary", huge.as_str());
+        let resp = form_post(&s, "orders/create", &f).await;
+        assert_eq!(resp.status(), 413, "post {i}");
+        assert!(resp.headers().get("set-cookie").is_none());
+    }
+    assert_eq!(
+        s.running.state.shop.held_entries(),
+        0,
+        "nothing kept per visitor"
+    );
+}
+
+#[tokio::test]
+async fn every_field_has_a_length_limit_checked_first() {
+    let s = shop(&[]).await;
+    let (family, amount) = some_family(&s, "US").await;
+    let long_email = format!("{}@example.com", "a".repeat(250));
+    let long_coupon = "C".repeat(65);
+    let long_amount = "1".repeat(33);
+    let before = s.stats().await;
+    for (field, value, word) in [
+        (4, long_email.as_str(), "254"),
+        (5, long_email.as_str(), "254"),
+        (6, long_coupon.as_str(), "64"),
+        (2, long_amount.as_str(), "32"),
+    ] {
+        let mut f = checkout(&family, &amount, "");
+        f[field].1 = value;
+        let (st, body) = s.call("orders/validate", &f).await;
+        assert_eq!(st, 422, "{body}");
+        assert!(body.to_string().contains(word), "{field}: {body}");
+    }
+    let (st, body) = s
+        .call("orders/create", &checkout(&family, &amount, "not a key!"))
+        .await;
+    assert_eq!(st, 422, "{body}");
+    assert_eq!(s.stats().await, before, "no upstream call for any of them");
+}
+
+#[tokio::test]
+async fn a_refused_plain_form_keeps_its_values_in_a_signed_cookie_not_on_the_server() {
+    let s = shop(&[]).await;
+    let (family, amount) = some_family(&s, "US").await;
+    let mut f = checkout(&family, &amount, "0123456789abcdef0123456789abcdef");
+    f[4] = ("beneficiary", "typed-by-the-shopper");
+    let resp = form_post(&s, "orders/create", &f).await;
+    assert_eq!(resp.status().as_u16() / 100, 3);
+    let location = resp.headers()["location"].to_str().expect("location");
+    assert!(
+        location.starts_with(&format!("/brands/US/{family}")),
+        "{location}"
+    );
+    let cookie = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("draft="))
+        .expect("a draft cookie")
+        .to_string();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert_eq!(
+        s.running.state.shop.held_entries(),
+        0,
+        "no draft on the server"
+    );
+    let pair = cookie.split(';').next().expect("pair").to_string();
+    let page = |c: String| {
+        let url = format!("{}{location}", s.base);
+        let http = s.http.clone();
+        async move {
+            http.get(url)
+                .header("cookie", c)
+                .send()
+                .await
+                .expect("page")
+                .text()
+                .await
+                .expect("html")
+        }
+    };
+    let html = page(pair.clone()).await;
+    assert!(
+        html.contains("typed-by-the-shopper"),
+        "the form comes back filled"
+    );
+    // A forged cookie is ignored.
+    let (name_value, mac) = pair.rsplit_once('.').expect("signed");
+    let forged = format!("{name_value}.{}", mac.chars().rev().collect::<String>());
+    assert!(!page(forged).await.contains("typed-by-the-shopper"));
+}
+
+#[tokio::test]
+async fn idempotency_keys_are_held_in_a_bounded_store() {
+    let s = shop(&[("CR_IDEMPOTENCY_MAX_KEYS", "50")]).await;
+    let (family, amount) = some_family(&s, "US").await;
+    for i in 0..80 {
+        let key = format!("bounded-key-{i:04}");
+        let (st, body) = s
+            .call("orders/create", &checkout(&family, &amount, &key))
+            .await;
+        assert_eq!(st, 200, "{body}");
+    }
+    s.running.state.shop.run_pending_maintenance();
+    assert!(
+        s.running.state.shop.held_entries() <= 50,
+        "{}",
+        s.running.state.shop.held_entries()
+    );
+}
+
+// ---- connection hygiene ----
+
+#[tokio::test]
+async fn a_half_sent_request_is_closed_within_the_header_timeout() {
+    let s = shop(&[("CR_HEADER_READ_TIMEOUT_MS", "500")]).await;
+    let mut conn = TcpStream::connect(s.running.addr).await.expect("connect");
+    conn.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
+    assert!(
+        closed_within(&mut conn, Duration::from_secs(3)).await,
+        "still open after the header timeout"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed() {
+    let s = shop(&[("CR_HEADER_READ_TIMEOUT_MS", "500")]).await;
+    let mut conn = TcpStream::connect(s.running.addr).await.expect("connect");
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+    assert!(
+        closed_within(&mut conn, Duration::from_secs(4)).await,
+        "an idle keep-alive connection stays open"
+    );
+}
+
+#[tokio::test]
+async fn beyond_the_connection_cap_the_answer_is_503() {
+    let s = shop(&[
+        ("CR_MAX_CONNECTIONS", "4"),
+        ("CR_HEADER_READ_TIMEOUT_MS", "5000"),
+    ])
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(TcpStream::connect(s.running.addr).await.expect("connect"));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut conn = TcpStream::connect(s.running.addr).await.expect("connect");
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+    let mut text = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(3), conn.read_to_end(&mut text)).await;
+    let text = String::from_utf8_lossy(&text);
+    assert!(text.starts_with("HTTP/1.1 503"), "{text}");
+    drop(held);
+}
+
+#[tokio::test]
+async fn a_request_that_takes_too_long_is_answered_with_an_error() {
+    let s = shop(&[("CR_HANDLER_TIMEOUT_MS", "500")]).await;
+    s.control(
+        "/faults",
+        serde_json::json!({"match": "/v2/brands", "kind": "latency", "latency_ms": 5000, "times": 1}),
+    )
+    .await;
+    let started = Instant::now();
+    let (st, body) = s.call("catalog/brands", &[("country", "DE")]).await;
+    assert!(st == 503 || st == 504, "{st} {body}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_client_may_hold_only_a_few_event_streams() {
+    let s = shop(&[("CR_MAX_STREAMS_PER_CLIENT", "2")]).await;
+    let id = new_order(&s, "streams-per-client-1").await;
+    let url = format!("{}/api/orders/{id}/subscribe", s.base);
+    let a = s.http.get(&url).send().await.expect("a");
+    let b = s.http.get(&url).send().await.expect("b");
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    let c = s.http.get(&url).send().await.expect("c");
+    assert_eq!(c.status(), 429);
+    drop((a, b));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let d = s.http.get(&url).send().await.expect("d");
+    assert_eq!(d.status(), 200, "a closed stream frees its place");
+}
+
+// ---- the partner's quota ----
+
+#[tokio::test]
+async fn junk_brands_and_orders_cost_at_most_a_handful_of_upstream_calls() {
+    let s = shop(&[("CR_UPSTREAM_RATE_PER_MINUTE", "120")]).await;
+    let _ = s.get("/brands/US/warmup").await;
+    let before = s.hits("/v5/").await;
+    for i in 0..100 {
+        let (st, html) = s.get(&format!("/brands/US/junk-{i}")).await;
+        assert_eq!(st, 404, "{}", &html[html.find("<main").unwrap_or(0)..][..300.min(html.len())]);
+        let (st, _) = s
+            .call(
+                "catalog/products",
+                &[("country", "US"), ("family", &format!("junk{i}"))],
+            )
+            .await;
+        assert_eq!(st, 404);
+    }
+    for i in 0..100 {
+        let id = format!("junkorder{i:08}");
+        let st = s
+            .http
+            .get(format!("{}/api/orders/{id}/subscribe", s.base))
+            .send()
+            .await
+            .expect("subscribe")
+            .status()
+            .as_u16();
+        assert!(st == 404 || st == 429, "{st}");
+        let (st, _) = s.call("orders/get", &[("order_id", &id)]).await;
+        assert!(st == 404 || st == 429, "{st}");
+    }
+    let spent = s.hits("/v5/").await - before;
+    assert!(spent <= 12, "400 junk requests cost {spent} upstream calls");
+}
+
+#[tokio::test]
+async fn a_stream_for_a_finished_order_is_not_reopened_upstream() {
+    let s = shop(&[]).await;
+    let id = new_order(&s, "finished-order-01").await;
+    s.control(&format!("/orders/{id}/fail"), serde_json::json!({}))
+        .await;
+    let url = format!("{}/api/orders/{id}/subscribe", s.base);
+    let text = s
+        .http
+        .get(&url)
+        .send()
+        .await
+        .expect("first")
+        .text()
+        .await
+        .expect("events");
+    assert!(text.contains("event: stop"), "{text}");
+    let opened = s.hits("/subscribe").await;
+    for _ in 0..5 {
+        let text = s
+            .http
+            .get(&url)
+            .send()
+            .await
+            .expect("again")
+            .text()
+            .await
+            .expect("events");
+        assert!(text.contains("event: stop"), "{text}");
+    }
+    assert_eq!(
+        s.hits("/subscribe").await,
+        opened,
+        "served from what we know"
+    );
+}
+
+// ---- redirects and headers ----
+
+#[tokio::test]
+async fn next_accepts_only_a_same_site_path() {
+    let s = shop(&[]).await;
+    for next in [
+        "/%09/evil.example",
+        "/%0d%0a/evil.example",
+        "/%20/evil.example",
+        "/%5c/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "https://evil.example",
+    ] {
+        let resp = s
+            .http
+            .get(format!("{}/country?country=DE&next={next}", s.base))
+            .send()
+            .await
+            .expect("choose");
+        assert_eq!(resp.headers()["location"], "/", "{next}");
+    }
+}
+
+#[tokio::test]
+async fn order_pages_functions_and_streams_say_no_store() {
+    let s = shop(&[]).await;
+    let id = new_order(&s, "no-store-order-1").await;
+    let page = s
+        .http
+        .get(format!("{}/orders/{id}", s.base))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let f = s
+        .http
+        .post(format!("{}/api/orders/get", s.base))
+        .header("accept", "application/json")
+        .form(&[("order_id", id.as_str())])
+        .send()
+        .await
+        .expect("fn");
+    assert_eq!(f.headers()["cache-control"], "no-store");
+    let stream = s
+        .http
+        .get(format!("{}/api/orders/{id}/subscribe", s.base))
+        .send()
+        .await
+        .expect("stream");
+    assert!(
+        stream.headers()["cache-control"]
+            .to_str()
+            .expect("cc")
+            .contains("no-store")
+    );
+}
+
+#[tokio::test]
+async fn pages_carry_a_fresh_csp_nonce_and_no_unsafe_inline_script() {
+    let s = shop(&[]).await;
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let resp = s
+            .http
+            .get(format!("{}/", s.base))
+            .send()
+            .await
+            .expect("home");
+        let csp = resp.headers()["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .to_string();
+        let script_src = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("script-src"))
+            .expect("script-src")
+            .to_string();
+        assert!(!script_src.contains("'unsafe-inline'"), "{script_src}");
+        let nonce = script_src
+            .split_whitespace()
+            .find_map(|t| t.strip_prefix("'nonce-"))
+            .and_then(|t| t.strip_suffix('\''))
+            .expect("a nonce")
+            .to_string();
+        let html = resp.text().await.expect("html");
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0);
+        assert_eq!(
+            html.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts,
+            "every script carries the nonce"
+        );
+        assert!(!html.contains(" onclick=") && !html.contains(" onload="));
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "fresh per response");
+}
+
+// ---- the demo sandbox ----
+
+#[tokio::test]
+async fn sandbox_control_without_the_token_is_refused() {
+    let s = shop(&[]).await;
+    let id = new_order(&s, "control-token-01").await;
+    for (method, path) in [
+        ("GET", "/sandbox/control/stats".to_string()),
+        ("POST", "/sandbox/control/clock/advance".to_string()),
+        ("POST", "/sandbox/control/faults".to_string()),
+        ("POST", format!("/sandbox/control/orders/{id}/pay")),
+    ] {
+        for auth in [None, Some("Bearer wrong-token"), Some("test-control-token")] {
+            let mut req = s
+                .http
+                .request(method.parse().expect("method"), format!("{}{path}", s.base))
+                .json(&serde_json::json!({"seconds": 1, "match": "x", "kind": "status"}));
+            if let Some(a) = auth {
+                req = req.header("authorization", a);
+            }
+            let st = req.send().await.expect("control").status();
+            assert_eq!(st, 401, "{method} {path} with {auth:?}");
+        }
+    }
+    let (st, _) = s
+        .control(&format!("/orders/{id}/pay"), serde_json::json!({}))
+        .await;
+    assert_eq!(st, 200, "with the token ({CONTROL_TOKEN})");
+}
+
+#[tokio::test]
+async fn sandbox_stats_name_no_order_id_and_no_email() {
+    let s = shop(&[]).await;
+    let id = new_order(&s, "stats-privacy-01").await;
+    let _ = s.get(&format!("/orders/{id}")).await;
+    let stats: Value = s.stats().await;
+    let text = stats.to_string();
+    assert!(!text.contains(&id), "{text}");
+    assert!(!text.contains("example.com"), "{text}");
+    assert!(s.hits("/v5/orders").await >= 2, "still counted: {text}");
+}
+
+#[tokio::test]
+async fn sandbox_fault_rules_are_bounded() {
+    let s = shop(&[]).await;
+    let mut refused = false;
+    for i in 0..1_000 {
+        let (st, _) = s
+            .control(
+                "/faults",
+                serde_json::json!({"match": format!("m{i}"), "kind": "status", "status": 500}),
+            )
+            .await;
+        if st == 400 || st == 429 {
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "a thousand fault rules were all accepted");
+}
