@@ -264,7 +264,7 @@ async fn run(args: Args) -> Value {
         }
     }
     out.insert("order_ids".into(), json!(ids));
-    let streams_before = upstream_streams(&http, &base, &ids).await;
+    let streams_before = upstream_streams(&http, &base).await;
 
     // 2. Idle memory.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -333,7 +333,7 @@ async fn run(args: Args) -> Value {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (rss_connected, _) = memory_kb(args.pid);
     out.insert("rss_connected_kb".into(), json!(rss_connected));
-    let streams_after = upstream_streams(&http, &base, &ids).await;
+    let streams_after = upstream_streams(&http, &base).await;
     if let (Some(a), Some(b)) = (streams_before, streams_after) {
         out.insert("upstream_streams".into(), json!(b.saturating_sub(a)));
     }
@@ -348,6 +348,7 @@ async fn run(args: Args) -> Value {
         let t0 = shared.now_ns();
         let resp = http
             .post(format!("{base}/sandbox/control/orders/{id}/pay"))
+            .bearer_auth(control_token())
             .send()
             .await;
         pay_ms.push(round((shared.now_ns() - t0) as f64 / 1e6, 1));
@@ -466,10 +467,17 @@ fn abort(tasks: &[tokio::task::JoinHandle<()>]) {
     }
 }
 
-/// How many upstream event streams the sandbox has served for these orders.
-async fn upstream_streams(http: &reqwest::Client, base: &str, ids: &[String]) -> Option<u64> {
+/// The sandbox control token (`CR_SANDBOX_CONTROL_TOKEN`, as given to the server).
+fn control_token() -> String {
+    std::env::var("CR_SANDBOX_CONTROL_TOKEN").unwrap_or_default()
+}
+
+/// How many upstream event streams the sandbox has served, for all orders (its
+/// stats name no order id): callers take the difference around their run.
+async fn upstream_streams(http: &reqwest::Client, base: &str) -> Option<u64> {
     let stats: Value = http
         .get(format!("{base}/sandbox/control/stats"))
+        .bearer_auth(control_token())
         .send()
         .await
         .ok()?
@@ -480,9 +488,7 @@ async fn upstream_streams(http: &reqwest::Client, base: &str, ids: &[String]) ->
     Some(
         requests
             .iter()
-            .filter(|(k, _)| {
-                k.contains("/subscribe") && ids.iter().any(|id| k.contains(id.as_str()))
-            })
+            .filter(|(k, _)| k.contains("/subscribe"))
             .filter_map(|(_, v)| v.as_u64())
             .sum(),
     )

@@ -311,7 +311,12 @@ async fn junk_brands_and_orders_cost_at_most_a_handful_of_upstream_calls() {
     let before = s.hits("/v5/").await;
     for i in 0..100 {
         let (st, html) = s.get(&format!("/brands/US/junk-{i}")).await;
-        assert_eq!(st, 404, "{}", &html[html.find("<main").unwrap_or(0)..][..300.min(html.len())]);
+        assert_eq!(
+            st,
+            404,
+            "{}",
+            &html[html.find("<main").unwrap_or(0)..][..300.min(html.len())]
+        );
         let (st, _) = s
             .call(
                 "catalog/products",

@@ -64,9 +64,13 @@ export async function findBrand(
   throw new Error(`no ${want.kind} ${want.range ? 'range' : 'fixed'} brand in ${country}`);
 }
 
+/** The sandbox control token the server under test was given (playwright.config.ts). */
+export const CONTROL_TOKEN = process.env.CR_SANDBOX_CONTROL_TOKEN ?? 'e2e-control-token';
+export const controlHeaders = { authorization: `Bearer ${CONTROL_TOKEN}` };
+
 /** Sandbox control: pay an order, add a fault, move the clock. */
 export async function control(request: APIRequestContext, path: string, data: object = {}) {
-  const r = await request.post(`/sandbox/control${path}`, { data });
+  const r = await request.post(`/sandbox/control${path}`, { data, headers: controlHeaders });
   expect(r.ok(), `control ${path}: ${r.status()}`).toBeTruthy();
   return r.json().catch(() => null);
 }

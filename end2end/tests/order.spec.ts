@@ -1,4 +1,4 @@
-import { test, expect, open, isNoJs, findBrand, placeOrder, control } from './fixtures';
+import { test, expect, open, isNoJs, findBrand, placeOrder, control, controlHeaders } from './fixtures';
 import type { Page } from '@playwright/test';
 
 async function orderPage(page: Page, request: any, project: string) {
@@ -85,5 +85,5 @@ test('an upstream outage shows a clear error with a retry', async ({ shop: page,
   await expect(page.getByRole('heading', { name: 'Something went wrong' })).toBeVisible();
   await expect(page.getByText(/supplier is not answering/)).toBeVisible();
   await expect(page.getByRole('link', { name: 'Try again' })).toBeVisible();
-  await request.delete(`/sandbox/control/faults/${rule?.id ?? ''}`);
+  await request.delete(`/sandbox/control/faults/${rule?.id ?? ''}`, { headers: controlHeaders });
 });

@@ -1,0 +1,52 @@
+import { test, expect, open, isNoJs, findBrand, placeOrder } from './fixtures';
+
+// Every CSP violation the page meets is collected (the init script is injected by
+// the browser itself, so the CSP does not apply to it).
+test.beforeEach(async ({ page }) => {
+  await page.addInitScript(() => {
+    (window as any).__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => (window as any).__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+});
+
+function scriptSrc(csp: string | undefined): string {
+  return (csp ?? '').split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src')) ?? '';
+}
+
+test('every page runs under a per-response nonce CSP with no inline-script exception', async ({ shop: page, request }, info) => {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  const seen: string[] = [];
+  for (const path of ['/', `/brands/US/${b.family}`]) {
+    const resp = await open(page, path, info.project.name);
+    const src = scriptSrc(resp?.headers()['content-security-policy']);
+    expect(src, path).toMatch(/'nonce-[A-Za-z0-9_-]+'/);
+    expect(src, path).not.toContain("'unsafe-inline'");
+    seen.push(src);
+  }
+  expect(seen[0]).not.toEqual(seen[1]);
+  // The shopper can still search and buy: hydration and the checkout work under it.
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  const id = await placeOrder(page);
+  expect(id.length).toBeGreaterThan(8);
+  expect(await page.evaluate(() => (window as any).__violations)).toEqual([]);
+});
+
+test('a country link that would send the shopper off-site keeps them on the shop', async ({ shop: page, baseURL }, info) => {
+  for (const next of ['/%09/evil.example', '/%5Cevil.example', '//evil.example']) {
+    await page.goto(`/country?country=DE&next=${next}`);
+    expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Germany');
+  }
+  if (!isNoJs(info.project.name)) {
+    expect(await page.evaluate(() => (window as any).__violations)).toEqual([]);
+  }
+});
+
+test('an order page, which shows a delivered code, is never stored', async ({ shop: page, request }, info) => {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  const id = await placeOrder(page);
+  const resp = await page.goto(`/orders/${id}`);
+  expect(resp?.headers()['cache-control']).toBe('no-store');
+  await expect(page.getByText(/Waiting for your payment/)).toBeVisible();
+});
