@@ -107,7 +107,7 @@ def hostile_posts(args):
     """a. 1,000 plain-form posts with a 1.9 MB beneficiary."""
     before = rss_mb(args.pid)
     prefix = urllib.parse.urlencode({
-        "country": "US", "family": "amazon", "amount": "25", "pay": "USDC|solana",
+        "country": "US", "family": "amazon", "amount": "25", "pay": args.pay,
         "beneficiary": "x" * 1_900_000, "email": "a@example.com", "coupon": "",
     }).encode() + b"&idempotency_key="
     headers = {"Accept": "text/html", "Content-Type": "application/x-www-form-urlencoded"}
@@ -178,7 +178,7 @@ def upstream_economy(args):
     ctl = {"Authorization": f"Bearer {args.token}"} if args.token else {}
     reset = outcome(lambda: request(args.base, "POST", "/sandbox/control/stats/reset",
                                     body=b"", headers=ctl, timeout=10)[0])
-    form = {"country": "US", "family": "amazon", "amount": "25", "pay": "USDC|solana",
+    form = {"country": "US", "family": "amazon", "amount": "25", "pay": args.pay,
             "beneficiary": "f@example.com", "email": "a@example.com", "coupon": ""}
 
     def xff(i):  # a different client address on every validation
@@ -241,6 +241,7 @@ def main():
     p.add_argument("--pid", type=int)
     p.add_argument("--token")
     p.add_argument("--out")
+    p.add_argument("--pay", default="USDC|Solana", help="the forms' coin|network value")
     args = p.parse_args()
     args.base = args.base.rstrip("/")
 
@@ -248,7 +249,8 @@ def main():
     for name, fn in [("hostile_posts", hostile_posts), ("half_open", half_open),
                      ("upstream", upstream_economy)]:
         res[name] = step(fn, args)
-        print(f"# {name}: {json.dumps(res[name])}", flush=True)
+        brief = {k: v for k, v in res[name].items() if k != "stats"}
+        print(f"# {name}: {json.dumps(brief)}", flush=True)
 
     a, b, c = res["hostile_posts"], res["half_open"], res["upstream"]
     no_pid = "no --pid, or /proc unreadable"

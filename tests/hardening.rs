@@ -302,6 +302,35 @@ async fn a_client_may_hold_only_a_few_event_streams() {
     assert_eq!(d.status(), 200, "a closed stream frees its place");
 }
 
+#[tokio::test]
+async fn an_event_stream_outlives_the_header_and_request_timeouts() {
+    let s = shop(&[
+        ("CR_HEADER_READ_TIMEOUT_MS", "300"),
+        ("CR_HANDLER_TIMEOUT_MS", "300"),
+    ])
+    .await;
+    let id = new_order(&s, "long-stream-0001").await;
+    let mut resp = s
+        .http
+        .get(format!("{}/api/orders/{id}/subscribe", s.base))
+        .send()
+        .await
+        .expect("subscribe");
+    assert_eq!(resp.status(), 200);
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    s.control(&format!("/orders/{id}/pay"), serde_json::json!({}))
+        .await;
+    let mut seen = String::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !seen.contains("event: stop") && Instant::now() < deadline {
+        match tokio::time::timeout(Duration::from_secs(5), resp.chunk()).await {
+            Ok(Ok(Some(bytes))) => seen.push_str(&String::from_utf8_lossy(&bytes)),
+            _ => break,
+        }
+    }
+    assert!(seen.contains("\"Done\""), "the stream was cut: {seen}");
+}
+
 // ---- the partner's quota ----
 
 #[tokio::test]
