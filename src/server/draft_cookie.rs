@@ -6,7 +6,7 @@ use crate::api::orders::Draft;
 use crate::error::AppError;
 use crate::model::checkout::CheckoutForm;
 use crate::model::problem::Field;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use hmac::{Hmac, Mac};
@@ -71,14 +71,7 @@ impl DraftSigner {
 
     /// The draft in the request's cookie, if it is ours, intact and fresh.
     pub fn open(&self, headers: &HeaderMap) -> Option<Draft> {
-        let value = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == DRAFT_COOKIE)
-            .map(|(_, v)| v)?;
+        let value = crate::server::shopper::cookie(headers, DRAFT_COOKIE)?;
         if value.len() > MAX_VALUE * 2 {
             return None;
         }
@@ -130,7 +123,7 @@ fn fit(mut draft: Draft) -> Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use axum::http::{HeaderValue, header};
 
     fn cookie_header(set_cookie: &str) -> HeaderMap {
         let pair = set_cookie.split(';').next().unwrap_or_default();

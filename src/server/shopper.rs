@@ -9,16 +9,22 @@ use axum::http::{HeaderMap, header};
 /// The cookie that remembers the shopper's country.
 pub const COUNTRY_COOKIE: &str = "country";
 
-/// The country chosen in the cookie, if it names a supported one.
-pub fn cookie_country(headers: &HeaderMap) -> Option<&'static str> {
+/// The value of the request's cookie `name`, if it sent one.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COUNTRY_COOKIE)
-        .and_then(|(_, v)| countries::find(v))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The country chosen in the cookie, if it names a supported one.
+pub fn cookie_country(headers: &HeaderMap) -> Option<&'static str> {
+    cookie(headers, COUNTRY_COOKIE)
+        .and_then(countries::find)
         .map(|c| c.code)
 }
 
