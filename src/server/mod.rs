@@ -10,7 +10,6 @@ pub mod order_ledger;
 pub mod ratelimit;
 pub mod routes;
 pub mod run;
-pub mod sandbox;
 pub mod shop;
 pub mod shopper;
 pub mod sse;

@@ -2,8 +2,6 @@
 //! and speaks HTTP to it, as a browser would.
 #![allow(dead_code)]
 
-pub mod sandbox;
-
 use leptos::config::LeptosOptions;
 use serde_json::Value;
 use std::collections::HashMap;

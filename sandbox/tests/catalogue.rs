@@ -1,13 +1,12 @@
 //! The sandbox's catalogue over real HTTP: partner headers, countries, payment
 //! vias, brands of every country, homepage, products, prices and logos.
-#![cfg(feature = "ssr")]
 
 mod common;
 
-use common::sandbox::{Sb, start_with};
+use common::{Sb, start_with};
+use sandbox::SandboxConfig;
 use serde_json::Value;
 use std::time::Duration;
-use storefront::server::sandbox::SandboxConfig;
 
 const COUNTRIES: &str = include_str!("../data/countries.tsv");
 

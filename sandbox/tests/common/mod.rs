@@ -1,8 +1,12 @@
-//! Starts the sandbox alone (no storefront) on a free loopback port and speaks
-//! HTTP to it, as a partner would.
+//! Starts the sandbox alone on a free loopback port and speaks HTTP to it, as a
+//! partner would.
+#![allow(dead_code)]
 
+use sandbox::{SandboxConfig, serve_standalone};
 use serde_json::Value;
-use storefront::server::sandbox::{SandboxConfig, serve_standalone};
+
+/// The control token every test sandbox uses.
+pub const CONTROL_TOKEN: &str = "test-control-token";
 
 /// A running standalone sandbox and a client for it.
 pub struct Sb {
@@ -19,7 +23,7 @@ pub async fn start() -> Sb {
 /// Starts a sandbox with the given configuration (its control token is the tests' one).
 pub async fn start_with(config: SandboxConfig) -> Sb {
     let config = SandboxConfig {
-        control_token: super::CONTROL_TOKEN.into(),
+        control_token: CONTROL_TOKEN.into(),
         ..config
     };
     let (addr, task) = serve_standalone(config).await.expect("serve");
@@ -97,7 +101,7 @@ impl Sb {
         let r = self
             .http
             .post(format!("{}{path}", self.base))
-            .bearer_auth(super::CONTROL_TOKEN)
+            .bearer_auth(CONTROL_TOKEN)
             .json(&body)
             .send()
             .await
@@ -111,7 +115,7 @@ impl Sb {
         let r = self
             .http
             .request(method, format!("{}{path}", self.base))
-            .bearer_auth(super::CONTROL_TOKEN)
+            .bearer_auth(CONTROL_TOKEN)
             .send()
             .await
             .expect("send");

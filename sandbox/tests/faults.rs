@@ -1,11 +1,10 @@
 //! The sandbox's fault switches and request counts over real HTTP: latency,
 //! 5xx, malformed JSON, missing fields, dropped event streams, rule scoping and
 //! expiry, and per-path hit counts.
-#![cfg(feature = "ssr")]
 
 mod common;
 
-use common::sandbox::{Sb, start};
+use common::{Sb, start};
 use futures::StreamExt;
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -1,11 +1,10 @@
 //! `POST /v5/orders/validations` over real HTTP: every problem code from its
 //! documented trigger (docs/sandbox.md), several at once, bad bodies, and the
 //! HTTP-level suspensions.
-#![cfg(feature = "ssr")]
 
 mod common;
 
-use common::sandbox::{Sb, start};
+use common::{Sb, start};
 use serde_json::{Value, json};
 
 impl Sb {

@@ -1,7 +1,9 @@
-//! The embedded sandbox: a simulation of the Cryptorefills partner API served
-//! over real HTTP. It is the storefront's default upstream and every test's.
-//! It speaks the upstream's paths and JSON field names from its own tables and
-//! knows nothing of the storefront. Triggers and controls: docs/sandbox.md.
+//! The sandbox: a simulation of the Cryptorefills partner API served over real
+//! HTTP. It is the storefront's default upstream (embedded under `/sandbox`, or
+//! standalone: `cargo run -p sandbox -- --port 8081`) and every test's. It speaks
+//! the upstream's paths and JSON field names from its own tables and depends on
+//! nothing of the storefront. Triggers, controls, strictness and dialects:
+//! docs/sandbox.md.
 
 mod api;
 mod catalogue;
@@ -323,17 +325,28 @@ pub async fn serve_standalone(
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
+    let task = tokio::spawn(async move {
+        if let Err(e) = serve(listener, config, std::future::pending()).await {
+            tracing::error!("sandbox stopped: {e}");
+        }
+    });
+    Ok((addr, task))
+}
+
+/// Serves the sandbox, rooted at `/`, on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: SandboxConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = Sandbox::new(SandboxConfig {
         mount_prefix: String::new(),
         ..config
     })
     .router();
-    let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!("sandbox stopped: {e}");
-        }
-    });
-    Ok((addr, task))
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 #[cfg(test)]

@@ -1,15 +1,14 @@
 //! Orders over real HTTP: creation, payment addresses and URIs, the state
 //! machine (pay, deliver, fail, expire by clock), and the order event stream
 //! parsed from the raw bytes.
-#![cfg(feature = "ssr")]
 
 mod common;
 
-use common::sandbox::{Sb, start_with};
+use common::{Sb, start_with};
 use futures::StreamExt;
+use sandbox::SandboxConfig;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use storefront::server::sandbox::SandboxConfig;
 
 /// A sandbox with a short delivery delay and frequent keep-alives.
 async fn start() -> Sb {

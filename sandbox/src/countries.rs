@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const TSV: &str = include_str!("../../../data/countries.tsv");
+const TSV: &str = include_str!("../data/countries.tsv");
 
 fn table() -> &'static HashMap<&'static str, &'static str> {
     static T: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();

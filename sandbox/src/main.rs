@@ -1,0 +1,117 @@
+//! The sandbox alone, so that several storefronts can share one upstream:
+//! `cargo run -p sandbox -- --port 8081 [--host 127.0.0.1]`.
+//! Environment: `CR_SANDBOX_CONTROL_TOKEN` (else a random token, printed),
+//! `CR_SANDBOX_DELIVERY_DELAY_MS` (default 3000), `RUST_LOG`.
+
+use sandbox::SandboxConfig;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Command-line settings.
+struct Args {
+    host: String,
+    port: u16,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        host: "127.0.0.1".into(),
+        port: 8081,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--port" => {
+                args.port = value()?
+                    .parse()
+                    .map_err(|_| "--port needs a number from 0 to 65535".to_string())?
+            }
+            "--host" => args.host = value()?,
+            "-h" | "--help" => {
+                return Err("usage: sandbox [--host 127.0.0.1] [--port 8081]".into());
+            }
+            other => return Err(format!("unknown argument {other:?} (try --help)")),
+        }
+    }
+    Ok(args)
+}
+
+/// The configuration, and whether its control token was chosen at random.
+fn config_from_env() -> Result<(SandboxConfig, bool), String> {
+    let mut config = SandboxConfig::default();
+    let mut random_token = true;
+    if let Ok(token) = std::env::var("CR_SANDBOX_CONTROL_TOKEN")
+        && !token.trim().is_empty()
+    {
+        config.control_token = token.trim().to_string();
+        random_token = false;
+    }
+    if let Ok(ms) = std::env::var("CR_SANDBOX_DELIVERY_DELAY_MS") {
+        let ms: u64 = ms.trim().parse().map_err(|_| {
+            format!("CR_SANDBOX_DELIVERY_DELAY_MS must be milliseconds (got {ms:?})")
+        })?;
+        config.delivery_delay = Duration::from_millis(ms);
+    }
+    Ok((config, random_token))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let (args, (config, random_token)) = match (parse_args(), config_from_env()) {
+        (Ok(a), Ok(c)) => (a, c),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("sandbox: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("sandbox: can't listen on {}:{}: {e}", args.host, args.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    println!("sandbox listening on http://{addr}");
+    if random_token {
+        println!("sandbox control token: {}", config.control_token);
+    }
+    match sandbox::serve(listener, config, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sandbox: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
