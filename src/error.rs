@@ -34,6 +34,12 @@ pub enum AppError {
     /// The supplier is down, slow or answered nonsense.
     #[error("Our supplier is not answering right now. Please try again in a moment.")]
     Unavailable,
+    /// The order went to the supplier and no readable answer came back: it may
+    /// exist. Retrying the same form never places a second one.
+    #[error(
+        "We sent your order but didn't get a clear answer, so it may have been placed. Don't pay or order again yet: check your email for a confirmation in a few minutes, and contact us with your email address if none arrives."
+    )]
+    Uncertain,
     /// The browser could not reach our own server, or the call failed in transit.
     #[error("We couldn't reach the store. Check your connection and try again.")]
     Transport,
@@ -65,6 +71,7 @@ impl AppError {
             AppError::Suspended(_) => 409,
             AppError::RateLimited { .. } => 429,
             AppError::Unavailable | AppError::Transport => 503,
+            AppError::Uncertain => 502,
         }
     }
 

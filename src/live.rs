@@ -113,8 +113,17 @@ fn connect(w: &Rc<RefCell<Inner>>) {
                 i.poll = None;
                 (i.on_order.clone(), i.on_mode.clone())
             };
-            on_mode("Live: this page updates by itself.");
+            // A terminal state ends the watch even if `stop` never comes.
+            let terminal = order.order_state.is_terminal();
+            on_mode(if terminal {
+                ""
+            } else {
+                "Live: this page updates by itself."
+            });
             on_order(order);
+            if terminal {
+                stop(&w);
+            }
         }
     });
     let on_stop: Handler = Closure::new({

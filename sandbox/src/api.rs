@@ -1,5 +1,6 @@
 //! The partner API endpoints, with the upstream's paths and field names.
 
+use super::dialect::Dialect;
 use super::validation::{self, Outcome};
 use super::{Sandbox, catalogue, error, payment};
 use axum::Json;
@@ -51,7 +52,12 @@ fn country(params: &HashMap<String, String>, key: &str) -> Result<String, Refusa
 /// `GET /v3/payment_vias`.
 pub async fn payment_vias(State(sb): State<Sandbox>, headers: HeaderMap) -> Response {
     let s = sb.suspensions();
-    Json(payment::vias_json(&s, &logo_base(&sb, &headers))).into_response()
+    Json(
+        sb.inner
+            .dialects
+            .finish(payment::vias_json(&s, &logo_base(&sb, &headers))),
+    )
+    .into_response()
 }
 
 /// `GET /v2/brands?country_code=`.
@@ -81,7 +87,12 @@ pub async fn brands(State(sb): State<Sandbox>, Query(q): Params, headers: Header
         .into_iter()
         .map(|(kind, category, brands)| json!({"kind": kind, "category": category, "brands": brands}))
         .collect();
-    Json(json!({"country_code": cc, "all_brands": all, "categories": categories})).into_response()
+    Json(
+        sb.inner
+            .dialects
+            .finish(json!({"country_code": cc, "all_brands": all, "categories": categories})),
+    )
+    .into_response()
 }
 
 /// `GET /v2/homepage?country_code=`: sections of brands.
@@ -151,7 +162,7 @@ pub async fn products(
         .into_iter()
         .collect();
     // An unknown family is an empty list, as a search with no match.
-    Json(Value::Array(list)).into_response()
+    Json(sb.inner.dialects.finish(Value::Array(list))).into_response()
 }
 
 /// `GET /v4/products/price?brand_name=&country_code=&face_value=&coin=`.
@@ -226,7 +237,7 @@ pub async fn price(State(sb): State<Sandbox>, Query(q): Params) -> Response {
     if let Some((min, max, step)) = f.range_in(&cc) {
         answer["range"] = json!({"min": catalogue::fmt_num(min), "max": catalogue::fmt_num(max), "currency": cur, "step_size": catalogue::fmt_num(step)});
     }
-    Json(answer).into_response()
+    Json(sb.inner.dialects.finish(answer)).into_response()
 }
 
 fn parse_body(body: &[u8]) -> Result<Value, Refusal> {
@@ -255,13 +266,27 @@ pub async fn validate(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Res
             &format!("country {cc:?} is not supported"),
         );
     }
+    let d = &sb.inner.dialects;
     match validation::check(&req, &sb.suspensions()) {
         Outcome::Suspended(code, details) => suspended(code, details),
+        Outcome::Problems(p, _) if d.on(Dialect::Problems4xx) => (
+            StatusCode::BAD_REQUEST,
+            Json(d.finish(json!({"status": 400, "detail": "VALIDATION_FAILED", "problems": p}))),
+        )
+            .into_response(),
+        Outcome::Problems(p, _) if d.on(Dialect::ProblemsArray) => {
+            Json(d.finish(json!(p))).into_response()
+        }
+        Outcome::Ok(..) if d.on(Dialect::ProblemsArray) => {
+            Json(d.finish(json!([]))).into_response()
+        }
         Outcome::Problems(p, amount) => {
-            Json(json!({"coin": req.coin, "coin_amount": amount, "problems": p})).into_response()
+            Json(d.finish(json!({"coin": req.coin, "coin_amount": amount, "problems": p})))
+                .into_response()
         }
         Outcome::Ok(amount, _) => {
-            Json(json!({"coin": req.coin, "coin_amount": amount, "problems": null})).into_response()
+            Json(d.finish(json!({"coin": req.coin, "coin_amount": amount, "problems": null})))
+                .into_response()
         }
     }
 }
@@ -309,7 +334,7 @@ pub async fn create(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Respo
                 sb.inner
                     .store
                     .create(&lines, &req.coin, &network, &amount, &req.email, sb.now());
-            (StatusCode::CREATED, Json(order)).into_response()
+            (StatusCode::CREATED, Json(sb.inner.dialects.order(&order))).into_response()
         }
     }
 }
@@ -318,7 +343,7 @@ pub async fn create(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Respo
 pub async fn order(State(sb): State<Sandbox>, Path(id): Path<String>) -> Response {
     sb.inner.store.expire(sb.now());
     match sb.inner.store.get(&id) {
-        Some(o) => Json(o).into_response(),
+        Some(o) => Json(sb.inner.dialects.order(&o)).into_response(),
         None => error(StatusCode::NOT_FOUND, "ORDER_NOT_FOUND", "no such order"),
     }
 }

@@ -124,6 +124,24 @@ pub async fn stats(State(sb): State<Sandbox>) -> Response {
     Json(json!({"requests": s, "orders": sb.inner.store.len()})).into_response()
 }
 
+#[derive(Deserialize)]
+pub struct DialectChoice {
+    #[serde(default)]
+    dialects: Vec<super::dialect::Dialect>,
+}
+
+/// `POST /control/dialect {"dialects": ["problems_array", …]}`: the shapes to answer
+/// in (an empty list: the digest's shapes).
+pub async fn set_dialect(State(sb): State<Sandbox>, Json(d): Json<DialectChoice>) -> Response {
+    sb.inner.dialects.set(d.dialects);
+    Json(json!({"dialects": sb.inner.dialects.list()})).into_response()
+}
+
+/// `GET /control/dialect`.
+pub async fn get_dialect(State(sb): State<Sandbox>) -> Response {
+    Json(json!({"dialects": sb.inner.dialects.list()})).into_response()
+}
+
 /// `POST /control/stats/reset`.
 pub async fn reset_stats(State(sb): State<Sandbox>) -> Response {
     sb.inner

@@ -3,6 +3,7 @@
 //! comments, then a named `stop` event once the order is terminal, and the end.
 
 use super::Sandbox;
+use super::dialect::Dialect;
 use super::orders::Snapshot;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -12,10 +13,24 @@ use futures::StreamExt;
 use std::convert::Infallible;
 use tokio::sync::watch;
 
-fn message(s: &Snapshot) -> Event {
-    Event::default()
-        .id(s.version.to_string())
-        .data(s.json.as_str())
+fn message(sb: &Sandbox, s: &Snapshot) -> Event {
+    let event = Event::default().id(s.version.to_string());
+    if sb.inner.dialects.list().is_empty() {
+        return event.data(s.json.as_str());
+    }
+    match serde_json::from_str(&s.json) {
+        Ok(order) => event.data(sb.inner.dialects.order(&order).to_string()),
+        Err(_) => event.data(s.json.as_str()),
+    }
+}
+
+fn stop(sb: &Sandbox) -> Event {
+    let event = Event::default().event("stop");
+    if sb.inner.dialects.on(Dialect::StopEmpty) {
+        event
+    } else {
+        event.data("{}")
+    }
 }
 
 enum Step {
@@ -35,21 +50,21 @@ pub async fn subscribe(State(sb): State<Sandbox>, Path(id): Path<String>) -> Res
         .faults
         .sse_drop(&format!("/v5/orders/{id}/subscribe"));
     let events = futures::stream::unfold(
-        (rx, Step::First),
-        |(mut rx, step): (watch::Receiver<Snapshot>, Step)| async move {
+        (rx, Step::First, sb.clone()),
+        |(mut rx, step, sb): (watch::Receiver<Snapshot>, Step, Sandbox)| async move {
             match step {
                 Step::Done => None,
-                Step::Stop => Some((Event::default().event("stop").data("{}"), (rx, Step::Done))),
+                Step::Stop => Some((stop(&sb), (rx, Step::Done, sb))),
                 Step::First => {
                     let s = rx.borrow_and_update().clone();
                     let next = if s.terminal { Step::Stop } else { Step::Next };
-                    Some((message(&s), (rx, next)))
+                    Some((message(&sb, &s), (rx, next, sb)))
                 }
                 Step::Next => {
                     rx.changed().await.ok()?;
                     let s = rx.borrow_and_update().clone();
                     let next = if s.terminal { Step::Stop } else { Step::Next };
-                    Some((message(&s), (rx, next)))
+                    Some((message(&sb, &s), (rx, next, sb)))
                 }
             }
         },

@@ -12,7 +12,12 @@ pub struct Rule {
     /// Applies to requests whose path+query contains this.
     #[serde(rename = "match")]
     pub pattern: String,
-    /// `latency`, `status`, `drop_sse`, `malformed_json` or `missing_fields`.
+    /// Applies only when the path+query is exactly `match` (`/v5/orders`, not
+    /// `/v5/orders/validations`).
+    #[serde(default)]
+    pub exact: bool,
+    /// `latency`, `status`, `drop_sse`, `malformed_json`, `missing_fields` or
+    /// `lost_answer` (the request is carried out, then its answer is lost: 502).
     pub kind: String,
     #[serde(default)]
     pub latency_ms: Option<u64>,
@@ -25,13 +30,24 @@ pub struct Rule {
     pub times: Option<u32>,
 }
 
+impl Rule {
+    fn matches(&self, target: &str) -> bool {
+        if self.exact {
+            target == self.pattern
+        } else {
+            target.contains(&self.pattern)
+        }
+    }
+}
+
 /// The kinds a rule may have.
-pub const KINDS: [&str; 5] = [
+pub const KINDS: [&str; 6] = [
     "latency",
     "status",
     "drop_sse",
     "malformed_json",
     "missing_fields",
+    "lost_answer",
 ];
 
 /// Rules held at most.
@@ -87,7 +103,7 @@ impl Faults {
         let mut r = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
         let i =
             r.1.iter()
-                .position(|x| x.kind == kind && target.contains(&x.pattern))?;
+                .position(|x| x.kind == kind && x.matches(target))?;
         let rule = r.1[i].clone();
         if let Some(t) = r.1[i].times.as_mut() {
             *t = t.saturating_sub(1);

@@ -9,6 +9,7 @@ mod api;
 mod catalogue;
 mod control;
 mod countries;
+pub mod dialect;
 mod events;
 mod faults;
 mod hash;
@@ -66,6 +67,7 @@ struct Inner {
     faults: faults::Faults,
     logos: logos::Logos,
     suspended: Mutex<HashSet<String>>,
+    dialects: dialect::Dialects,
     stats: Mutex<BTreeMap<String, u64>>,
     clock_offset: AtomicI64,
 }
@@ -95,6 +97,7 @@ impl Sandbox {
                 faults: faults::Faults::default(),
                 logos: logos::Logos::default(),
                 suspended: Mutex::new(payment::default_suspensions()),
+                dialects: dialect::Dialects::default(),
                 stats: Mutex::new(BTreeMap::new()),
                 clock_offset: AtomicI64::new(0),
             }),
@@ -150,6 +153,10 @@ impl Sandbox {
             .route("/control/suspensions", post(control::suspend))
             .route("/control/stats", get(control::stats))
             .route("/control/stats/reset", post(control::reset_stats))
+            .route(
+                "/control/dialect",
+                post(control::set_dialect).get(control::get_dialect),
+            )
             .layer(middleware::from_fn_with_state(self.clone(), control_token));
         let logos = Router::new().route("/logos/{file}", get(api::logo));
         upstream
@@ -298,7 +305,12 @@ async fn faults_layer(State(sb): State<Sandbox>, req: Request, next: Next) -> Re
             .into_response();
     }
     let strip = f.take(&target, "missing_fields").is_some();
+    let lose = f.take(&target, "lost_answer").is_some();
     let resp = next.run(req).await;
+    if lose {
+        // Carried out, but the answer never arrives whole.
+        return error(StatusCode::BAD_GATEWAY, "SANDBOX_FAULT", "answer lost");
+    }
     // An event stream never ends by itself: it is passed on untouched.
     let streaming = resp
         .headers()

@@ -14,6 +14,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrderView {
     pub order: Order,
+    /// The coin to pay with: the order's, else read from its payment method, else
+    /// the shopper's choice when the order was placed here.
+    pub coin: Option<String>,
+    /// The network to pay on, found the same way. Never guessed.
+    pub network: Option<String>,
     /// The token contract (EVM) or mint (Solana) of the coin on the order's network.
     pub token_address: Option<String>,
     pub chain_id: Option<i64>,
@@ -140,14 +145,20 @@ pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
     let state = state()?;
     let who = shopper(&state, None);
     let order = state.shop.order(&who, &order_id).await.or_else(fail)?;
-    let coin = order.coin.clone().unwrap_or_default();
-    let network = order.network.clone().unwrap_or_default();
-    let option = match state.shop.catalogue.payment_vias(&who).await {
-        Ok(vias) => pay_options(&vias)
-            .into_iter()
-            .find(|o| o.coin == coin && o.network == network),
-        Err(_) => None,
+    let options = match state.shop.catalogue.payment_vias(&who).await {
+        Ok(vias) => pay_options(&vias),
+        Err(_) => Vec::new(),
     };
+    let pair = order
+        .payment_pair(options.iter().map(|o| o.network.as_str()))
+        .or_else(|| state.shop.pay_choice(&order.order_id));
+    let (coin, network) = match &pair {
+        Some((c, n)) => (c.clone(), n.clone()),
+        None => (String::new(), String::new()),
+    };
+    let option = options
+        .into_iter()
+        .find(|o| o.coin == coin && o.network == network);
     let token_address = option.as_ref().and_then(|o| o.token_address.clone());
     let chain_id = option.as_ref().and_then(|o| o.chain_id);
     let computed = || {
@@ -166,6 +177,8 @@ pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
         .filter(|q| !q.is_empty())
         .or_else(computed);
     Ok(OrderView {
+        coin: pair.as_ref().map(|p| p.0.clone()),
+        network: pair.map(|p| p.1),
         order,
         token_address,
         chain_id,

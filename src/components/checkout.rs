@@ -20,10 +20,18 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     let country = data.country.clone();
     let family = fam.family.clone();
     let kind = fam.kind.clone();
+    // One choice per product: products of equal face value (eSIM plans) stay apart.
     let fixed: Vec<(String, String)> = fam
         .fixed_products()
         .into_iter()
-        .filter_map(|p| Some((p.fixed_value()?.to_string(), p.label())))
+        .filter(|p| p.fixed_value().is_some())
+        .map(|p| {
+            let label = match p.benefits_label() {
+                Some(b) => format!("{} · {b}", p.label()),
+                None => p.label(),
+            };
+            (p.choice(), label)
+        })
         .collect();
     let rule = if fixed.is_empty() {
         fam.range_product().and_then(|p| p.amount_rule())
@@ -124,7 +132,10 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                             <div class="denominations">
                                 {fixed.into_iter().map(|(value, label)| {
                                     let v = value.clone();
-                                    let id = format!("amount-{}", value.replace('.', "-"));
+                                    let id = format!(
+                                        "amount-{}",
+                                        value.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+                                    );
                                     let checked = amount.get_untracked() == value;
                                     let for_id = id.clone();
                                     view! {

@@ -20,11 +20,22 @@ pub fn time_left(expires_at: i64, now: i64) -> Option<String> {
 
 /// The payment instructions of an order awaiting payment.
 #[component]
-pub fn PaymentPanel(view: OrderView, now: ReadSignal<Option<i64>>) -> impl IntoView {
+pub fn PaymentPanel(view: OrderView, now: ReadSignal<Option<i64>>) -> AnyView {
     let o = view.order.clone();
-    let coin = o.coin.clone().unwrap_or_default();
-    let network = network_label(o.network.as_deref().unwrap_or_default());
     let address = o.wallet_address.clone().unwrap_or_default();
+    let (Some(coin), Some(network)) = (
+        view.coin.clone().filter(|c| !c.is_empty()),
+        view.network.clone().filter(|n| !n.is_empty()),
+    ) else {
+        return no_address(
+            "Our supplier hasn't said which coin and network this order must be paid with, so we don't show an address: a payment on the wrong network is lost.",
+        )
+        .into_any();
+    };
+    if address.is_empty() {
+        return no_address("Our supplier hasn't given the address to pay to yet.").into_any();
+    }
+    let network = network_label(&network);
     let amount = o.coin_amount.clone().unwrap_or_default();
     let expires = o.expires_at();
     let qr = view.payment_uri.clone().map(|uri| {
@@ -62,6 +73,18 @@ pub fn PaymentPanel(view: OrderView, now: ReadSignal<Option<i64>>) -> impl IntoV
                     })}
                 </p>
             })}
+        </section>
+    }
+    .into_any()
+}
+
+/// What the panel says instead of an address it can't stand behind.
+fn no_address(why: &'static str) -> impl IntoView {
+    view! {
+        <section class="payment panel" aria-labelledby="pay-title">
+            <h2 id="pay-title">"Don't pay yet"</h2>
+            <p class="warning" role="alert">{why}</p>
+            <p>"Refresh this page in a minute. If it stays like this, contact us with your order number before paying."</p>
         </section>
     }
 }

@@ -371,6 +371,19 @@ pub struct Product {
 }
 
 impl Product {
+    /// What the checkout's amount choice says for this product: its id when the
+    /// catalogue gave one (products of equal face value stay distinct), else its
+    /// face value.
+    pub fn choice(&self) -> String {
+        if self.product_id.trim().is_empty() {
+            self.fixed_value()
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        } else {
+            self.product_id.clone()
+        }
+    }
+
     /// The fixed face value as an amount (`"10"` of `"10 USD"`), if fixed.
     pub fn fixed_value(&self) -> Option<Amount> {
         if self.is_dynamic {
@@ -465,11 +478,12 @@ impl ProductFamily {
 
     /// The amount preselected on the brand page: the family's default denomination
     /// when it is on sale, else the smallest fixed value, else the range's default or minimum.
+    /// For fixed products it is the product's choice key (see [`Product::choice`]).
     pub fn default_amount(&self) -> String {
-        let fixed: Vec<String> = self
+        let fixed: Vec<(String, String)> = self
             .fixed_products()
             .into_iter()
-            .filter_map(|p| p.fixed_value().map(|v| v.to_string()))
+            .filter_map(|p| Some((p.fixed_value()?.to_string(), p.choice())))
             .collect();
         let range_default = || {
             let p = self.range_product()?;
@@ -481,9 +495,9 @@ impl ProductFamily {
         self.default_denomination
             .as_deref()
             .and_then(|d| d.split_whitespace().next())
-            .filter(|d| fixed.iter().any(|v| v == d))
-            .map(str::to_string)
-            .or_else(|| fixed.first().cloned())
+            .and_then(|d| fixed.iter().find(|(v, _)| v == d))
+            .or_else(|| fixed.first())
+            .map(|(_, choice)| choice.clone())
             .or_else(range_default)
             .unwrap_or_default()
     }

@@ -108,6 +108,11 @@ impl OrderState {
         )
     }
 
+    /// A state this shop has no words for (shown by its raw name).
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, OrderState::Other(_))
+    }
+
     /// Which timeline step the state belongs to.
     pub fn step(&self) -> Step {
         use OrderState::*;
@@ -177,10 +182,21 @@ pub struct Delivery {
 }
 
 /// An order as the upstream reports it (creation answer, GET and SSE events).
+/// The reference promises only `wallet_address` and `coin_amount`: everything
+/// else may be missing, `null`, or (the id) under another key.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Order {
-    #[serde(deserialize_with = "lenient::string")]
+    #[serde(default, deserialize_with = "lenient::string")]
     pub order_id: String,
+    /// The id under the other key some answers use; folded into `order_id` by
+    /// [`Order::normalized`].
+    #[serde(
+        default,
+        rename = "id",
+        skip_serializing,
+        deserialize_with = "lenient::opt_string"
+    )]
+    pub other_id: Option<String>,
     #[serde(default)]
     pub order_state: OrderState,
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -209,7 +225,49 @@ impl Order {
     pub fn from_event(data: &str) -> Option<Order> {
         serde_json::from_str::<Order>(data)
             .ok()
+            .map(Order::normalized)
             .filter(|o| is_valid_order_id(&o.order_id))
+    }
+
+    /// The order with its id where the shop looks for it (`order_id`, else `id`).
+    pub fn normalized(mut self) -> Order {
+        if self.order_id.is_empty()
+            && let Some(id) = self.other_id.take()
+        {
+            self.order_id = id;
+        }
+        self.other_id = None;
+        self
+    }
+
+    /// Coin and network as the order names them: its `coin` and `network`, else
+    /// its `payment_method` (`USDC-SOLANA`) read against `networks`, the network
+    /// names the shop knows.
+    pub fn payment_pair<'n>(
+        &self,
+        networks: impl IntoIterator<Item = &'n str>,
+    ) -> Option<(String, String)> {
+        let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        if let (Some(coin), Some(network)) = (nonempty(&self.coin), nonempty(&self.network)) {
+            return Some((coin, network));
+        }
+        let method = nonempty(&self.payment_method)?;
+        let (coin, chain) = method.split_once(['-', '_', ' '])?;
+        let key = |s: &str| {
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_uppercase()
+        };
+        let chain = key(chain);
+        let network = networks.into_iter().find(|n| {
+            let n = key(n);
+            !chain.is_empty() && (n == chain || n.starts_with(&chain) || chain.starts_with(&n))
+        })?;
+        Some((
+            nonempty(&self.coin).unwrap_or_else(|| coin.to_ascii_uppercase()),
+            network.to_string(),
+        ))
     }
 
     /// When the payment window closes (epoch seconds), if the creation time is known.
@@ -233,6 +291,46 @@ pub fn is_valid_order_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_id_may_come_under_another_key() {
+        let o = Order::from_event(r#"{"id":"ord_abc123xyz","wallet_address":"w"}"#).expect("order");
+        assert_eq!(o.order_id, "ord_abc123xyz");
+        let both: Order = serde_json::from_str(r#"{"order_id":"a1","id":"zz"}"#).expect("both");
+        assert_eq!(both.normalized().order_id, "a1");
+        assert!(
+            Order::from_event(r#"{"wallet_address":"w"}"#).is_none(),
+            "no id: dropped"
+        );
+    }
+
+    #[test]
+    fn coin_and_network_from_the_order_or_its_payment_method() {
+        let nets = ["Solana", "Mainnet", "Base", "Polygon (Matic)"];
+        let named: Order =
+            serde_json::from_str(r#"{"order_id":"a","coin":"USDT","network":"Base"}"#).expect("o");
+        assert_eq!(
+            named.payment_pair(nets),
+            Some(("USDT".into(), "Base".into()))
+        );
+        let method: Order = serde_json::from_str(
+            r#"{"order_id":"a","payment_method":"USDC-POLYGON","network":null}"#,
+        )
+        .expect("o");
+        assert_eq!(
+            method.payment_pair(nets),
+            Some(("USDC".into(), "Polygon (Matic)".into()))
+        );
+        let none: Order = serde_json::from_str(r#"{"order_id":"a"}"#).expect("o");
+        assert_eq!(none.payment_pair(nets), None);
+        let odd: Order =
+            serde_json::from_str(r#"{"order_id":"a","payment_method":"USDC-TRON"}"#).expect("o");
+        assert_eq!(
+            odd.payment_pair(nets),
+            None,
+            "an unknown chain is not guessed"
+        );
+    }
 
     #[test]
     fn unknown_states_kept_and_terminals_known() {

@@ -12,17 +12,19 @@ use crate::model::countries;
 use crate::model::lenient;
 use crate::model::money::Amount;
 use crate::model::order::{Order, is_valid_order_id};
-use crate::model::payment::{PayOption, USER_WALLET, pay_options};
+use crate::model::payment::{PayOption, pay_options};
 use crate::model::problem::{Field, Problem};
 use crate::server::config::Config;
 use crate::server::draft_cookie::DraftSigner;
 use crate::server::order_ledger::{OrderLedger, Refusal};
 use crate::server::ratelimit::Limiter;
 use crate::server::upstream::catalogue::Catalogue;
-use crate::server::upstream::error::problems_of;
+use crate::server::upstream::requests::{
+    Acquisition, Deliverable, OrderDelivery, OrderRequest, Payment, User, ValidationDelivery,
+    ValidationRequest,
+};
 use crate::server::upstream::{Shopper, UpstreamClient, UpstreamError};
 use serde::Deserialize;
-use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,10 +39,21 @@ pub struct Shop {
     pub drafts: DraftSigner,
     /// Orders by idempotency key + form, bounded, for [`IDEMPOTENCY_WINDOW`].
     placed: moka::sync::Cache<String, PlacedSlot>,
+    /// The coin and network each order was placed with, for answers that don't say.
+    pay_choices: moka::sync::Cache<String, (String, String)>,
 }
 
-/// The order placed under one idempotency key (filled once the upstream answers).
-type PlacedSlot = Arc<tokio::sync::Mutex<Option<Order>>>;
+/// What became of an idempotency key.
+#[derive(Clone, Debug)]
+enum Placed {
+    /// The upstream answered with this order.
+    Order(Box<Order>),
+    /// The request went out and no readable answer came back: an order may exist.
+    Uncertain,
+}
+
+/// The outcome under one idempotency key (filled once the upstream answers).
+type PlacedSlot = Arc<tokio::sync::Mutex<Option<Placed>>>;
 
 /// A checkout that passed every local check, ready for the upstream.
 #[derive(Clone, Debug)]
@@ -50,7 +63,12 @@ pub struct PreparedOrder {
     pub kind: Kind,
     pub face_value: Amount,
     pub currency: String,
-    pub localized: String,
+    /// The catalogue's own spelling (`"100 USD"`), or `"range"` for a custom amount.
+    pub denomination: String,
+    /// The catalogue's `localized_denomination`, when it gave one.
+    pub localized: Option<String>,
+    /// The catalogue's product id, when it gave one.
+    pub product_id: Option<String>,
     pub is_range: bool,
     pub coin: String,
     pub network: String,
@@ -89,6 +107,10 @@ impl Shop {
                 .time_to_live(IDEMPOTENCY_WINDOW)
                 .build(),
             ledger: OrderLedger::default(),
+            pay_choices: moka::sync::Cache::builder()
+                .max_capacity(config.idempotency_max_keys)
+                .time_to_live(Duration::from_secs(7 * 24 * 3600))
+                .build(),
             config,
             client,
             catalogue,
@@ -147,7 +169,7 @@ impl Shop {
         let picked = pick_amount(&fam, amount, &mut issues);
         let options = self.pay_options(shopper).await?;
         let choice = pick_pay(&options, pay, &mut issues);
-        let ((face, currency, _, _), (coin, network)) = match (picked, choice) {
+        let (Picked { face, currency, .. }, (coin, network)) = match (picked, choice) {
             (Some(p), Some(c)) if issues.is_empty() => (p, c),
             _ => return Err(AppError::Invalid(issues)),
         };
@@ -206,25 +228,26 @@ impl Shop {
             ));
         }
         match (picked, choice, beneficiary, email) {
-            (
-                Some((face_value, currency, localized, is_range)),
-                Some((coin, network)),
-                Some(beneficiary),
-                Some(email),
-            ) if issues.is_empty() => Ok(PreparedOrder {
-                country: shopper.country.clone(),
-                brand_name: fam.brand.clone(),
-                kind: fam.kind.clone(),
-                face_value,
-                currency,
-                localized,
-                is_range,
-                coin,
-                network,
-                beneficiary,
-                email,
-                coupon: (!coupon.is_empty()).then_some(coupon),
-            }),
+            (Some(p), Some((coin, network)), Some(beneficiary), Some(email))
+                if issues.is_empty() =>
+            {
+                Ok(PreparedOrder {
+                    country: shopper.country.clone(),
+                    brand_name: fam.brand.clone(),
+                    kind: fam.kind.clone(),
+                    face_value: p.face,
+                    currency: p.currency,
+                    denomination: p.denomination,
+                    localized: p.localized,
+                    product_id: p.product_id,
+                    is_range: p.is_range,
+                    coin,
+                    network,
+                    beneficiary,
+                    email,
+                    coupon: (!coupon.is_empty()).then_some(coupon),
+                })
+            }
             _ => Err(AppError::Invalid(issues)),
         }
     }
@@ -244,36 +267,40 @@ impl Shop {
         shopper: &Shopper,
         o: &PreparedOrder,
     ) -> Result<Quote, AppError> {
-        let mut delivery = json!({
-            "beneficiary_account": o.beneficiary,
-            "brand_name": o.brand_name,
-            "country_code": o.country,
-            "denomination": if o.is_range { "range".to_string() } else { format!("{} {}", o.face_value, o.currency) },
-            "localized_denomination": o.localized,
-        });
-        if o.is_range {
-            delivery["product_value"] = json!(o.face_value.to_string());
-        }
-        let mut body = json!({
-            "email": o.email,
-            "payment": {"type": "via", "payment_via": USER_WALLET, "coin": o.coin, "network": o.network},
-            "deliveries": [delivery],
-            "lang": "en",
-        });
-        if let Some(c) = &o.coupon {
-            body["coupon"] = json!(c);
-        }
+        let body = ValidationRequest {
+            email: o.email.clone(),
+            payment: Payment::via_wallet(&o.coin, &o.network),
+            deliveries: vec![ValidationDelivery {
+                beneficiary_account: o.beneficiary.clone(),
+                brand_name: o.brand_name.clone(),
+                country_code: o.country.clone(),
+                denomination: o.denomination.clone(),
+                localized_denomination: o.localized.clone(),
+                product_value: o.is_range.then(|| o.face_value.to_string()),
+                product_id: o.product_id.clone(),
+            }],
+            coupon: o.coupon.clone(),
+            lang: LANG.to_string(),
+        };
         let answer: serde_json::Value = self
             .client
             .post_json("/v5/orders/validations", &body, shopper)
             .await?;
-        if let Some(problems) = problems_of(&answer).filter(|p| !p.is_empty()) {
+        let problems = read_validation(&answer).ok_or_else(|| {
+            tracing::warn!(answer = %answer.to_string().chars().take(300).collect::<String>(), "unreadable validation answer");
+            AppError::invalid(
+                Field::Order,
+                "Our supplier's check of this order could not be read, so the order was not placed. Please try again in a moment.",
+            )
+        })?;
+        if !problems.is_empty() {
             return Err(AppError::Rejected(problems));
         }
         let coin_amount = answer
             .get("coin_amount")
             .map(|v| match v {
                 serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
                 other => other.to_string(),
             })
             .unwrap_or_default();
@@ -287,7 +314,9 @@ impl Shop {
     }
 
     /// Validates, then `POST /v5/orders`. The same idempotency key with the same
-    /// form gives the same order, however many times and however concurrently it comes.
+    /// form gives the same order, however many times and however concurrently it
+    /// comes. When the request went out and no readable answer came back, the key
+    /// is marked uncertain: no retry under it ever sends a second order.
     pub async fn create(&self, shopper: &Shopper, form: &CheckoutForm) -> Result<Order, AppError> {
         let key = form.idempotency_key.trim();
         if !is_valid_idempotency_key(key) {
@@ -299,41 +328,63 @@ impl Shop {
         let o = self.prepare(shopper, form).await?;
         let slot = self.placed_slot(&format!("{key}/{}", fingerprint(&o)));
         let mut placed = slot.lock().await;
-        if let Some(order) = placed.as_ref() {
-            return Ok(order.clone());
+        match placed.as_ref() {
+            Some(Placed::Order(order)) => return Ok((**order).clone()),
+            Some(Placed::Uncertain) => return Err(AppError::Uncertain),
+            None => {}
         }
         self.validate_prepared(shopper, &o).await?;
-        let mut deliverable = json!({
-            "brand_name": o.brand_name,
-            "country_code": o.country,
-            "denomination": if o.is_range { "range".to_string() } else { o.face_value.to_string() },
-            "beneficiary_account": o.beneficiary,
-        });
-        if o.is_range {
-            deliverable["product_value"] = json!(o.face_value.to_string());
-        }
-        let mut body = json!({
-            "deliveries": [{"kind": o.kind.as_str(), "quantity": 1, "deliverable": deliverable}],
-            "payment": {"type": "via", "coin": o.coin, "network": o.network, "payment_via": USER_WALLET},
-            "user": {"email": o.email, "has_accepted_newsletter": false},
-            "lang": "en",
-            "acquisition": {"utm_source": "storefront"},
-        });
-        if let Some(c) = &o.coupon {
-            body["coupon"] = json!(c);
-        }
-        let order: Order = self.client.post_json("/v5/orders", &body, shopper).await?;
-        if !is_valid_order_id(&order.order_id)
-            || order.wallet_address.as_deref().unwrap_or("").is_empty()
-        {
-            return Err(
-                UpstreamError::Undecodable("order without id or wallet address".into()).into(),
-            );
-        }
+        let body = OrderRequest {
+            deliveries: vec![OrderDelivery {
+                kind: o.kind.as_str().to_string(),
+                quantity: 1,
+                deliverable: Deliverable {
+                    brand_name: o.brand_name.clone(),
+                    country_code: o.country.clone(),
+                    denomination: o.denomination.clone(),
+                    beneficiary_account: o.beneficiary.clone(),
+                    product_value: o.is_range.then(|| o.face_value.to_string()),
+                    product_id: o.product_id.clone(),
+                },
+            }],
+            payment: Payment::via_wallet(&o.coin, &o.network),
+            user: User {
+                email: o.email.clone(),
+                has_accepted_newsletter: false,
+            },
+            lang: LANG.to_string(),
+            acquisition: Acquisition {
+                utm_source: "storefront",
+            },
+            coupon: o.coupon.clone(),
+        };
+        let answer: Result<Order, UpstreamError> =
+            self.client.post_json("/v5/orders", &body, shopper).await;
+        let order = match answer.map(Order::normalized) {
+            Ok(order) if is_valid_order_id(&order.order_id) => order,
+            Ok(_) => {
+                tracing::error!(brand = %o.brand_name, "order answer without an order id");
+                *placed = Some(Placed::Uncertain);
+                return Err(AppError::Uncertain);
+            }
+            Err(e) if e.may_have_happened() => {
+                tracing::error!(brand = %o.brand_name, error = %e, "order answer lost; the key is uncertain");
+                *placed = Some(Placed::Uncertain);
+                return Err(AppError::Uncertain);
+            }
+            Err(e) => return Err(e.into()),
+        };
         tracing::info!(order_id = %order.order_id, brand = %o.brand_name, "order created");
         self.ledger.found(&order.order_id);
-        *placed = Some(order.clone());
+        self.pay_choices
+            .insert(order.order_id.clone(), (o.coin.clone(), o.network.clone()));
+        *placed = Some(Placed::Order(Box::new(order.clone())));
         Ok(order)
+    }
+
+    /// The coin and network the shopper chose for an order placed here, if known.
+    pub fn pay_choice(&self, order_id: &str) -> Option<(String, String)> {
+        self.pay_choices.get(order_id)
     }
 
     fn placed_slot(&self, key: &str) -> PlacedSlot {
@@ -378,9 +429,14 @@ impl Shop {
                     }
                     other => other.into(),
                 })?;
+        let order = order.normalized();
         self.ledger.found(id);
         if order.order_id.is_empty() {
-            return Err(UpstreamError::Undecodable("order without id".into()).into());
+            // The id was asked for: an answer that doesn't repeat it is still that order.
+            return Ok(Order {
+                order_id: id.to_string(),
+                ..order
+            });
         }
         Ok(order)
     }
@@ -389,16 +445,46 @@ impl Shop {
 /// What makes two submissions the same order.
 fn fingerprint(o: &PreparedOrder) -> String {
     format!(
-        "{}|{}|{}|{}|{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}|{}|{}|{}|{}",
         o.country,
         o.brand_name,
         o.face_value,
+        o.product_id.as_deref().unwrap_or_default(),
         o.coin,
         o.network,
         o.beneficiary,
         o.email,
         o.coupon.as_deref().unwrap_or_default()
     )
+}
+
+/// The language the upstream is asked to answer in.
+const LANG: &str = "en";
+
+/// The problems of a validation answer: an object with `problems` (a list or
+/// `null`), a bare list, or an object with a price and no problems. `None` when the
+/// answer is none of these: the order must not go ahead on it.
+fn read_validation(answer: &serde_json::Value) -> Option<Vec<Problem>> {
+    use serde_json::Value;
+    let list = match answer {
+        Value::Array(items) => items,
+        Value::Object(map) => match map.get("problems") {
+            Some(Value::Array(items)) => items,
+            Some(Value::Null) => return Some(Vec::new()),
+            Some(_) => return None,
+            None if map.contains_key("coin_amount") => return Some(Vec::new()),
+            None => return None,
+        },
+        _ => return None,
+    };
+    list.iter()
+        .map(|p| match p {
+            Value::String(code) => Some(Problem::new(code)),
+            other => serde_json::from_value::<Problem>(other.clone())
+                .ok()
+                .filter(|p| !p.problem.is_empty()),
+        })
+        .collect()
 }
 
 fn issue(field: Field, message: impl Into<String>) -> FieldIssue {
@@ -416,32 +502,58 @@ pub fn check_country(cc: &str) -> Result<(), AppError> {
     }
 }
 
-/// Matches a typed amount to a fixed denomination or the family's range.
-/// Returns (face value, currency, localized label, is range).
-fn pick_amount(
-    fam: &ProductFamily,
-    input: &str,
-    issues: &mut Vec<FieldIssue>,
-) -> Option<(Amount, String, String, bool)> {
-    let wanted = Amount::parse(input);
-    if let Some(w) = wanted
-        && let Some(p) = fam
-            .fixed_products()
-            .into_iter()
-            .find(|p| p.fixed_value() == Some(w))
+/// The product a checkout's amount names.
+struct Picked {
+    face: Amount,
+    currency: String,
+    denomination: String,
+    localized: Option<String>,
+    product_id: Option<String>,
+    is_range: bool,
+}
+
+/// Matches the amount choice to a fixed product (by its choice key: product id,
+/// else face value) or to the family's range. What the catalogue spelled is kept
+/// as it was, to be echoed upstream.
+fn pick_amount(fam: &ProductFamily, input: &str, issues: &mut Vec<FieldIssue>) -> Option<Picked> {
+    let input = input.trim();
+    let fixed = fam.fixed_products();
+    let chosen = fixed
+        .iter()
+        .find(|p| !input.is_empty() && p.choice() == input)
+        .or_else(|| {
+            let wanted = Amount::parse(input)?;
+            fixed.iter().find(|p| p.fixed_value() == Some(wanted))
+        });
+    if let Some(p) = chosen
+        && let Some(face) = p.fixed_value()
     {
-        return Some((w, p.currency(), p.label(), false));
+        let currency = p.currency();
+        return Some(Picked {
+            face,
+            denomination: if p.denomination.trim().is_empty() {
+                format!("{face} {currency}")
+            } else {
+                p.denomination.clone()
+            },
+            currency,
+            localized: p.localized_denomination.clone().filter(|l| !l.is_empty()),
+            product_id: Some(p.product_id.clone()).filter(|id| !id.is_empty()),
+            is_range: false,
+        });
     }
     match fam.range_product() {
         Some(p) => {
             let rule = p.amount_rule()?;
             match rule.check(input) {
-                Ok(a) => Some((
-                    a,
-                    rule.currency.clone(),
-                    format!("{a} {}", rule.currency),
-                    true,
-                )),
+                Ok(a) => Some(Picked {
+                    face: a,
+                    currency: rule.currency.clone(),
+                    denomination: "range".to_string(),
+                    localized: None,
+                    product_id: Some(p.product_id.clone()).filter(|id| !id.is_empty()),
+                    is_range: true,
+                }),
                 Err(e) => {
                     issues.push(issue(Field::Amount, e.to_string()));
                     None
@@ -449,7 +561,7 @@ fn pick_amount(
             }
         }
         None => {
-            let msg = if input.trim().is_empty() {
+            let msg = if input.is_empty() {
                 "Choose an amount."
             } else {
                 "Choose one of the amounts shown."
@@ -492,5 +604,47 @@ fn pick_pay(
             None
         }
         Some(_) => Some((coin, network)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_validation;
+    use serde_json::json;
+
+    #[test]
+    fn validation_problems_come_as_an_object_or_a_list() {
+        let codes =
+            |v| read_validation(&v).map(|p| p.into_iter().map(|p| p.problem).collect::<Vec<_>>());
+        assert_eq!(
+            codes(json!({"coin_amount": "10.35", "problems": [{"problem": "OUT_OF_STOCK"}]})),
+            Some(vec!["OUT_OF_STOCK".to_string()])
+        );
+        assert_eq!(
+            codes(json!({"coin_amount": "10.35", "problems": null})),
+            Some(vec![])
+        );
+        assert_eq!(codes(json!({"coin_amount": "10.35"})), Some(vec![]));
+        assert_eq!(
+            codes(json!([{"problem": "COUPON_EXPIRED"}, "KYC_MISSING"])),
+            Some(vec![
+                "COUPON_EXPIRED".to_string(),
+                "KYC_MISSING".to_string()
+            ])
+        );
+        assert_eq!(codes(json!([])), Some(vec![]));
+    }
+
+    #[test]
+    fn an_unreadable_validation_answer_is_not_taken_for_no_problems() {
+        for odd in [
+            json!({"weird": 1}),
+            json!({"problems": "many"}),
+            json!([{"nope": 1}]),
+            json!("ok"),
+            json!(null),
+        ] {
+            assert_eq!(read_validation(&odd).map(|p| p.len()), None, "{odd}");
+        }
     }
 }

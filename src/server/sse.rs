@@ -296,7 +296,9 @@ impl Hub {
                 }
                 tracing::warn!(order_id = id, error = %e, "order stream unavailable");
                 match e {
-                    UpstreamError::Timeout | UpstreamError::Unreachable(_) => error(
+                    UpstreamError::Timeout
+                    | UpstreamError::Unreachable(_)
+                    | UpstreamError::NotSent(_) => error(
                         StatusCode::BAD_GATEWAY,
                         "The order's live status can't be reached right now.",
                     ),
@@ -406,7 +408,13 @@ fn subscriber_stream(
 }
 
 fn to_event(f: Frame) -> Event {
-    let mut e = Event::default().data(f.data);
+    // A browser drops an event whose data is empty: `stop` must always arrive.
+    let data = if f.data.is_empty() && f.is_stop() {
+        "{}".to_string()
+    } else {
+        f.data
+    };
+    let mut e = Event::default().data(data);
     if let Some(id) = f.id.filter(|i| !i.contains(['\n', '\r'])) {
         e = e.id(id);
     }

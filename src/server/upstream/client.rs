@@ -192,6 +192,8 @@ async fn send(req: reqwest::RequestBuilder) -> Result<reqwest::Response, Upstrea
     let resp = req.send().await.map_err(|e| {
         if e.is_timeout() {
             UpstreamError::Timeout
+        } else if e.is_connect() {
+            UpstreamError::NotSent(e.without_url().to_string())
         } else {
             UpstreamError::Unreachable(e.without_url().to_string())
         }

@@ -10,6 +10,9 @@ pub enum UpstreamError {
     Timeout,
     #[error("upstream unreachable: {0}")]
     Unreachable(String),
+    /// The connection could not be made: the request certainly did not arrive.
+    #[error("upstream not reached: {0}")]
+    NotSent(String),
     #[error("upstream reported problems: {0:?}")]
     Problems(Vec<Problem>),
     #[error("upstream suspension: {0}")]
@@ -30,6 +33,18 @@ pub enum UpstreamError {
 }
 
 impl UpstreamError {
+    /// True when the request may have been carried out although no readable
+    /// answer came back (a timeout, a dropped connection, a 5xx, an unreadable body).
+    pub fn may_have_happened(&self) -> bool {
+        matches!(
+            self,
+            UpstreamError::Timeout
+                | UpstreamError::Unreachable(_)
+                | UpstreamError::Failed { .. }
+                | UpstreamError::Undecodable(_)
+        )
+    }
+
     /// Reads an error answer: problems, a suspension, a rate limit, or a plain status.
     pub fn from_status(status: u16, retry_after: Option<u64>, body: &[u8]) -> UpstreamError {
         let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
@@ -53,9 +68,13 @@ impl UpstreamError {
     }
 }
 
-/// The `problems` list of a validation or order answer, if any.
+/// The `problems` list of a validation or order answer (an object's `problems`,
+/// or a bare list), if any.
 pub fn problems_of(json: &serde_json::Value) -> Option<Vec<Problem>> {
-    let list = json.get("problems")?.as_array()?;
+    let list = match json {
+        serde_json::Value::Array(items) => items,
+        other => other.get("problems")?.as_array()?,
+    };
     Some(
         list.iter()
             .filter_map(|p| match p {
@@ -85,6 +104,7 @@ impl From<UpstreamError> for AppError {
             }
             UpstreamError::Timeout
             | UpstreamError::Unreachable(_)
+            | UpstreamError::NotSent(_)
             | UpstreamError::Failed { .. }
             | UpstreamError::Undecodable(_) => {
                 tracing::warn!(error = %e, "upstream unavailable");

@@ -1,0 +1,195 @@
+//! Dialects: the alternative shapes the reference allows or leaves open, switched
+//! on by `POST /control/dialect`, so that a client's tests meet each of them
+//! before the real API springs one on its shoppers.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::sync::{PoisonError, RwLock};
+
+/// One alternative shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dialect {
+    /// Validation answers its problems as a bare array (`[{problem}]`, 200).
+    ProblemsArray,
+    /// Validation answers problems with a 4xx (`400 {status, detail, problems}`).
+    Problems4xx,
+    /// The `stop` event carries no data.
+    StopEmpty,
+    /// Orders carry no `network` and `coin`, only `payment_method` (`USDC-SOLANA`).
+    PaymentMethodOnly,
+    /// Orders carry none of `network`, `coin`, `payment_method`.
+    NoPaymentFields,
+    /// The order id comes as `id` instead of `order_id`.
+    IdKey,
+    /// Order states the client does not know (`PaymentPending` for
+    /// `WaitingForPayment`, `Settling` for `WaitingForDelivery`).
+    UnknownStates,
+    /// `null` in every optional field that has no value.
+    Nulls,
+    /// Unknown extra fields in every object.
+    ExtraFields,
+}
+
+impl Dialect {
+    /// Every dialect, for suites that run in each.
+    pub const ALL: [Dialect; 9] = [
+        Dialect::ProblemsArray,
+        Dialect::Problems4xx,
+        Dialect::StopEmpty,
+        Dialect::PaymentMethodOnly,
+        Dialect::NoPaymentFields,
+        Dialect::IdKey,
+        Dialect::UnknownStates,
+        Dialect::Nulls,
+        Dialect::ExtraFields,
+    ];
+}
+
+/// The dialects in force (none: the digest's shapes).
+#[derive(Default)]
+pub struct Dialects(RwLock<Vec<Dialect>>);
+
+impl Dialects {
+    /// Replaces the dialects in force.
+    pub fn set(&self, list: Vec<Dialect>) {
+        *self.0.write().unwrap_or_else(PoisonError::into_inner) = list;
+    }
+
+    /// The dialects in force.
+    pub fn list(&self) -> Vec<Dialect> {
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// True when `d` is in force.
+    pub fn on(&self, d: Dialect) -> bool {
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&d)
+    }
+
+    /// An order as the dialects in force would send it.
+    pub fn order(&self, order: &Value) -> Value {
+        let mut o = order.clone();
+        if self.on(Dialect::UnknownStates)
+            && let Some(state) = o.get("order_state").and_then(Value::as_str)
+        {
+            let renamed = match state {
+                "WaitingForPayment" => Some("PaymentPending"),
+                "WaitingForDelivery" => Some("Settling"),
+                _ => None,
+            };
+            if let Some(r) = renamed {
+                o["order_state"] = json!(r);
+            }
+        }
+        if let Some(map) = o.as_object_mut() {
+            if self.on(Dialect::PaymentMethodOnly) || self.on(Dialect::NoPaymentFields) {
+                map.remove("network");
+                map.remove("coin");
+            }
+            if self.on(Dialect::NoPaymentFields) {
+                map.remove("payment_method");
+                // The ready-made URI names the chain too: a client must not need it.
+                map.remove("qr_text");
+            }
+            if self.on(Dialect::IdKey)
+                && let Some(id) = map.remove("order_id")
+            {
+                map.insert("id".into(), id);
+            }
+        }
+        self.finish(o)
+    }
+
+    /// Any answer as the dialects in force would send it (nulls, extra fields).
+    pub fn finish(&self, mut v: Value) -> Value {
+        if self.on(Dialect::Nulls) {
+            add_nulls(&mut v);
+        }
+        if self.on(Dialect::ExtraFields) {
+            add_extras(&mut v);
+        }
+        v
+    }
+}
+
+/// Optional fields a real answer may send as `null`.
+const NULLABLE: [&str; 8] = [
+    "qr_text",
+    "localized_denomination",
+    "logo_base_url",
+    "moreDetails",
+    "pin_serial",
+    "redeem_instructions",
+    "default_denomination",
+    "coupon",
+];
+
+fn add_nulls(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for key in NULLABLE {
+                let empty = match map.get(key) {
+                    None => true,
+                    Some(Value::String(s)) => s.is_empty(),
+                    Some(_) => false,
+                };
+                if empty {
+                    map.insert(key.to_string(), Value::Null);
+                }
+            }
+            map.values_mut().for_each(add_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(add_nulls),
+        _ => {}
+    }
+}
+
+fn add_extras(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.values_mut().for_each(add_extras);
+            map.insert("x_trace".into(), json!({"span": "7f3a", "n": [1, 2]}));
+            map.insert("new_feature_flag".into(), json!(true));
+        }
+        Value::Array(items) => items.iter_mut().for_each(add_extras),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_change_shape_per_dialect() {
+        let d = Dialects::default();
+        let order = json!({"order_id": "a1", "order_state": "WaitingForPayment",
+            "coin": "USDC", "network": "Solana", "payment_method": "USDC-SOLANA", "qr_text": "solana:x"});
+        assert_eq!(d.order(&order), order, "no dialect: unchanged");
+        d.set(vec![
+            Dialect::IdKey,
+            Dialect::PaymentMethodOnly,
+            Dialect::UnknownStates,
+        ]);
+        let o = d.order(&order);
+        assert_eq!(o["id"], "a1");
+        assert!(o.get("order_id").is_none() && o.get("network").is_none());
+        assert_eq!(o["payment_method"], "USDC-SOLANA");
+        assert_eq!(o["order_state"], "PaymentPending");
+        d.set(vec![
+            Dialect::NoPaymentFields,
+            Dialect::Nulls,
+            Dialect::ExtraFields,
+        ]);
+        let o = d.order(&order);
+        assert!(o.get("payment_method").is_none());
+        assert_eq!(o["qr_text"], Value::Null);
+        assert_eq!(o["new_feature_flag"], true);
+    }
+}
