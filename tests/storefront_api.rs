@@ -330,3 +330,35 @@ async fn upstream_faults_become_clear_errors() {
         "recovers once the upstream does (errors are not cached)"
     );
 }
+
+#[tokio::test]
+async fn products_with_equal_face_values_stay_distinct_choices() {
+    let s = shop(&[]).await;
+    let (st, page) = s
+        .call(
+            "catalog/products",
+            &[("country", "US"), ("family", "global-esim")],
+        )
+        .await;
+    assert_eq!(st, 200, "{page}");
+    let twelve: Vec<String> = page["family"]["products"]
+        .as_array()
+        .expect("products")
+        .iter()
+        .filter(|p| p["face_value"]["amount"]["price"] == "12")
+        .filter_map(|p| p["product_id"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(twelve.len(), 2, "{page}");
+    let (_, html) = s.get("/brands/US/global-esim").await;
+    for id in &twelve {
+        assert!(
+            html.contains(&format!("value=\"{id}\"")),
+            "a choice for {id}"
+        );
+        let mut f = form("US", "global-esim", id);
+        f[4] = ("beneficiary", "friend@example.com");
+        let (st, quote) = s.call("orders/validate", &f).await;
+        assert_eq!(st, 200, "{id}: {quote}");
+        assert_eq!(quote["face_value"], "12");
+    }
+}

@@ -189,7 +189,7 @@ pub async fn price(State(sb): State<Sandbox>, Query(q): Params) -> Response {
     }
     let Some(f) = q
         .get("brand_name")
-        .and_then(|b| catalogue::find(b))
+        .and_then(|b| catalogue::find_exact(b))
         .filter(|f| f.sells_in(&cc))
     else {
         return error(

@@ -109,7 +109,14 @@ pub const FAMILIES: &[Family] = &[
         kind: "esim",
         category: "data",
         markets: Global,
-        amounts: Esim(&[(1, 7, 5), (3, 30, 12), (10, 30, 30), (-1, 7, 25)]),
+        // Two plans at 12 USD: equal face values, different products.
+        amounts: Esim(&[
+            (1, 7, 5),
+            (3, 30, 12),
+            (5, 7, 12),
+            (10, 30, 30),
+            (-1, 7, 25),
+        ]),
         bg: "#2563eb",
         flags: REDEEM_URL,
     },
@@ -658,12 +665,17 @@ impl Family {
     }
 }
 
-/// Finds a family by slug or display name, case-insensitively.
+/// Finds a family by slug or display name, case-insensitively (catalogue reads).
 pub fn find(name: &str) -> Option<&'static Family> {
     let n = name.trim();
     FAMILIES
         .iter()
         .find(|f| f.slug.eq_ignore_ascii_case(n) || f.name.eq_ignore_ascii_case(n))
+}
+
+/// Finds a family by its brand name exactly as the catalogue spells it (orders).
+pub fn find_exact(brand_name: &str) -> Option<&'static Family> {
+    FAMILIES.iter().find(|f| f.name == brand_name)
 }
 
 /// A deterministic UUID-shaped id from a name.
@@ -749,8 +761,13 @@ pub fn products_json(f: &Family, cc: &str, coin: &str) -> Vec<Value> {
     plans
         .into_iter()
         .map(|(v, plan)| {
+            let id = match plan {
+                Some((gb, days)) if gb < 0 => format!("{}-{}-unlimited-{days}d-{v}", f.slug, cc.to_lowercase()),
+                Some((gb, days)) => format!("{}-{}-{gb}gb-{days}d-{v}", f.slug, cc.to_lowercase()),
+                None => format!("{}-{}-{v}", f.slug, cc.to_lowercase()),
+            };
             let mut p = json!({
-                "product_id": format!("{}-{}-{v}", f.slug, cc.to_lowercase()),
+                "product_id": id,
                 "is_dynamic": false,
                 "denomination": format!("{v} {cur}"),
                 "localized_denomination": localized(v, cur),

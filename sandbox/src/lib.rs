@@ -202,6 +202,30 @@ async fn partner_headers(State(sb): State<Sandbox>, req: Request, next: Next) ->
             "X-Cr-Application and X-Cr-Version are required",
         );
     }
+    // The reference requires these on every request, GETs included.
+    let country = headers
+        .get("x-country-iso-code")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if countries::name(country).is_none() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "MISSING_COUNTRY_HEADER",
+            "X-Country-ISO-Code must name a supported country (e.g. US)",
+        );
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Content-Type: application/json is required",
+        );
+    }
     let target = req
         .uri()
         .path_and_query()

@@ -13,6 +13,12 @@ pub struct Line {
     pub brand: String,
     pub country: String,
     pub denomination: String,
+    /// The catalogue's `localized_denomination`, when the client echoed it.
+    pub localized: Option<String>,
+    /// The catalogue's `product_id`, when the client echoed it.
+    pub product_id: Option<String>,
+    /// `deliveries[].kind` of an order (validations carry none).
+    pub kind: Option<String>,
     pub product_value: Option<String>,
     pub beneficiary: String,
     pub quantity: u32,
@@ -60,69 +66,103 @@ fn opt_text(v: &Value, key: &str) -> Option<String> {
     Some(text(v, key)).filter(|s| !s.is_empty())
 }
 
-/// Reads `POST /v5/orders/validations`.
-pub fn from_validation(body: &Value) -> Result<Request, String> {
+/// A field the reference requires: present and not blank, else why not.
+fn required(v: &Value, key: &str, path: &str) -> Result<String, String> {
+    Some(text(v, key))
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| format!("{path}{key} is required"))
+}
+
+/// `payment` with `type: "via"`, as the reference requires.
+fn payment_of(body: &Value) -> Result<&Value, String> {
     let payment = body.get("payment").ok_or("payment is required")?;
-    let deliveries = body
-        .get("deliveries")
+    match required(payment, "type", "payment.")?.as_str() {
+        "via" => Ok(payment),
+        other => Err(format!("payment.type must be \"via\" (got {other:?})")),
+    }
+}
+
+fn deliveries_of(body: &Value) -> Result<&Vec<Value>, String> {
+    body.get("deliveries")
         .and_then(Value::as_array)
-        .ok_or("deliveries must be a list")?;
-    Ok(Request {
-        email: text(body, "email"),
-        payment_via: text(payment, "payment_via"),
-        coin: text(payment, "coin"),
-        network: opt_text(payment, "network"),
-        coupon: opt_text(body, "coupon"),
-        lines: deliveries
-            .iter()
-            .map(|d| Line {
-                brand: text(d, "brand_name"),
-                country: text(d, "country_code"),
-                denomination: text(d, "denomination"),
-                product_value: opt_text(d, "product_value"),
-                beneficiary: text(d, "beneficiary_account"),
-                quantity: d
-                    .get("quantity")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(1)
-                    .min(1000) as u32,
-            })
-            .collect(),
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| "deliveries must be a non-empty list".to_string())
+}
+
+/// One delivery's product fields (a validation's delivery, or an order's deliverable).
+fn line_of(x: &Value, path: &str, quantity: u32, kind: Option<String>) -> Result<Line, String> {
+    Ok(Line {
+        brand: required(x, "brand_name", path)?,
+        country: required(x, "country_code", path)?,
+        denomination: required(x, "denomination", path)?,
+        localized: opt_text(x, "localized_denomination"),
+        product_id: opt_text(x, "product_id"),
+        kind,
+        product_value: opt_text(x, "product_value"),
+        beneficiary: required(x, "beneficiary_account", path)?,
+        quantity,
     })
 }
 
-/// Reads `POST /v5/orders`.
-pub fn from_order(body: &Value) -> Result<Request, String> {
-    let payment = body.get("payment").ok_or("payment is required")?;
-    let deliveries = body
-        .get("deliveries")
-        .and_then(Value::as_array)
-        .ok_or("deliveries must be a list")?;
-    let user = body.get("user").cloned().unwrap_or(Value::Null);
+/// Reads `POST /v5/orders/validations`: `email`, `payment.type`, `lang` and each
+/// delivery's fields are required.
+pub fn from_validation(body: &Value) -> Result<Request, String> {
+    let payment = payment_of(body)?;
+    let email = required(body, "email", "")?;
+    required(body, "lang", "")?;
+    let lines = deliveries_of(body)?
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let quantity = d
+                .get("quantity")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .min(1000) as u32;
+            line_of(d, &format!("deliveries[{i}]."), quantity, None)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Request {
-        email: text(&user, "email"),
+        email,
         payment_via: text(payment, "payment_via"),
         coin: text(payment, "coin"),
         network: opt_text(payment, "network"),
         coupon: opt_text(body, "coupon"),
-        lines: deliveries
-            .iter()
-            .map(|d| {
-                let x = d.get("deliverable").cloned().unwrap_or(Value::Null);
-                Line {
-                    brand: text(&x, "brand_name"),
-                    country: text(&x, "country_code"),
-                    denomination: text(&x, "denomination"),
-                    product_value: opt_text(&x, "product_value"),
-                    beneficiary: text(&x, "beneficiary_account"),
-                    quantity: d
-                        .get("quantity")
-                        .and_then(Value::as_u64)
-                        .unwrap_or(1)
-                        .min(1000) as u32,
-                }
-            })
-            .collect(),
+        lines,
+    })
+}
+
+/// Reads `POST /v5/orders`: `payment.type`, `user.email`, `lang`, each delivery's
+/// `kind` and its deliverable's fields are required.
+pub fn from_order(body: &Value) -> Result<Request, String> {
+    let payment = payment_of(body)?;
+    let user = body.get("user").ok_or("user is required")?;
+    let email = required(user, "email", "user.")?;
+    required(body, "lang", "")?;
+    let lines = deliveries_of(body)?
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let path = format!("deliveries[{i}].");
+            let kind = required(d, "kind", &path)?;
+            let quantity = d
+                .get("quantity")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .min(1000) as u32;
+            let x = d
+                .get("deliverable")
+                .ok_or_else(|| format!("{path}deliverable is required"))?;
+            line_of(x, &format!("{path}deliverable."), quantity, Some(kind))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Request {
+        email,
+        payment_via: text(payment, "payment_via"),
+        coin: text(payment, "coin"),
+        network: opt_text(payment, "network"),
+        coupon: opt_text(body, "coupon"),
+        lines,
     })
 }
 
@@ -168,6 +208,39 @@ pub fn is_email(s: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// The face value of the fixed product a line names, spelled as the catalogue
+/// spells it: its `denomination` (`"100 USD"`) or, as in the reference's order
+/// example, its bare face value (`"100"`). An echoed product id or localized
+/// denomination must name that same product.
+fn fixed_product(f: &Family, line: &Line) -> Option<f64> {
+    let products = catalogue::products_json(f, &line.country, "USDC");
+    products
+        .iter()
+        .filter(|p| {
+            let denomination = p["denomination"].as_str().unwrap_or_default();
+            let face = p["face_value"]["amount"]["price"]
+                .as_str()
+                .unwrap_or_default();
+            line.denomination == denomination || line.denomination == face
+        })
+        .filter(|p| {
+            line.product_id
+                .as_deref()
+                .is_none_or(|id| p["product_id"].as_str() == Some(id))
+        })
+        .find(|p| {
+            line.localized
+                .as_deref()
+                .is_none_or(|l| p["localized_denomination"].as_str() == Some(l))
+        })
+        .and_then(|p| {
+            p["face_value"]["amount"]["price"]
+                .as_str()?
+                .parse::<f64>()
+                .ok()
+        })
 }
 
 /// The smallest order total accepted, in coin.
@@ -258,7 +331,11 @@ pub fn check(req: &Request, suspensions: &HashSet<String>) -> Outcome {
     let mut priced = Vec::new();
     let mut limited = 0;
     for line in &req.lines {
-        let Some(f) = catalogue::find(&line.brand).filter(|f| f.sells_in(&line.country)) else {
+        // Brand names only as the catalogue spells them; kinds only as it gives them.
+        let Some(f) = catalogue::find_exact(&line.brand)
+            .filter(|f| f.sells_in(&line.country))
+            .filter(|f| line.kind.as_deref().is_none_or(|k| k == f.kind))
+        else {
             push(&mut problems, problem("NOT_AVAILABLE_PRODUCT"));
             continue;
         };
@@ -335,21 +412,13 @@ pub fn check(req: &Request, suspensions: &HashSet<String>) -> Outcome {
                     }
                 }
             }
-            (None, d) => {
-                let v = d
-                    .split_whitespace()
-                    .next()
-                    .and_then(|v| v.parse::<f64>().ok());
-                // "100", "100 USD" and "100.00" all name the 100 product.
-                let offered = f.fixed_values(&line.country);
-                match v.and_then(|v| offered.into_iter().find(|o| f64::from(*o) == v)) {
-                    Some(v) => Some(f64::from(v)),
-                    None => {
-                        push(&mut problems, problem("NOT_AVAILABLE_PRODUCT"));
-                        None
-                    }
+            (None, _) => match fixed_product(f, line) {
+                Some(v) => Some(v),
+                None => {
+                    push(&mut problems, problem("NOT_AVAILABLE_PRODUCT"));
+                    None
                 }
-            }
+            },
         };
         if let Some(face) = face {
             priced.push(Priced {

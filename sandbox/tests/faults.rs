@@ -25,6 +25,7 @@ impl Sb {
                 "beneficiary_account": "buyer@example.com"}}],
             "payment": {"type": "via", "coin": "USDC", "network": "Solana", "payment_via": "USER_WALLET"},
             "user": {"email": "buyer@example.com", "has_accepted_newsletter": false},
+            "lang": "en",
         });
         let (_, order) = self.post("/v5/orders", &body).await;
         order["order_id"].as_str().expect("order_id").to_string()

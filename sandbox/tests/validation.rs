@@ -153,7 +153,7 @@ async fn a_valid_request_has_no_problems_and_a_coin_amount() {
         {"beneficiary_account": "buyer@example.com", "brand_name": "Airbnb", "country_code": "US", "denomination": "range", "product_value": "100"},
         {"beneficiary_account": "buyer@example.com", "brand_name": "Amazon", "country_code": "DE", "denomination": "25"},
         {"beneficiary_account": "+14155551234", "brand_name": "Mobile Top-up", "country_code": "US", "denomination": "range", "product_value": "20"},
-        {"beneficiary_account": "buyer@example.com", "brand_name": "steam", "country_code": "US", "denomination": "20.00"},
+        {"beneficiary_account": "buyer@example.com", "brand_name": "Steam Wallet", "country_code": "US", "denomination": "20 USD", "localized_denomination": "$20", "product_id": "steam-us-20"},
     ]);
     let (status, answer) = sb.validate(&v).await;
     assert_eq!(
@@ -305,15 +305,7 @@ async fn suspensions_are_http_level_errors() {
         (422, json!("SUSPENDED_COIN"))
     );
     // And the payment vias say so.
-    let r = sb
-        .http
-        .get(format!("{}/v3/payment_vias", sb.base))
-        .header("X-Cr-Application", "p")
-        .header("X-Cr-Version", "1")
-        .send()
-        .await
-        .expect("send");
-    let vias: Value = r.json().await.expect("json");
+    let (_, vias) = sb.get("/v3/payment_vias").await;
     let usdc = vias[0]["currencies"]
         .as_array()
         .and_then(|c| c.iter().find(|c| c["name"] == "USDC"))
@@ -359,4 +351,158 @@ async fn creating_an_order_runs_the_same_checks() {
     assert_eq!(got, ["KYC_MISSING", "NOT_ACTIVE"]);
     let (status, answer) = sb.post_raw("/v5/orders", order_body().to_string()).await;
     assert!(status == 200 || status == 201, "{status} {answer}");
+}
+
+#[tokio::test]
+async fn brand_names_and_denominations_only_as_the_catalogue_spells_them() {
+    let sb = start().await;
+    for (brand, denomination) in [
+        ("steam", "10 USD"),
+        ("STEAM WALLET", "10 USD"),
+        ("Steam Wallet", "10.00"),
+        ("Steam Wallet", "10 usd"),
+        ("Steam Wallet", "$10"),
+        ("Steam Wallet", "11 USD"),
+    ] {
+        let (status, answer) = sb
+            .validate(&with_delivery(
+                brand,
+                "US",
+                denomination,
+                "buyer@example.com",
+            ))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            codes(&answer),
+            ["NOT_AVAILABLE_PRODUCT"],
+            "{brand} / {denomination}"
+        );
+    }
+    // The catalogue's spelling, or the bare face value of the reference's order example.
+    for denomination in ["10 USD", "10"] {
+        let (_, answer) = sb
+            .validate(&with_delivery(
+                "Steam Wallet",
+                "US",
+                denomination,
+                "buyer@example.com",
+            ))
+            .await;
+        assert!(codes(&answer).is_empty(), "{denomination}: {answer}");
+    }
+    // An echoed product id or localized denomination must name the same product.
+    let mut v = valid();
+    v["deliveries"][0]["product_id"] = json!("steam-us-20");
+    let (_, answer) = sb.validate(&v).await;
+    assert_eq!(codes(&answer), ["NOT_AVAILABLE_PRODUCT"]);
+    let mut v = valid();
+    v["deliveries"][0]["localized_denomination"] = json!("$20");
+    let (_, answer) = sb.validate(&v).await;
+    assert_eq!(codes(&answer), ["NOT_AVAILABLE_PRODUCT"]);
+}
+
+#[tokio::test]
+async fn equal_face_values_are_told_apart_by_product_id() {
+    let sb = start().await;
+    let (_, list) = sb
+        .get("/v5/products/country/US?family_name=global-esim&coin=USDC&lang=en")
+        .await;
+    let twelve: Vec<&Value> = list[0]["products"]
+        .as_array()
+        .expect("products")
+        .iter()
+        .filter(|p| p["face_value"]["amount"]["price"] == "12")
+        .collect();
+    assert_eq!(twelve.len(), 2, "two 12 USD plans");
+    assert_ne!(twelve[0]["product_id"], twelve[1]["product_id"]);
+    for p in twelve {
+        let mut v = with_delivery("Global eSIM", "US", "12 USD", "buyer@example.com");
+        v["deliveries"][0]["product_id"] = p["product_id"].clone();
+        v["deliveries"][0]["localized_denomination"] = p["localized_denomination"].clone();
+        let (_, answer) = sb.validate(&v).await;
+        assert!(codes(&answer).is_empty(), "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn requests_lacking_what_the_reference_requires_are_refused() {
+    let sb = start().await;
+    let send = |headers: Vec<(&'static str, &'static str)>| {
+        let mut r = sb.http.get(format!("{}/v3/payment_vias", sb.base));
+        for (k, v) in headers {
+            r = r.header(k, v);
+        }
+        r.send()
+    };
+    let partner = vec![("X-Cr-Application", "p"), ("X-Cr-Version", "1")];
+    let st = |r: reqwest::Response| r.status().as_u16();
+    let mut no_country = partner.clone();
+    no_country.push(("Content-Type", "application/json"));
+    assert_eq!(st(send(no_country).await.expect("send")), 400);
+    let mut no_type = partner.clone();
+    no_type.push(("X-Country-ISO-Code", "US"));
+    assert_eq!(st(send(no_type.clone()).await.expect("send")), 415);
+    no_type.push(("Content-Type", "text/plain"));
+    assert_eq!(st(send(no_type).await.expect("send")), 415);
+
+    for (path, field) in [
+        ("/payment/type", "payment.type"),
+        ("/lang", "lang"),
+        ("/email", "email"),
+    ] {
+        let mut v = valid();
+        let (parent, key) = path.rsplit_once('/').expect("path");
+        let target = if parent.is_empty() {
+            &mut v
+        } else {
+            v.pointer_mut(parent).expect("parent")
+        };
+        target.as_object_mut().expect("object").remove(key);
+        let (status, answer) = sb.validate(&v).await;
+        assert_eq!(status, 400, "{field}: {answer}");
+        assert!(
+            answer["moreDetails"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(field),
+            "{answer}"
+        );
+    }
+    let mut v = valid();
+    v["payment"]["type"] = json!("card");
+    assert_eq!(sb.validate(&v).await.0, 400);
+    for (pointer, key, field) in [
+        ("/deliveries/0", "kind", "kind"),
+        ("/user", "email", "user.email"),
+        ("", "lang", "lang"),
+        (
+            "/deliveries/0/deliverable",
+            "beneficiary_account",
+            "beneficiary_account",
+        ),
+    ] {
+        let mut v = order_body();
+        let target = if pointer.is_empty() {
+            &mut v
+        } else {
+            v.pointer_mut(pointer).expect("parent")
+        };
+        target.as_object_mut().expect("object").remove(key);
+        let (status, answer) = sb.post_raw("/v5/orders", v.to_string()).await;
+        assert_eq!(status, 400, "{field}: {answer}");
+        assert!(
+            answer["moreDetails"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(field),
+            "{answer}"
+        );
+    }
+    // A kind other than the brand's is not that product.
+    let mut v = order_body();
+    v["deliveries"][0]["kind"] = json!("esim");
+    let (status, answer) = sb.post_raw("/v5/orders", v.to_string()).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["detail"], "VALIDATION_FAILED");
 }

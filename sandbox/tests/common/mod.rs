@@ -51,6 +51,8 @@ impl Sb {
             .request(method, format!("{}{path}", self.base))
             .header("X-Cr-Application", "test-partner")
             .header("X-Cr-Version", "1.0")
+            .header("X-Country-ISO-Code", "US")
+            .header("Content-Type", "application/json")
     }
 
     /// GET with the partner headers: status and raw body.
