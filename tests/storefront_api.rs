@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::shop;
+use common::{shop, some_family};
 use serde_json::{Value, json};
 
 fn error_kind(v: &Value) -> String {
@@ -360,5 +360,27 @@ async fn products_with_equal_face_values_stay_distinct_choices() {
         let (st, quote) = s.call("orders/validate", &f).await;
         assert_eq!(st, 200, "{id}: {quote}");
         assert_eq!(quote["face_value"], "12");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_recipient_does_not_hide_an_expired_coupon() {
+    let s = shop(&[]).await;
+    let (family, amount) = some_family(&s, "US").await;
+    let mut f = form("US", &family, &amount);
+    f[4] = ("beneficiary", "not-an-email");
+    f[6] = ("coupon", "EXPIRED");
+    let mut create = f.clone();
+    create.push(("idempotency_key", "merged-problems-01"));
+    for (endpoint, body) in [("orders/validate", &f), ("orders/create", &create)] {
+        let (st, answer) = s.call(endpoint, body).await;
+        assert_eq!(st, 422, "{endpoint}: {answer}");
+        let issues = answer["Invalid"].as_array().expect("field issues");
+        let fields: Vec<&str> = issues.iter().filter_map(|i| i["field"].as_str()).collect();
+        assert!(fields.contains(&"Beneficiary"), "{endpoint}: {answer}");
+        assert!(
+            answer.to_string().contains("This coupon has expired."),
+            "{endpoint}: all problems at once: {answer}"
+        );
     }
 }

@@ -57,6 +57,23 @@ test('problems are shown next to what caused them, several at once', async ({ sh
   await expect(page).toHaveURL(/\/brands\//);
 });
 
+test('a bad recipient does not hide an expired coupon: every problem at once', async ({ shop: page, request }, info) => {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  await page.getByLabel('Email to receive the gift card').fill('not-an-email');
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+  await page.getByLabel('Coupon code (optional)').fill('EXPIRED');
+  if (isNoJs(info.project.name)) {
+    await page.getByRole('button', { name: 'Place order' }).click();
+  } else {
+    // Leaving the field is enough: the checkout asks the supplier in the background.
+    await page.getByLabel('Coupon code (optional)').press('Tab');
+  }
+  await expect(page.getByText('Enter an email address, like name@example.com.')).toBeVisible();
+  await expect(page.getByText('This coupon has expired.')).toBeVisible();
+  await expect(page).toHaveURL(/\/brands\//);
+});
+
 test('a mobile top-up asks for a phone number in international format', async ({ shop: page, request }, info) => {
   const b = await findBrand(request, 'US', { kind: 'mobile_recharge', range: false }).catch(() =>
     findBrand(request, 'US', { kind: 'mobile_recharge', range: true }),

@@ -3,6 +3,8 @@
 //! A server action with JavaScript, a plain form post without.
 
 use crate::api::catalog::BrandPage;
+#[cfg(feature = "hydrate")]
+use crate::api::orders::validate_order;
 use crate::api::orders::{CreateOrder, Draft};
 #[cfg(feature = "hydrate")]
 use crate::api::pricing::get_quote;
@@ -56,8 +58,12 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     let amount = RwSignal::new(initial(|f| &f.amount, default_amount.clone()));
     let pay = RwSignal::new(initial(|f| &f.pay, default_pay.clone()));
     let beneficiary = RwSignal::new(initial(|f| &f.beneficiary, String::new()));
-    let email = initial(|f| &f.email, String::new());
-    let coupon = initial(|f| &f.coupon, String::new());
+    let email = RwSignal::new(initial(|f| &f.email, String::new()));
+    let coupon = RwSignal::new(initial(|f| &f.coupon, String::new()));
+    // Once a field is left, the whole form is checked with the upstream (debounced)
+    // and every problem of the fields left so far is shown at once.
+    let touched = RwSignal::new(vec![Field::Amount, Field::Payment, Field::Order]);
+    let checked = RwSignal::new(None::<AppError>);
 
     let rule_for_check = rule.clone();
     let amount_issue = Memo::new(move |_| {
@@ -113,7 +119,60 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
         Some(Ok(_)) => None,
         None => draft_error.clone(),
     });
-    let messages = move |f: Field| error.get().map(|e| e.messages_for(f)).unwrap_or_default();
+    let messages = move |f: Field| match error.get() {
+        Some(e) => e.messages_for(f),
+        None if touched.with(|t| t.contains(&f)) => {
+            checked.get().map(|e| e.messages_for(f)).unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    let left = {
+        let (country, family) = (country.clone(), family.clone());
+        move |field: Field| {
+            touched.update(|t| {
+                if !t.contains(&field) {
+                    t.push(field);
+                }
+            });
+            #[cfg(feature = "hydrate")]
+            {
+                let asked = check_ticket();
+                let (c, f) = (country.clone(), family.clone());
+                leptos::task::spawn_local(async move {
+                    gloo_timers::future::TimeoutFuture::new(400).await;
+                    if asked != CHECKS.with(|n| n.get()) {
+                        return;
+                    }
+                    let answer = validate_order(
+                        c,
+                        f,
+                        amount.get_untracked(),
+                        pay.get_untracked(),
+                        beneficiary.get_untracked(),
+                        email.get_untracked(),
+                        coupon.get_untracked(),
+                    )
+                    .await;
+                    if asked != CHECKS.with(|n| n.get()) {
+                        return;
+                    }
+                    match answer {
+                        Ok(_) => checked.set(None),
+                        Err(
+                            e @ (AppError::Invalid(_)
+                            | AppError::Rejected(_)
+                            | AppError::Suspended(_)),
+                        ) => checked.set(Some(e)),
+                        // Busy or unreachable: the check at submission will say so.
+                        Err(_) => {}
+                    }
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&country, &family);
+        }
+    };
+    let (left_b, left_e, left_c, left_a) = (left.clone(), left.clone(), left.clone(), left);
     let out_of_stock = fam.is_out_of_stock;
 
     view! {
@@ -159,6 +218,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                             <input id="amount" name="amount" type="text" inputmode="decimal" autocomplete="off"
                                 value=amount.get_untracked()
                                 on:input=move |ev| amount.set(event_target_value(&ev))
+                                on:focusout=move |_| left_a(Field::Amount)
                                 aria-describedby="amount-hint amount-error" />
                             <p class="hint" id="amount-hint">{hint}</p>
                             <Show when=move || amount_issue.get().is_some()>
@@ -192,6 +252,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                         autocomplete=if kind == Kind::MobileRecharge { "tel" } else { "email" }
                         value=beneficiary.get_untracked()
                         on:input=move |ev| beneficiary.set(event_target_value(&ev))
+                        on:focusout=move |_| left_b(Field::Beneficiary)
                         aria-describedby="beneficiary-hint beneficiary-error" required />
                     <p class="hint" id="beneficiary-hint">{if kind == Kind::MobileRecharge {
                         "International format: + then country code and number, e.g. +14155551234"
@@ -203,13 +264,19 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
 
                 <div class="field">
                     <label for="email">"Your email (for the receipt)"</label>
-                    <input id="email" name="email" type="email" autocomplete="email" value=email aria-describedby="email-error" required />
+                    <input id="email" name="email" type="email" autocomplete="email" value=email.get_untracked()
+                        on:input=move |ev| email.set(event_target_value(&ev))
+                        on:focusout=move |_| left_e(Field::Email)
+                        aria-describedby="email-error" required />
                     <FieldErrors id="email-error" messages=Signal::derive(move || messages(Field::Email)) />
                 </div>
 
                 <div class="field">
                     <label for="coupon">"Coupon code (optional)"</label>
-                    <input id="coupon" name="coupon" type="text" autocomplete="off" value=coupon aria-describedby="coupon-error" />
+                    <input id="coupon" name="coupon" type="text" autocomplete="off" value=coupon.get_untracked()
+                        on:input=move |ev| coupon.set(event_target_value(&ev))
+                        on:focusout=move |_| left_c(Field::Coupon)
+                        aria-describedby="coupon-error" />
                     <FieldErrors id="coupon-error" messages=Signal::derive(move || messages(Field::Coupon)) />
                 </div>
 
@@ -275,4 +342,19 @@ fn FieldErrors(id: &'static str, messages: Signal<Vec<String>>) -> impl IntoView
             {move || messages.get().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}
         </div>
     }
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// The number of the latest background check: only its answer is shown.
+    static CHECKS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Starts a new background check; its number.
+#[cfg(feature = "hydrate")]
+fn check_ticket() -> u64 {
+    CHECKS.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    })
 }

@@ -206,6 +206,21 @@ impl Shop {
         shopper: &Shopper,
         form: &CheckoutForm,
     ) -> Result<PreparedOrder, AppError> {
+        match self.prepare_parts(shopper, form).await? {
+            (order, issues) if issues.is_empty() => Ok(order),
+            (_, issues) => Err(AppError::Invalid(issues)),
+        }
+    }
+
+    /// The order a form describes and what the local checks found. The order is
+    /// there whenever brand, amount and payment could be read, even when the
+    /// recipient, email or coupon failed a check (then as typed): the upstream can
+    /// still be asked about the rest, so that no problem hides another.
+    async fn prepare_parts(
+        &self,
+        shopper: &Shopper,
+        form: &CheckoutForm,
+    ) -> Result<(PreparedOrder, Vec<FieldIssue>), AppError> {
         let mut issues = form.length_issues();
         if !issues.is_empty() {
             return Err(AppError::Invalid(issues));
@@ -214,12 +229,14 @@ impl Shop {
         let options = self.pay_options(shopper).await?;
         let picked = pick_amount(&fam, &form.amount, &mut issues);
         let choice = pick_pay(&options, &form.pay, &mut issues);
-        let beneficiary = parse_beneficiary(&fam.kind, &form.beneficiary)
-            .map_err(|e| issues.push(issue(Field::Beneficiary, e.to_string())))
-            .ok();
-        let email = parse_email(&form.email)
-            .map_err(|e| issues.push(issue(Field::Email, e.to_string())))
-            .ok();
+        let beneficiary = parse_beneficiary(&fam.kind, &form.beneficiary).unwrap_or_else(|e| {
+            issues.push(issue(Field::Beneficiary, e.to_string()));
+            form.beneficiary.trim().to_string()
+        });
+        let email = parse_email(&form.email).unwrap_or_else(|e| {
+            issues.push(issue(Field::Email, e.to_string()));
+            form.email.trim().to_string()
+        });
         let coupon = form.coupon.trim().to_uppercase();
         if !is_valid_coupon(&coupon) {
             issues.push(issue(
@@ -227,39 +244,41 @@ impl Shop {
                 "Coupon codes are letters, digits and dashes only.",
             ));
         }
-        match (picked, choice, beneficiary, email) {
-            (Some(p), Some((coin, network)), Some(beneficiary), Some(email))
-                if issues.is_empty() =>
-            {
-                Ok(PreparedOrder {
-                    country: shopper.country.clone(),
-                    brand_name: fam.brand.clone(),
-                    kind: fam.kind.clone(),
-                    face_value: p.face,
-                    currency: p.currency,
-                    denomination: p.denomination,
-                    localized: p.localized,
-                    product_id: p.product_id,
-                    is_range: p.is_range,
-                    coin,
-                    network,
-                    beneficiary,
-                    email,
-                    coupon: (!coupon.is_empty()).then_some(coupon),
-                })
-            }
-            _ => Err(AppError::Invalid(issues)),
-        }
+        let (Some(p), Some((coin, network))) = (picked, choice) else {
+            return Err(AppError::Invalid(issues));
+        };
+        let order = PreparedOrder {
+            country: shopper.country.clone(),
+            brand_name: fam.brand.clone(),
+            kind: fam.kind.clone(),
+            face_value: p.face,
+            currency: p.currency,
+            denomination: p.denomination,
+            localized: p.localized,
+            product_id: p.product_id,
+            is_range: p.is_range,
+            coin,
+            network,
+            beneficiary,
+            email,
+            coupon: (!coupon.is_empty() && is_valid_coupon(&coupon)).then_some(coupon),
+        };
+        Ok((order, issues))
     }
 
     /// `POST /v5/orders/validations`: the upstream's problems, or the price to pay.
+    /// Local and upstream problems come together, neither hiding the other.
     pub async fn validate(
         &self,
         shopper: &Shopper,
         form: &CheckoutForm,
     ) -> Result<Quote, AppError> {
-        let order = self.prepare(shopper, form).await?;
-        self.validate_prepared(shopper, &order).await
+        let (order, local) = self.prepare_parts(shopper, form).await?;
+        let upstream = self.validate_prepared(shopper, &order).await;
+        if local.is_empty() {
+            return upstream;
+        }
+        Err(AppError::Invalid(merge_problems(local, upstream.err())))
     }
 
     async fn validate_prepared(
@@ -325,7 +344,17 @@ impl Shop {
                 "This form has expired. Reload the page and try again.",
             ));
         }
-        let o = self.prepare(shopper, form).await?;
+        let o = match self.prepare(shopper, form).await {
+            Ok(o) => o,
+            // Refused locally: still show what the upstream would say about the rest.
+            Err(AppError::Invalid(local)) => {
+                return Err(match self.validate(shopper, form).await {
+                    Err(e) => e,
+                    Ok(_) => AppError::Invalid(local),
+                });
+            }
+            Err(e) => return Err(e),
+        };
         let slot = self.placed_slot(&format!("{key}/{}", fingerprint(&o)));
         let mut placed = slot.lock().await;
         match placed.as_ref() {
@@ -456,6 +485,30 @@ fn fingerprint(o: &PreparedOrder) -> String {
         o.email,
         o.coupon.as_deref().unwrap_or_default()
     )
+}
+
+/// Local issues first, then the upstream's problems on fields that have none.
+fn merge_problems(local: Vec<FieldIssue>, upstream: Option<AppError>) -> Vec<FieldIssue> {
+    let mut all = local;
+    let extra: Vec<FieldIssue> = match upstream {
+        Some(AppError::Rejected(problems)) => problems
+            .iter()
+            .map(|p| issue(p.field(), p.message()))
+            .collect(),
+        Some(AppError::Suspended(code)) => {
+            vec![issue(Field::Payment, Problem::new(&code).message())]
+        }
+        _ => Vec::new(),
+    };
+    for e in extra {
+        if !all
+            .iter()
+            .any(|l| l.field == e.field && l.field != Field::Order)
+        {
+            all.push(e);
+        }
+    }
+    all
 }
 
 /// The language the upstream is asked to answer in.

@@ -1,0 +1,43 @@
+import { test, expect, open, isNoJs, findBrand, placeOrder, control } from './fixtures';
+
+// The sandbox answers in the alternative shapes the reference allows: orders
+// without network or coin (only a payment method), with the id under another key,
+// in states the shop doesn't know, with nulls and extra fields, and a `stop`
+// without data. It changes the sandbox for everyone, so this project runs alone,
+// last. The shop must still name the coin and network and keep the address.
+const DIALECTS = ['payment_method_only', 'id_key', 'unknown_states', 'nulls', 'extra_fields', 'stop_empty', 'problems_array'];
+
+test.afterEach(async ({ request }) => {
+  await control(request, '/dialect', { dialects: [] });
+});
+
+for (const js of [true, false]) {
+  test.describe(js ? 'hydrated' : 'without JavaScript', () => {
+    test.use({ javaScriptEnabled: js });
+
+    test('an order in every dialect names its network and reaches Done', async ({ shop: page, request }, info) => {
+      const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+      await control(request, '/dialect', { dialects: DIALECTS });
+      const project = js ? info.project.name : 'no-js';
+      await open(page, `/brands/US/${b.family}`, project);
+      await page.getByLabel('Coupon code (optional)').fill('EXPIRED');
+      await page.getByRole('button', { name: 'Place order' }).click();
+      await expect(page.getByText('This coupon has expired.')).toBeVisible();
+      await page.getByLabel('Coupon code (optional)').fill('');
+      const id = await placeOrder(page);
+      await expect(page.getByRole('heading', { name: /Send exactly [\d.]+ USDC on Solana/ })).toBeVisible();
+      await expect(page.getByTestId('wallet-address')).not.toBeEmpty();
+      await expect(page.getByText('PaymentPending')).toBeVisible();
+      await control(request, `/orders/${id}/pay`);
+      if (js) {
+        await expect(page.getByTestId('order-state')).toHaveAttribute('data-state', 'Done', { timeout: 20_000 });
+      } else {
+        await expect(async () => {
+          await page.reload();
+          await expect(page.getByTestId('order-state')).toHaveAttribute('data-state', 'Done', { timeout: 1_000 });
+        }).toPass({ timeout: 20_000 });
+      }
+      expect(isNoJs(project)).toBe(!js);
+    });
+  });
+}
