@@ -122,6 +122,38 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// The one answer of every error on every route: server functions (whose own
+/// framework errors are given their status by `server::http`), the order stream
+/// proxy and the plain routes. The status is the error's (a route may override
+/// it, as the stream proxy does with 502 for an unreachable upstream); the body is
+/// the error as the browser's server-function client reads it; `Retry-After` when
+/// known.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::{HeaderValue, StatusCode, header};
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry = match &self {
+            AppError::RateLimited {
+                retry_after: Some(s),
+            } => Some(*s),
+            _ => None,
+        };
+        let mut resp = (status, self.ser()).into_response();
+        let h = resp.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        h.insert("serverfnerror", HeaderValue::from_static("app-error"));
+        if let Some(s) = retry {
+            h.insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        resp
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ use common::{Shop, new_order, shop, some_family};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use std::time::Duration;
+use storefront::error::AppError;
 use storefront::server::sse::{Frame, Parser};
 
 /// An open event stream and its parser.
@@ -157,8 +158,8 @@ async fn subscribe_rejects_malformed_ids_before_any_upstream_call() {
     for id in ["a%2Fb", "..%2F..", &"x".repeat(65), "a%20b"] {
         let (resp, st) = Events::open(&s, id, None).await;
         assert_eq!(st, 400, "{id}");
-        let body: Value = resp.json().await.expect("json");
-        assert!(body["error"].is_string());
+        let body: AppError = resp.json().await.expect("the shop's error");
+        assert!(!body.to_string().is_empty());
     }
     assert_eq!(s.stats().await, before);
     let (_, st) = Events::open(&s, "00000000-0000-0000-0000-000000000000", None).await;
@@ -262,7 +263,10 @@ async fn unreachable_upstream_is_502_and_upstream_errors_pass_through() {
     .await;
     let (resp, st) = Events::open(&down, "abc-123", None).await;
     assert_eq!(st, 502);
-    assert!(resp.json::<Value>().await.expect("json")["error"].is_string());
+    assert!(
+        resp.json::<AppError>().await.is_ok(),
+        "the shop's one error answer"
+    );
     let (st, e) = down.call("catalog/brands", &[("country", "US")]).await;
     assert_eq!(st, 503, "{e}");
 

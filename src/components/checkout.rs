@@ -129,7 +129,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     let left = {
         let (country, family) = (country.clone(), family.clone());
         move |field: Field| {
-            touched.update(|t| {
+            touched.try_update(|t| {
                 if !t.contains(&field) {
                     t.push(field);
                 }
@@ -143,26 +143,34 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                     if asked != CHECKS.with(|n| n.get()) {
                         return;
                     }
-                    let answer = validate_order(
-                        c,
-                        f,
-                        amount.get_untracked(),
-                        pay.get_untracked(),
-                        beneficiary.get_untracked(),
-                        email.get_untracked(),
-                        coupon.get_untracked(),
-                    )
-                    .await;
+                    // The shopper may have left the page meanwhile (the form is gone).
+                    let values = (|| {
+                        Some((
+                            amount.try_get_untracked()?,
+                            pay.try_get_untracked()?,
+                            beneficiary.try_get_untracked()?,
+                            email.try_get_untracked()?,
+                            coupon.try_get_untracked()?,
+                        ))
+                    })();
+                    let Some((a, p, b, e, co)) = values else {
+                        return;
+                    };
+                    let answer = validate_order(c, f, a, p, b, e, co).await;
                     if asked != CHECKS.with(|n| n.get()) {
                         return;
                     }
                     match answer {
-                        Ok(_) => checked.set(None),
+                        Ok(_) => {
+                            checked.try_set(None);
+                        }
                         Err(
                             e @ (AppError::Invalid(_)
                             | AppError::Rejected(_)
                             | AppError::Suspended(_)),
-                        ) => checked.set(Some(e)),
+                        ) => {
+                            checked.try_set(Some(e));
+                        }
                         // Busy or unreachable: the check at submission will say so.
                         Err(_) => {}
                     }

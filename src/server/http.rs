@@ -8,7 +8,6 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use leptos::server_fn::error::FromServerFnError;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
@@ -93,15 +92,7 @@ async fn time_limit(State(limit): State<Duration>, req: Request, next: Next) -> 
         Ok(resp) => resp,
         Err(_) => {
             tracing::warn!("request timed out after {limit:?}");
-            let mut resp = (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::CONTENT_TYPE, "application/json")],
-                AppError::Unavailable.ser(),
-            )
-                .into_response();
-            resp.headers_mut()
-                .insert("serverfnerror", HeaderValue::from_static("timeout"));
-            resp
+            AppError::Unavailable.into_response()
         }
     }
 }

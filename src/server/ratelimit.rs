@@ -2,7 +2,7 @@
 //! a tower layer that applies one to the paths it guards.
 
 use axum::body::Body;
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::Request;
 use axum::response::{IntoResponse, Response};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,7 +12,6 @@ use tower::{Layer, Service};
 
 use crate::error::AppError;
 use crate::server::client_addr::ClientAddr;
-use leptos::server_fn::error::FromServerFnError;
 
 /// Buckets kept at most: beyond, the least recently used go (a new bucket is full,
 /// so an evicted client gains at most one burst).
@@ -75,18 +74,10 @@ impl Limiter {
 
 /// The 429 answer of a refused request, as the browser's server-function client reads it.
 pub fn too_many(wait: u64) -> Response {
-    let err = AppError::RateLimited {
+    AppError::RateLimited {
         retry_after: Some(wait),
-    };
-    let mut resp = (StatusCode::TOO_MANY_REQUESTS, err.ser()).into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    h.insert(header::RETRY_AFTER, HeaderValue::from(wait));
-    h.insert("serverfnerror", HeaderValue::from_static("rate-limited"));
-    resp
+    }
+    .into_response()
 }
 
 /// Applies a [`Limiter`] to requests whose path is one of `paths`.

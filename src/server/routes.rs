@@ -1,14 +1,16 @@
 //! The plain axum routes beside the Leptos ones: health, country choice, QR codes
 //! and the live order stream.
 
+use crate::error::AppError;
 use crate::model::countries;
+use crate::model::problem::Field;
 use crate::server::client_addr::ClientAddr;
 use crate::server::shopper::{self, COUNTRY_COOKIE};
 use crate::server::state::AppState;
 use axum::Extension;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -88,7 +90,11 @@ struct QrText {
 /// `GET /qr.svg?text=`: a QR code of a payment URI, as SVG.
 async fn qr_svg(Query(q): Query<QrText>) -> Response {
     if q.text.is_empty() || q.text.len() > 1024 {
-        return (StatusCode::BAD_REQUEST, "text must be 1 to 1024 characters").into_response();
+        return AppError::invalid(
+            Field::Order,
+            "A QR code needs 1 to 1024 characters of text.",
+        )
+        .into_response();
     }
     match qrcode::QrCode::new(q.text.as_bytes()) {
         Ok(code) => {
@@ -106,7 +112,9 @@ async fn qr_svg(Query(q): Query<QrText>) -> Response {
             )
                 .into_response()
         }
-        Err(_) => (StatusCode::BAD_REQUEST, "text too long for a QR code").into_response(),
+        Err(_) => {
+            AppError::invalid(Field::Order, "This text is too long for a QR code.").into_response()
+        }
     }
 }
 

@@ -6,7 +6,9 @@
 //! shop doesn't know spend the client's discovery budget (see `order_ledger`);
 //! each client holds a bounded number of streams.
 
+use crate::error::AppError;
 use crate::model::order::is_valid_order_id;
+use crate::model::problem::Field;
 use crate::server::client_addr::ClientAddr;
 use crate::server::order_ledger::Refusal;
 use crate::server::shop::Shop;
@@ -186,12 +188,15 @@ impl Hub {
         last_event_id: Option<&str>,
     ) -> Response {
         if !is_valid_order_id(id) {
-            return error(StatusCode::BAD_REQUEST, "That is not an order id.");
+            return error(
+                StatusCode::BAD_REQUEST,
+                AppError::invalid(Field::Order, "That is not an order id."),
+            );
         }
         let Ok(place) = self.take_place(shopper.client) else {
             return error(
                 StatusCode::TOO_MANY_REQUESTS,
-                "Too many live views are open from here. Close some tabs and try again.",
+                AppError::RateLimited { retry_after: None },
             );
         };
         if let Some(ending) = self.endings.get(id) {
@@ -275,12 +280,17 @@ impl Hub {
         match ledger.admit(id, shopper.client) {
             Ok(()) => {}
             Err(Refusal::Missing) => {
-                return Err(error(StatusCode::NOT_FOUND, "This order was not found."));
+                return Err(error(
+                    StatusCode::NOT_FOUND,
+                    AppError::NotFound("This order".into()),
+                ));
             }
-            Err(Refusal::TooMany(_)) => {
+            Err(Refusal::TooMany(wait)) => {
                 return Err(error(
                     StatusCode::TOO_MANY_REQUESTS,
-                    "Too many unknown orders asked for; try again shortly.",
+                    AppError::RateLimited {
+                        retry_after: Some(wait),
+                    },
                 ));
             }
         }
@@ -296,28 +306,33 @@ impl Hub {
                 }
                 tracing::warn!(order_id = id, error = %e, "order stream unavailable");
                 match e {
+                    // The reference's proxy answers 502 when the upstream can't be reached.
                     UpstreamError::Timeout
                     | UpstreamError::Unreachable(_)
-                    | UpstreamError::NotSent(_) => error(
-                        StatusCode::BAD_GATEWAY,
-                        "The order's live status can't be reached right now.",
-                    ),
-                    UpstreamError::NotFound => {
-                        error(StatusCode::NOT_FOUND, "This order was not found.")
+                    | UpstreamError::NotSent(_) => {
+                        error(StatusCode::BAD_GATEWAY, AppError::Unavailable)
                     }
-                    UpstreamError::RateLimited(_) | UpstreamError::QuotaSpent(_) => error(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        "Too many requests; try again shortly.",
+                    UpstreamError::NotFound => error(
+                        StatusCode::NOT_FOUND,
+                        AppError::NotFound("This order".into()),
                     ),
+                    UpstreamError::RateLimited(wait) => error(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        AppError::RateLimited { retry_after: wait },
+                    ),
+                    UpstreamError::QuotaSpent(wait) => error(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        AppError::RateLimited {
+                            retry_after: Some(wait),
+                        },
+                    ),
+                    // The upstream's own status is passed on.
                     UpstreamError::Refused { status, .. }
                     | UpstreamError::Failed { status, .. } => error(
                         StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
-                        "The order's live status is unavailable.",
+                        AppError::Unavailable,
                     ),
-                    _ => error(
-                        StatusCode::BAD_GATEWAY,
-                        "The order's live status is unavailable.",
-                    ),
+                    _ => error(StatusCode::BAD_GATEWAY, AppError::Unavailable),
                 }
             })?;
         ledger.found(id);
@@ -339,8 +354,9 @@ impl Hub {
     }
 }
 
-fn error(status: StatusCode, message: &str) -> Response {
-    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+/// An error answer of the stream route: the shop's one error answer, at `status`.
+fn error(status: StatusCode, err: AppError) -> Response {
+    (status, err).into_response()
 }
 
 /// Reads the upstream stream and broadcasts each event as it arrives; remembers
