@@ -18,10 +18,15 @@ fn error_kind(v: &Value) -> String {
 
 /// A fixed-denomination gift card family of `country` and one of its amounts.
 async fn fixed_brand(s: &common::Shop, country: &str) -> (String, String) {
+    fixed_family(s, country, "giftcard").await
+}
+
+/// A fixed-denomination family of `kind` in `country` and one of its amounts.
+async fn fixed_family(s: &common::Shop, country: &str, kind: &str) -> (String, String) {
     let (status, dir) = s.call("catalog/brands", &[("country", country)]).await;
     assert_eq!(status, 200, "{dir}");
     for b in dir["all_brands"].as_array().expect("brands") {
-        if b["kind"] != "giftcard" || b["is_out_of_stock"] == true {
+        if b["kind"] != kind || b["is_out_of_stock"] == true {
             continue;
         }
         let family = b["family"].as_str().expect("family").to_string();
@@ -48,7 +53,7 @@ async fn fixed_brand(s: &common::Shop, country: &str) -> (String, String) {
             return (family, amount);
         }
     }
-    panic!("no fixed gift card in {country}");
+    panic!("no fixed {kind} in {country}");
 }
 
 fn form<'a>(country: &'a str, family: &'a str, amount: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -197,6 +202,24 @@ async fn quotes_are_exact_and_amounts_checked() {
         .await;
     assert_eq!(st, 422);
     assert_eq!(e["Invalid"][0]["field"], "Payment");
+}
+
+#[tokio::test]
+async fn top_up_numbers_are_checked_for_their_country() {
+    let s = shop(&[]).await;
+    let (family, amount) = fixed_family(&s, "DE", "mobile_recharge").await;
+    let mut f = form("DE", &family, &amount);
+    f[4] = ("beneficiary", "+49 1512 345");
+    let (st, e) = s.call("orders/validate", &f).await;
+    assert_eq!(st, 422, "{e}");
+    assert_eq!(e["Invalid"][0]["field"], "Beneficiary", "{e}");
+    assert_eq!(
+        e["Invalid"][0]["message"], "This isn't a valid phone number for Germany.",
+        "{e}"
+    );
+    f[4] = ("beneficiary", "+49 (151) 2345-6789");
+    let (st, q) = s.call("orders/validate", &f).await;
+    assert_eq!(st, 200, "{q}");
 }
 
 #[tokio::test]

@@ -152,6 +152,35 @@ async fn country_choice_sets_a_cookie_and_never_redirects_off_site() {
 }
 
 #[tokio::test]
+async fn country_choice_reads_other_names_without_javascript() {
+    let s = shop(&[]).await;
+    // What a shopper types into the picker, as the no-JavaScript form sends it.
+    for (typed, code) in [
+        ("Turkey", "TR"),
+        ("T%C3%BCrkiye", "TR"),
+        ("tr", "TR"),
+        ("Viet%20Nam", "VN"),
+        ("Vi%E1%BB%87t%20Nam", "VN"),
+        ("Ivory%20Coast", "CI"),
+        ("C%C3%B4te%20d%E2%80%99Ivoire", "CI"),
+        ("Deutschland", "DE"),
+    ] {
+        let resp = s
+            .http
+            .get(format!("{}/country?country={typed}&next=/", s.base))
+            .send()
+            .await
+            .expect("choose");
+        assert_eq!(resp.headers()["location"], "/", "{typed}");
+        let cookie = resp.headers()["set-cookie"].to_str().expect("cookie");
+        assert!(
+            cookie.starts_with(&format!("country={code};")),
+            "{typed}: {cookie}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn subscribe_rejects_malformed_ids_before_any_upstream_call() {
     let s = shop(&[]).await;
     let before = s.stats().await;

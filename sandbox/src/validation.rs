@@ -188,10 +188,11 @@ fn push(list: &mut Vec<Value>, p: Value) {
     }
 }
 
-/// True for `+` and 8–15 digits, not starting with 0.
+/// True for `+` and 7–15 digits, not starting with 0 (E.164 sets no minimum; the
+/// shortest numbers in the 233 countries, Niue's and Tokelau's, have 7).
 pub fn is_e164(s: &str) -> bool {
     s.strip_prefix('+').is_some_and(|d| {
-        (8..=15).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()) && !d.starts_with('0')
+        (7..=15).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()) && !d.starts_with('0')
     })
 }
 

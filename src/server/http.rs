@@ -72,7 +72,13 @@ async fn no_store_for_orders(req: Request, next: Next) -> Response {
 async fn server_fn_status(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let resp = next.run(req).await;
-    if !api || resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    // The framework marks its own error answers with the function's path; ours
+    // (see `AppError`'s `IntoResponse`) say `app-error` and keep their status.
+    let framework = resp
+        .headers()
+        .get("serverfnerror")
+        .is_some_and(|v| v.as_bytes() != b"app-error");
+    if !api || !framework || resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return resp;
     }
     let (mut parts, body) = resp.into_parts();

@@ -7,6 +7,7 @@ pub mod http;
 pub mod ids;
 pub mod listener;
 pub mod order_ledger;
+pub mod phone;
 pub mod ratelimit;
 pub mod routes;
 pub mod run;

@@ -17,6 +17,7 @@ use crate::model::problem::{Field, Problem};
 use crate::server::config::Config;
 use crate::server::draft_cookie::DraftSigner;
 use crate::server::order_ledger::{OrderLedger, Refusal};
+use crate::server::phone::parse_top_up_number;
 use crate::server::ratelimit::Limiter;
 use crate::server::upstream::catalogue::Catalogue;
 use crate::server::upstream::requests::{
@@ -229,10 +230,11 @@ impl Shop {
         let options = self.pay_options(shopper).await?;
         let picked = pick_amount(&fam, &form.amount, &mut issues);
         let choice = pick_pay(&options, &form.pay, &mut issues);
-        let beneficiary = parse_beneficiary(&fam.kind, &form.beneficiary).unwrap_or_else(|e| {
-            issues.push(issue(Field::Beneficiary, e.to_string()));
-            form.beneficiary.trim().to_string()
-        });
+        let beneficiary = check_beneficiary(&fam.kind, &form.beneficiary, &shopper.country)
+            .unwrap_or_else(|e| {
+                issues.push(issue(Field::Beneficiary, e));
+                form.beneficiary.trim().to_string()
+            });
         let email = parse_email(&form.email).unwrap_or_else(|e| {
             issues.push(issue(Field::Email, e.to_string()));
             form.email.trim().to_string()
@@ -544,6 +546,15 @@ fn issue(field: Field, message: impl Into<String>) -> FieldIssue {
     FieldIssue {
         field,
         message: message.into(),
+    }
+}
+
+/// A beneficiary for the product kind: a top-up number valid for its country
+/// (libphonenumber, E.164 out), else an email address.
+fn check_beneficiary(kind: &Kind, input: &str, country: &str) -> Result<String, String> {
+    match kind {
+        Kind::MobileRecharge => parse_top_up_number(input, country).map_err(|e| e.to_string()),
+        _ => parse_beneficiary(kind, input).map_err(|e| e.to_string()),
     }
 }
 

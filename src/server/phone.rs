@@ -1,0 +1,197 @@
+//! Top-up phone numbers checked against libphonenumber's metadata (the
+//! `phonenumber` crate): a number must be valid for its country, and leaves as
+//! E.164. Server only: the metadata is too heavy for the browser, whose model code
+//! checks the shape alone (`model::beneficiary::parse_e164`).
+
+use crate::model::beneficiary::{ContactError, parse_e164};
+use crate::model::countries::{self, Country};
+use phonenumber::Mode;
+use phonenumber::metadata::DATABASE;
+
+/// Why a top-up number was refused, in the shopper's words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    /// Not `+`, a country code and 4 to 15 digits.
+    #[error(transparent)]
+    Shape(#[from] ContactError),
+    /// No country the shop knows has this calling code (`None`: no country at all).
+    #[error("{}", unknown_code(.0))]
+    UnknownCountryCode(Option<u16>),
+    /// A valid number, but of a country outside the shop's 233 that shares a
+    /// calling code with one inside (a Russian +7 number; Kazakhstan is +7 too).
+    #[error("This number belongs to a country the shop doesn't serve.")]
+    OtherCountry,
+    /// The national number is wrong for the country its calling code names.
+    #[error("This isn't a valid phone number for {0}.")]
+    NotValidFor(&'static str),
+    /// As above, when the calling code is shared and the number doesn't say which
+    /// of its countries it meant (`+1`: the US, Canada and the Caribbean).
+    #[error("This isn't a valid phone number for country code +{0}.")]
+    NotValidForCode(u16),
+}
+
+fn unknown_code(code: &Option<u16>) -> String {
+    match code {
+        Some(code) => {
+            format!("The shop doesn't know the country code +{code}. Check the digits after the +.")
+        }
+        None => "The shop doesn't know this number's country code. Check the digits after the +."
+            .to_string(),
+    }
+}
+
+/// Checks a mobile top-up number and returns it in E.164 (`+4915123456789`).
+/// Spaces, dashes, dots, brackets and a leading `00` are accepted. `country` is
+/// the shop country of the product: the one named when the number is invalid and
+/// its calling code is shared (`+1` in the US shop: "for United States").
+pub fn parse_top_up_number(input: &str, country: &str) -> Result<String, PhoneError> {
+    // The cheap shape check (and its length limit) before any regex of the library.
+    let e164 = parse_e164(input)?;
+    let (code, regions) = calling_code(&e164[1..]).ok_or(PhoneError::UnknownCountryCode(None))?;
+    let ours: Vec<Country> = regions.iter().filter_map(|r| countries::find(r)).collect();
+    if ours.is_empty() {
+        return Err(PhoneError::UnknownCountryCode(Some(code)));
+    }
+    let number =
+        phonenumber::parse(None, &e164).map_err(|_| not_valid(code, &ours, None, country))?;
+    let region = number.country().id();
+    let region = region.as_ref().map(|id| id.as_ref());
+    if !phonenumber::is_valid(&number) {
+        return Err(not_valid(code, &ours, region, country));
+    }
+    match region {
+        Some(r) if ours.iter().any(|c| c.code == r) => {
+            Ok(number.format().mode(Mode::E164).to_string())
+        }
+        _ => Err(PhoneError::OtherCountry),
+    }
+}
+
+/// The calling code that starts `digits` (they are prefix-free: 1 to 3 digits)
+/// and the regions libphonenumber files under it.
+fn calling_code(digits: &str) -> Option<(u16, Vec<&'static str>)> {
+    (1..=3.min(digits.len())).find_map(|len| {
+        let code: u16 = digits[..len].parse().ok()?;
+        Some((code, DATABASE.region(&code)?))
+    })
+}
+
+/// The invalid-number error naming the most likely country: the one the number's
+/// leading digits point to, else the shop's country, else the code's only country.
+fn not_valid(code: u16, ours: &[Country], region: Option<&str>, shop: &str) -> PhoneError {
+    let named = |cc: &str| {
+        ours.iter()
+            .find(|c| c.code.eq_ignore_ascii_case(cc))
+            .copied()
+    };
+    match region.and_then(named).or_else(|| named(shop)) {
+        Some(c) => PhoneError::NotValidFor(c.name),
+        None if ours.len() == 1 => PhoneError::NotValidFor(ours[0].name),
+        None => PhoneError::NotValidForCode(code),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(input: &str) -> String {
+        parse_top_up_number(input, "US").unwrap_or_else(|e| panic!("{input}: {e}"))
+    }
+
+    #[test]
+    fn seven_digit_numbers_of_niue_and_tokelau_pass() {
+        // libphonenumber 9.0.33 (the crate's metadata): NU fixed line [47]\d{3},
+        // mobile [56]\d{3} or 888[1-9]\d{3}; TK mobile 7[2-4]\d{2,5}.
+        assert_eq!(ok("+683 7012"), "+6837012");
+        assert_eq!(ok("+683 5012"), "+6835012");
+        assert_eq!(ok("+683 888 4012"), "+6838884012");
+        assert_eq!(ok("+690 7290"), "+6907290");
+        assert_eq!(
+            parse_top_up_number("+683 9012", "NU"),
+            Err(PhoneError::NotValidFor("Niue"))
+        );
+    }
+
+    #[test]
+    fn a_short_german_number_names_germany() {
+        let err = parse_top_up_number("+49 1512 345", "US").unwrap_err();
+        assert_eq!(err, PhoneError::NotValidFor("Germany"));
+        assert_eq!(
+            err.to_string(),
+            "This isn't a valid phone number for Germany."
+        );
+        assert_eq!(ok("+49 151 23456789"), "+4915123456789");
+    }
+
+    #[test]
+    fn us_numbers_leave_as_e164_whatever_the_punctuation() {
+        assert_eq!(ok("+1 (201) 555-0123"), "+12015550123");
+        assert_eq!(ok("+1 201.555.0123"), "+12015550123");
+        assert_eq!(ok("001-201-555-0123"), "+12015550123");
+        assert_eq!(ok(" +12015550123 "), "+12015550123");
+        // The number the browser tests type.
+        assert_eq!(ok("+1 415 555 1234"), "+14155551234");
+    }
+
+    #[test]
+    fn an_invalid_number_under_a_shared_code_names_the_likeliest_country() {
+        // +1 with an area code that doesn't exist: the shop's own country if it
+        // dials +1, else the code itself.
+        assert_eq!(
+            parse_top_up_number("+1 011 555 0123", "US"),
+            Err(PhoneError::NotValidFor("United States"))
+        );
+        assert_eq!(
+            parse_top_up_number("+1 011 555 0123", "CA"),
+            Err(PhoneError::NotValidFor("Canada"))
+        );
+        assert_eq!(
+            parse_top_up_number("+1 011 555 0123", "DE"),
+            Err(PhoneError::NotValidForCode(1))
+        );
+    }
+
+    #[test]
+    fn unknown_country_codes_are_said_plainly() {
+        // +999 is no country's; +98 (Iran) and +882 (international networks) are
+        // not among the shop's 233.
+        let err = parse_top_up_number("+999 1234 5678", "US").unwrap_err();
+        assert_eq!(err, PhoneError::UnknownCountryCode(None));
+        assert!(err.to_string().contains("doesn't know"), "{err}");
+        let err = parse_top_up_number("+98 912 345 6789", "US").unwrap_err();
+        assert_eq!(err, PhoneError::UnknownCountryCode(Some(98)));
+        assert_eq!(
+            err.to_string(),
+            "The shop doesn't know the country code +98. Check the digits after the +."
+        );
+        assert_eq!(
+            parse_top_up_number("+882 1234 5678", "US"),
+            Err(PhoneError::UnknownCountryCode(Some(882)))
+        );
+        // Russia shares +7 with Kazakhstan, which the shop serves.
+        assert_eq!(
+            parse_top_up_number("+7 912 345 67 89", "KZ"),
+            Err(PhoneError::OtherCountry)
+        );
+        assert_eq!(ok("+7 701 123 4567"), "+77011234567");
+    }
+
+    #[test]
+    fn the_shape_is_checked_first() {
+        for bad in [
+            "",
+            "4155551234",
+            "+12",
+            "+1-415-abc",
+            "+0123456789",
+            "+1234567890123456",
+        ] {
+            assert_eq!(
+                parse_top_up_number(bad, "US"),
+                Err(PhoneError::Shape(ContactError::Phone)),
+                "{bad}"
+            );
+        }
+    }
+}
