@@ -90,6 +90,22 @@ test('a mobile top-up asks for a phone number in international format', async ({
   await expect(page).toHaveURL(/\/orders\//);
 });
 
+test('a phone number is checked for its own country: Niue passes, a short German number is named', async ({ shop: page }, info) => {
+  await open(page, '/brands/DE/mobile-topup', info.project.name);
+  await page.getByLabel('Phone number to top up').fill('+49 1512 345');
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByText("This isn't a valid phone number for Germany.")).toBeVisible();
+
+  // Niue numbers have seven digits in all, country code included.
+  await open(page, '/brands/NU/mobile-topup', info.project.name);
+  await page.getByLabel('Phone number to top up').fill('+683 7012');
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(/\/orders\//);
+  await expect(page.getByText(/delivering to \+6837012/)).toBeVisible();
+});
+
 test('a double submit places one order', async ({ shop: page, request }, info) => {
   const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
   await open(page, `/brands/US/${b.family}`, info.project.name);

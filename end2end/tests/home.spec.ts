@@ -43,6 +43,28 @@ test('the country choice drives the catalogue and persists', async ({ shop: page
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Germany');
 });
 
+test('a country is found by its English, native or local name, or its code', async ({ shop: page }, info) => {
+  for (const [typed, name] of [
+    ['Turkey', 'Türkiye'],
+    ['Viet Nam', 'Vietnam'],
+    ['Việt Nam', 'Vietnam'],
+    ['Ivory Coast', "Côte d'Ivoire"],
+    ["Côte d'Ivoire", "Côte d'Ivoire"],
+    ['Deutschland', 'Germany'],
+    ['tr', 'Türkiye'],
+  ]) {
+    await open(page, '/', info.project.name);
+    await page.getByLabel('Country', { exact: true }).fill(typed);
+    await page.getByRole('button', { name: 'Change country' }).click();
+    await expect(page.getByRole('heading', { level: 1 }), typed).toContainText(name);
+  }
+  // The suggestions carry the other names, so the browser's own list finds them too.
+  const labels = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('datalist option')).map((o) => (o as HTMLOptionElement).label),
+  );
+  expect(labels.some((l) => l.startsWith('Türkiye (TR)') && l.includes('Turkey'))).toBe(true);
+});
+
 test('unknown pages, brands and orders are real 404s', async ({ shop: page }) => {
   for (const path of ['/no/such/page', '/brands/US/no-such-brand', '/orders/00000000-0000-0000-0000-000000000000']) {
     const resp = await page.goto(path);
