@@ -28,9 +28,14 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
         .into_iter()
         .filter(|p| p.fixed_value().is_some())
         .map(|p| {
+            // The catalogue's own words first; the plan only where they don't say it.
+            let said = p
+                .localized_denomination
+                .as_deref()
+                .is_some_and(|l| !l.is_empty());
             let label = match p.benefits_label() {
-                Some(b) => format!("{} · {b}", p.label()),
-                None => p.label(),
+                Some(b) if !said => format!("{} · {b}", p.label()),
+                _ => p.label(),
             };
             (p.choice(), label)
         })

@@ -90,8 +90,14 @@ fn LiveOrder(view: OrderView) -> impl IntoView {
                 .deliveries
                 .iter()
                 .any(|d| d.deliverable.as_ref().is_some_and(|x| x.pin_code.is_some()));
+            // A payment the supplier has seen: no address, never a second payment.
+            let paid = o
+                .payment_state
+                .as_deref()
+                .is_some_and(|p| p.contains("Received") || p.contains("Paid"));
             let unknown_but_open = o.order_state.is_unknown()
                 && !delivered
+                && !paid
                 && o.expires_at().is_some_and(|e| now.get().is_none_or(|n| n < e));
             if o.order_state.awaits_payment() || unknown_but_open {
                 let mut v = pay_view.clone();
