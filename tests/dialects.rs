@@ -6,23 +6,10 @@
 
 mod common;
 
-use common::{Shop, shop, some_family};
+use common::{Shop, checkout, shop, some_family};
 use sandbox::dialect::Dialect;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-
-fn checkout<'a>(family: &'a str, amount: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("country", "US"),
-        ("family", family),
-        ("amount", amount),
-        ("pay", "USDC|Solana"),
-        ("beneficiary", "friend@example.com"),
-        ("email", "buyer@example.com"),
-        ("coupon", ""),
-        ("idempotency_key", key),
-    ]
-}
 
 async fn speak(s: &Shop, dialects: &[Dialect]) {
     let (st, body) = s.control("/dialect", json!({ "dialects": dialects })).await;

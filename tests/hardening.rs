@@ -4,24 +4,11 @@
 
 mod common;
 
-use common::{CONTROL_TOKEN, Shop, new_order, shop, some_family};
+use common::{CONTROL_TOKEN, Shop, checkout, new_order, shop, some_family};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-fn checkout<'a>(family: &'a str, amount: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("country", "US"),
-        ("family", family),
-        ("amount", amount),
-        ("pay", "USDC|Solana"),
-        ("beneficiary", "friend@example.com"),
-        ("email", "buyer@example.com"),
-        ("coupon", ""),
-        ("idempotency_key", key),
-    ]
-}
 
 /// A plain (no-JavaScript) form post: `Accept: text/html`, no redirects followed.
 async fn form_post(s: &Shop, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {

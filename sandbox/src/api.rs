@@ -250,22 +250,30 @@ fn parse_body(body: &[u8]) -> Result<Value, Refusal> {
     })
 }
 
+/// A validation or order body read by `reader`, its countries supported.
+fn read_request(
+    body: &[u8],
+    reader: fn(&Value) -> Result<validation::Request, String>,
+) -> Result<validation::Request, Refusal> {
+    let req = parse_body(body).and_then(|v| {
+        reader(&v).map_err(|e| Refusal(StatusCode::BAD_REQUEST, "INVALID_REQUEST", e))
+    })?;
+    match validation::unknown_country(&req) {
+        Some(cc) => Err(Refusal(
+            StatusCode::BAD_REQUEST,
+            "UNSUPPORTED_COUNTRY",
+            format!("country {cc:?} is not supported"),
+        )),
+        None => Ok(req),
+    }
+}
+
 /// `POST /v5/orders/validations`.
 pub async fn validate(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Response {
-    let req = match parse_body(&body).and_then(|v| {
-        validation::from_validation(&v)
-            .map_err(|e| Refusal(StatusCode::BAD_REQUEST, "INVALID_REQUEST", e))
-    }) {
+    let req = match read_request(&body, validation::from_validation) {
         Ok(r) => r,
         Err(r) => return r.into_response(),
     };
-    if let Some(cc) = validation::unknown_country(&req) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "UNSUPPORTED_COUNTRY",
-            &format!("country {cc:?} is not supported"),
-        );
-    }
     let d = &sb.inner.dialects;
     match validation::check(&req, &sb.suspensions()) {
         Outcome::Suspended(code, details) => suspended(code, details),
@@ -301,20 +309,10 @@ fn suspended(code: &str, details: Value) -> Response {
 
 /// `POST /v5/orders`.
 pub async fn create(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Response {
-    let req = match parse_body(&body).and_then(|v| {
-        validation::from_order(&v)
-            .map_err(|e| Refusal(StatusCode::BAD_REQUEST, "INVALID_REQUEST", e))
-    }) {
+    let req = match read_request(&body, validation::from_order) {
         Ok(r) => r,
         Err(r) => return r.into_response(),
     };
-    if let Some(cc) = validation::unknown_country(&req) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "UNSUPPORTED_COUNTRY",
-            &format!("country {cc:?} is not supported"),
-        );
-    }
     let Some(network) = req.network.clone() else {
         return error(
             StatusCode::BAD_REQUEST,

@@ -211,3 +211,17 @@ pub async fn new_order(s: &Shop, key: &str) -> String {
     assert_eq!(st, 200, "{o}");
     o["order_id"].as_str().expect("order id").to_string()
 }
+
+/// A complete US checkout form for `family` and `amount` (a plain key: `""` for validations).
+pub fn checkout<'a>(family: &'a str, amount: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("country", "US"),
+        ("family", family),
+        ("amount", amount),
+        ("pay", "USDC|Solana"),
+        ("beneficiary", "friend@example.com"),
+        ("email", "buyer@example.com"),
+        ("coupon", ""),
+        ("idempotency_key", key),
+    ]
+}
