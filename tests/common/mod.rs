@@ -26,6 +26,13 @@ impl Drop for Shop {
 
 /// Starts a storefront with the given environment (sandbox unless CR_API_URL is set).
 pub async fn shop(env: &[(&str, &str)]) -> Shop {
+    // `TEST_LOG=warn` (a tracing filter) shows the servers' logs of a failing test.
+    if let Ok(filter) = std::env::var("TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    }
     let mut map: HashMap<String, String> = env
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
