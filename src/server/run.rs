@@ -11,10 +11,10 @@ use crate::server::sse::Hub;
 use crate::server::state::AppState;
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use sandbox::{Sandbox, SandboxConfig};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -31,11 +31,22 @@ pub struct Running {
 /// The server-function paths the per-client order rate limit guards.
 pub const RATE_LIMITED_PATHS: [&str; 2] = ["/api/orders/create", "/api/orders/validate"];
 
+/// The app's routes, listed once per process. Listing them renders the app with
+/// resource loading suppressed through a process-wide flag (leptos_server's
+/// `SuppressResourceLoad`, set by `RouteList::generate`): a resource of any page
+/// another server of this process renders meanwhile would wait forever (until the
+/// time limit's 503). Listed once, before any server of the process can serve,
+/// nothing renders while the flag is up (leptos-rs/leptos#4773).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole router: custom routes, Leptos routes and server functions
 /// (all under the per-request time limit), the order streams and the sandbox when
 /// it is the upstream, then the standard layers.
 pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let config = &state.shop.config;
     let limiter = Arc::new(Limiter::new(config.order_rate_per_minute));
     let trusted = TrustedProxies::new(config.trusted_proxies.clone());
