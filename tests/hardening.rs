@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{CONTROL_TOKEN, Shop, checkout, new_order, shop, some_family};
+use common::{CONTROL_TOKEN, Shop, checkout, new_order, shop, some_family, stream_text};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -265,7 +265,7 @@ async fn a_request_that_takes_too_long_is_answered_with_an_error() {
     .await;
     let started = Instant::now();
     let (st, body) = s.call("catalog/brands", &[("country", "DE")]).await;
-    assert!(st == 503 || st == 504, "{st} {body}");
+    assert_eq!(st, 503, "{body}");
     assert!(
         started.elapsed() < Duration::from_secs(3),
         "{:?}",
@@ -297,7 +297,7 @@ async fn an_event_stream_outlives_the_header_and_request_timeouts() {
     ])
     .await;
     let id = new_order(&s, "long-stream-0001").await;
-    let mut resp = s
+    let resp = s
         .http
         .get(format!("{}/api/orders/{id}/subscribe", s.base))
         .send()
@@ -307,14 +307,7 @@ async fn an_event_stream_outlives_the_header_and_request_timeouts() {
     tokio::time::sleep(Duration::from_millis(1_200)).await;
     s.control(&format!("/orders/{id}/pay"), serde_json::json!({}))
         .await;
-    let mut seen = String::new();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !seen.contains("event: stop") && Instant::now() < deadline {
-        match tokio::time::timeout(Duration::from_secs(5), resp.chunk()).await {
-            Ok(Ok(Some(bytes))) => seen.push_str(&String::from_utf8_lossy(&bytes)),
-            _ => break,
-        }
-    }
+    let seen = stream_text(resp, Duration::from_secs(10)).await;
     assert!(seen.contains("\"Done\""), "the stream was cut: {seen}");
 }
 

@@ -229,6 +229,28 @@ impl Order {
             .filter(|o| is_valid_order_id(&o.order_id))
     }
 
+    /// Whether the address and countdown are shown: while the order awaits payment,
+    /// and, in a state the shop doesn't know, while the window is open, nothing is
+    /// delivered and no payment has been seen (never an invitation to pay twice).
+    /// `now` is unknown before the browser's clock runs: the window counts as open.
+    pub fn shows_payment(&self, now: Option<i64>) -> bool {
+        if self.order_state.awaits_payment() {
+            return true;
+        }
+        let delivered = self
+            .deliveries
+            .iter()
+            .any(|d| d.deliverable.as_ref().is_some_and(|x| x.pin_code.is_some()));
+        let paid = self
+            .payment_state
+            .as_deref()
+            .is_some_and(|p| p.contains("Received") || p.contains("Paid"));
+        self.order_state.is_unknown()
+            && !delivered
+            && !paid
+            && self.expires_at().is_some_and(|e| now.is_none_or(|n| n < e))
+    }
+
     /// The order with its id where the shop looks for it (`order_id`, else `id`).
     pub fn normalized(mut self) -> Order {
         if self.order_id.is_empty()
@@ -302,6 +324,30 @@ mod tests {
             Order::from_event(r#"{"wallet_address":"w"}"#).is_none(),
             "no id: dropped"
         );
+    }
+
+    #[test]
+    fn an_unknown_state_shows_the_payment_only_while_open_and_unpaid() {
+        let order = |json: &str| serde_json::from_str::<Order>(json).expect("order");
+        let waiting = order(r#"{"order_id":"a","order_state":"PaymentPending","created_at":1000}"#);
+        assert!(waiting.shows_payment(None), "before the clock runs");
+        assert!(waiting.shows_payment(Some(1000 + 60)));
+        assert!(
+            !waiting.shows_payment(Some(1000 + PAYMENT_WINDOW_SECS)),
+            "window closed"
+        );
+        let paid = order(
+            r#"{"order_id":"a","order_state":"Settling","payment_state":"PaymentReceived","created_at":1000}"#,
+        );
+        assert!(
+            !paid.shows_payment(Some(1060)),
+            "never an invitation to pay twice"
+        );
+        let known =
+            order(r#"{"order_id":"a","order_state":"WaitingForDelivery","created_at":1000}"#);
+        assert!(!known.shows_payment(Some(1060)));
+        let waiting_known = order(r#"{"order_id":"a","order_state":"WaitingForPayment"}"#);
+        assert!(waiting_known.shows_payment(Some(1060)));
     }
 
     #[test]

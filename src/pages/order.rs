@@ -84,22 +84,7 @@ fn LiveOrder(view: OrderView) -> impl IntoView {
         <StatusTimeline order=order.into() live=live.into() />
         {move || {
             let o = order.get();
-            // A state the shop doesn't know keeps the address and countdown while
-            // the window is open (before hydration the clock is unknown: kept too).
-            let delivered = o
-                .deliveries
-                .iter()
-                .any(|d| d.deliverable.as_ref().is_some_and(|x| x.pin_code.is_some()));
-            // A payment the supplier has seen: no address, never a second payment.
-            let paid = o
-                .payment_state
-                .as_deref()
-                .is_some_and(|p| p.contains("Received") || p.contains("Paid"));
-            let unknown_but_open = o.order_state.is_unknown()
-                && !delivered
-                && !paid
-                && o.expires_at().is_some_and(|e| now.get().is_none_or(|n| n < e));
-            if o.order_state.awaits_payment() || unknown_but_open {
+            if o.shows_payment(now.get()) {
                 let mut v = pay_view.clone();
                 v.order = o;
                 view! { <PaymentPanel view=v now=now /> }.into_any()

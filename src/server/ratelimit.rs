@@ -72,14 +72,6 @@ impl Limiter {
     }
 }
 
-/// The 429 answer of a refused request, as the browser's server-function client reads it.
-pub fn too_many(wait: u64) -> Response {
-    AppError::RateLimited {
-        retry_after: Some(wait),
-    }
-    .into_response()
-}
-
 /// Applies a [`Limiter`] to requests whose path is one of `paths`.
 #[derive(Clone)]
 pub struct RateLimitLayer {
@@ -134,7 +126,10 @@ where
             && let Some(client) = req.extensions().get::<ClientAddr>().copied()
             && let Err(wait) = self.layer.limiter.check(client)
         {
-            return futures::future::Either::Right(std::future::ready(Ok(too_many(wait))));
+            let refused = AppError::RateLimited {
+                retry_after: Some(wait),
+            };
+            return futures::future::Either::Right(std::future::ready(Ok(refused.into_response())));
         }
         futures::future::Either::Left(self.inner.call(req))
     }

@@ -201,19 +201,8 @@ impl Shop {
         })
     }
 
-    /// Every local check of a checkout form, all problems reported at once.
-    pub async fn prepare(
-        &self,
-        shopper: &Shopper,
-        form: &CheckoutForm,
-    ) -> Result<PreparedOrder, AppError> {
-        match self.prepare_parts(shopper, form).await? {
-            (order, issues) if issues.is_empty() => Ok(order),
-            (_, issues) => Err(AppError::Invalid(issues)),
-        }
-    }
-
-    /// The order a form describes and what the local checks found. The order is
+    /// Every local check of a checkout form, all problems reported at once: the
+    /// order a form describes and what the checks found. The order is
     /// there whenever brand, amount and payment could be read, even when the
     /// recipient, email or coupon failed a check (then as typed): the upstream can
     /// still be asked about the rest, so that no problem hides another.
@@ -346,17 +335,12 @@ impl Shop {
                 "This form has expired. Reload the page and try again.",
             ));
         }
-        let o = match self.prepare(shopper, form).await {
-            Ok(o) => o,
-            // Refused locally: still show what the upstream would say about the rest.
-            Err(AppError::Invalid(local)) => {
-                return Err(match self.validate(shopper, form).await {
-                    Err(e) => e,
-                    Ok(_) => AppError::Invalid(local),
-                });
-            }
-            Err(e) => return Err(e),
-        };
+        let (o, local) = self.prepare_parts(shopper, form).await?;
+        if !local.is_empty() {
+            // Refused locally: what the upstream says about the rest comes along.
+            let upstream = self.validate_prepared(shopper, &o).await.err();
+            return Err(AppError::Invalid(merge_problems(local, upstream)));
+        }
         let slot = self.placed_slot(&format!("{key}/{}", fingerprint(&o)));
         let mut placed = slot.lock().await;
         match placed.as_ref() {

@@ -232,3 +232,17 @@ pub fn checkout<'a>(family: &'a str, amount: &'a str, key: &'a str) -> Vec<(&'a 
         ("idempotency_key", key),
     ]
 }
+
+/// The text of an event stream until it ends, or `within` passes (or no byte
+/// comes for 5 s).
+pub async fn stream_text(mut resp: reqwest::Response, within: std::time::Duration) -> String {
+    let mut text = String::new();
+    let deadline = std::time::Instant::now() + within;
+    while std::time::Instant::now() < deadline {
+        match tokio::time::timeout(std::time::Duration::from_secs(5), resp.chunk()).await {
+            Ok(Ok(Some(bytes))) => text.push_str(&String::from_utf8_lossy(&bytes)),
+            _ => break,
+        }
+    }
+    text
+}
