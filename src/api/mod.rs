@@ -1,6 +1,7 @@
 //! Server functions, one small module per area. They check input, then call the
 //! shop service; the browser only ever sees `AppError`.
 
+pub mod cart;
 pub mod catalog;
 pub mod orders;
 pub mod pricing;
@@ -49,6 +50,27 @@ pub(crate) mod ssr {
             res.set_status(code);
         }
         Err(e)
+    }
+
+    /// Adds a `Set-Cookie` header to the response.
+    pub fn set_cookie(value: &str) {
+        if let (Some(res), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            axum::http::HeaderValue::from_str(value),
+        ) {
+            res.append_header(axum::http::header::SET_COOKIE, v);
+        }
+    }
+
+    /// Puts an order first in the shopper's recent-orders cookie.
+    pub fn remember_recent(order_id: &str) {
+        use crate::server::recent_orders;
+        let ids = recent_orders::read(&headers());
+        if ids.first().map(String::as_str) != Some(order_id) {
+            set_cookie(&recent_orders::cookie(&recent_orders::with_order(
+                ids, order_id,
+            )));
+        }
     }
 
     /// True when the request is a plain HTML form post (no JavaScript).

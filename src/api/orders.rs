@@ -6,7 +6,10 @@
 
 use crate::error::AppError;
 use crate::model::checkout::{CheckoutForm, Quote};
+use crate::model::money::Amount;
 use crate::model::order::Order;
+use crate::model::payment::PayTarget;
+use crate::model::payment_status::PaymentStatus;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -19,11 +22,41 @@ pub struct OrderView {
     pub coin: Option<String>,
     /// The network to pay on, found the same way. Never guessed.
     pub network: Option<String>,
-    /// The token contract (EVM) or mint (Solana) of the coin on the order's network.
-    pub token_address: Option<String>,
-    pub chain_id: Option<i64>,
-    /// What the QR code encodes: the upstream's `qr_text`, else Solana Pay / EIP-681.
+    /// Network, chain, token contract (EVM) or mint (Solana) and decimals of the
+    /// coin on the order's network, when the shop knows them.
+    pub target: Option<PayTarget>,
+    /// The wallet link of the order as it was read (see [`OrderView::wallet_uri`]).
     pub payment_uri: Option<String>,
+}
+
+impl OrderView {
+    /// The wallet link (and QR code) for what is due now: after a partial payment,
+    /// Solana Pay / EIP-681 for the rest (the upstream's `qr_text` asks for the
+    /// whole amount), and none when the rest is unknown; otherwise the upstream's
+    /// `qr_text` when it is a wallet URI, else one built from the order.
+    pub fn wallet_uri(&self, order: &Order) -> Option<String> {
+        let recipient = order.wallet_address.as_deref()?.trim();
+        let target = self.target.as_ref();
+        if let PaymentStatus::Partial { due, .. } = PaymentStatus::of(order) {
+            return target?.uri(recipient, due?);
+        }
+        let given = order
+            .qr_text
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| is_wallet_uri(q))
+            .map(str::to_string);
+        given.or_else(|| target?.uri(recipient, Amount::parse(order.coin_amount.as_deref()?)?))
+    }
+}
+
+/// Only wallet schemes become links: an upstream `qr_text` of any other scheme
+/// (`javascript:`, `https:`) is never put in an `href`.
+pub fn is_wallet_uri(uri: &str) -> bool {
+    let lower = uri.to_ascii_lowercase();
+    (lower.starts_with("solana:") || lower.starts_with("ethereum:"))
+        && uri.len() <= 1024
+        && !uri.chars().any(|c| c.is_control() || c.is_whitespace() || c == '"' || c == '<' || c == '>')
 }
 
 /// A refused plain form post: what was typed and why it was refused.
@@ -90,35 +123,37 @@ pub async fn create_order(
     };
     match state.shop.create(&who, &form).await {
         Ok(order) => {
+            super::ssr::remember_recent(&order.order_id);
             leptos_axum::redirect(&format!("/orders/{}", order.order_id));
             Ok(order)
         }
         Err(e) if is_plain_form_post() => {
-            // Back to the form with what was typed and why, in a signed cookie:
-            // nothing is kept on the server. A 302 (not the error's status): the
-            // browser follows it.
-            let back = if crate::server::shop::check_country(&form.country).is_ok()
-                && crate::model::catalog::is_valid_family(&form.family)
-            {
-                format!("/brands/{}/{}?draft=1#checkout", form.country, form.family)
-            } else {
-                "/".to_string()
-            };
-            let cookie = state.shop.drafts.seal(Draft {
-                form,
-                error: e.clone(),
-            });
-            if let (Some(res), Ok(v)) = (
-                use_context::<leptos_axum::ResponseOptions>(),
-                axum::http::HeaderValue::from_str(&cookie),
-            ) {
-                res.append_header(axum::http::header::SET_COOKIE, v);
-            }
-            leptos_axum::redirect(&back);
+            back_to_form(&state, form, e.clone());
             Err(e)
         }
         Err(e) => fail(e),
     }
+}
+
+/// Sends a refused plain form post back to its brand page, with what was typed
+/// and why in a signed cookie: nothing is kept on the server. A 302 (not the
+/// error's status): the browser follows it.
+#[cfg(feature = "ssr")]
+pub(crate) fn back_to_form(
+    state: &crate::server::state::AppState,
+    form: CheckoutForm,
+    error: AppError,
+) {
+    let back = if crate::server::shop::check_country(&form.country).is_ok()
+        && crate::model::catalog::is_valid_family(&form.family)
+    {
+        format!("/brands/{}/{}?draft=1#checkout", form.country, form.family)
+    } else {
+        "/".to_string()
+    };
+    let cookie = state.shop.drafts.seal(Draft { form, error });
+    super::ssr::set_cookie(&cookie);
+    leptos_axum::redirect(&back);
 }
 
 /// The refused form a plain post left behind for this brand page (from its
@@ -140,8 +175,7 @@ pub async fn checkout_draft(
 #[server(prefix = "/api", endpoint = "orders/get")]
 pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
     use super::ssr::{fail, shopper, state};
-    use crate::model::money::Amount;
-    use crate::model::payment::{pay_options, payment_uri};
+    use crate::model::payment::pay_options;
     let state = state()?;
     let who = shopper(&state, None);
     let order = state.shop.order(&who, &order_id).await.or_else(fail)?;
@@ -152,36 +186,25 @@ pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
     let pair = order
         .payment_pair(options.iter().map(|o| o.network.as_str()))
         .or_else(|| state.shop.pay_choice(&order.order_id));
-    let (coin, network) = match &pair {
-        Some((c, n)) => (c.clone(), n.clone()),
-        None => (String::new(), String::new()),
-    };
-    let option = options
-        .into_iter()
-        .find(|o| o.coin == coin && o.network == network);
-    let token_address = option.as_ref().and_then(|o| o.token_address.clone());
-    let chain_id = option.as_ref().and_then(|o| o.chain_id);
-    let computed = || {
-        let amount = Amount::parse(order.coin_amount.as_deref()?)?;
-        payment_uri(
-            &network,
-            chain_id,
-            token_address.as_deref(),
-            order.wallet_address.as_deref()?,
-            amount,
-        )
-    };
-    let payment_uri = order
-        .qr_text
-        .clone()
-        .filter(|q| !q.is_empty())
-        .or_else(computed);
-    Ok(OrderView {
+    let target = pair.as_ref().map(|(coin, network)| {
+        let option = options
+            .iter()
+            .find(|o| &o.coin == coin && &o.network == network);
+        PayTarget {
+            network: network.clone(),
+            chain_id: option.and_then(|o| o.chain_id),
+            token: option.and_then(|o| o.token_address.clone()),
+            decimals: option.and_then(|o| o.decimals),
+        }
+    });
+    super::ssr::remember_recent(&order.order_id);
+    let mut view = OrderView {
         coin: pair.as_ref().map(|p| p.0.clone()),
         network: pair.map(|p| p.1),
         order,
-        token_address,
-        chain_id,
-        payment_uri,
-    })
+        target,
+        payment_uri: None,
+    };
+    view.payment_uri = view.wallet_uri(&view.order);
+    Ok(view)
 }

@@ -2,11 +2,16 @@
 
 use crate::components::copy_button::CopyButton;
 use crate::model::order::{Order, OrderState, Step};
+use crate::model::payment_status::PaymentStatus;
 use leptos::prelude::*;
 
 /// WaitingForPayment → WaitingForDelivery → Done, with failures said plainly.
 #[component]
-pub fn StatusTimeline(order: Signal<Order>, live: Signal<&'static str>) -> impl IntoView {
+pub fn StatusTimeline(
+    order: Signal<Order>,
+    live: Signal<&'static str>,
+    coin: String,
+) -> impl IntoView {
     let state = move || order.with(|o| o.order_state.clone());
     let step_class = move |s: Step| {
         let st = state();
@@ -30,7 +35,10 @@ pub fn StatusTimeline(order: Signal<Order>, live: Signal<&'static str>) -> impl 
         <section class="status panel" aria-labelledby="status-title">
             <h2 id="status-title">"Order status"</h2>
             <p class="state" role="status" data-testid="order-state" data-state=move || state().as_str().to_string()>
-                {move || state().describe().to_string()}
+                {move || order.with(OrderState::headline)}
+            </p>
+            <p class="next-step" data-testid="next-step">
+                {move || order.with(|o| PaymentStatus::of(o).next_step(o, &coin))}
             </p>
             <ol class="timeline">
                 <li class=move || step_class(Step::Payment)>"Payment"</li>
@@ -42,33 +50,55 @@ pub fn StatusTimeline(order: Signal<Order>, live: Signal<&'static str>) -> impl 
     }
 }
 
-/// The code (or redemption link) of a delivered order, with how to redeem it.
+/// The cards of an order, each with its code (or redemption link) once delivered.
 #[component]
-pub fn Delivered(order: Order) -> impl IntoView {
-    order
+pub fn OrderItems(order: Order) -> impl IntoView {
+    let several = order.deliveries.len() > 1;
+    let paid = matches!(PaymentStatus::of(&order), PaymentStatus::Paid);
+    let items = order
         .deliveries
         .into_iter()
-        .filter_map(|d| d.deliverable.map(|x| (d.brand_name, x)))
-        .filter(|(_, x)| x.pin_code.is_some())
-        .map(|(brand, x)| {
-            let code = x.pin_code.clone().unwrap_or_default();
-            let is_link = x.code_is_link();
-            let how = x.how_to_redeem.clone().or(x.redeem_instructions.clone());
+        .enumerate()
+        .map(|(i, d)| {
+            let x = d.deliverable.clone().unwrap_or_default();
+            let brand = d.brand_name.clone().unwrap_or_default();
+            let title_id = format!("item-{i}");
+            let labelled_by = title_id.clone();
+            let title = match (&d.denomination, several) {
+                (Some(amount), _) => format!("{brand} {amount}"),
+                (None, _) => brand.clone(),
+            };
+            let to = x.beneficiary_account.clone();
+            let body = match x.pin_code.clone() {
+                Some(code) => {
+                    let is_link = x.code_is_link();
+                    let how = x.how_to_redeem.clone().or(x.redeem_instructions.clone());
+                    view! {
+                        {if is_link {
+                            view! { <p><a class="button primary" href=code.clone() rel="noopener noreferrer" target="_blank">"Redeem now"</a></p> }.into_any()
+                        } else {
+                            view! { <p class="code"><code data-testid="pin-code">{code.clone()}</code></p> }.into_any()
+                        }}
+                        <CopyButton value=code what="code" />
+                        {x.pin_serial.map(|s| view! { <p>"Serial: "<code>{s}</code></p> })}
+                        {how.map(|h| view! { <h3>"How to redeem"</h3><p>{h}</p> })}
+                    }
+                    .into_any()
+                }
+                None if paid => view! { <p class="muted">"The code appears here in a moment."</p> }.into_any(),
+                None => view! { <p class="muted">"The code appears here once the payment is confirmed."</p> }.into_any(),
+            };
             view! {
-                <section class="delivered panel" aria-labelledby="code-title">
-                    <h2 id="code-title">{format!("Your {} code", brand.unwrap_or_default())}</h2>
-                    {if is_link {
-                        view! { <p><a class="button primary" href=code.clone() rel="noopener noreferrer" target="_blank">"Redeem now"</a></p> }.into_any()
-                    } else {
-                        view! { <p class="code"><code data-testid="pin-code">{code.clone()}</code></p> }.into_any()
-                    }}
-                    <CopyButton value=code what="code" />
-                    {x.pin_serial.map(|s| view! { <p>"Serial: "<code>{s}</code></p> })}
-                    {how.map(|h| view! { <h3>"How to redeem"</h3><p>{h}</p> })}
-                    {x.beneficiary_account.map(|b| view! { <p class="muted">{format!("Also sent to {b}.")}</p> })}
-                    <p class="muted">"Keep this page's address: it shows your code again."</p>
-                </section>
+                <li class="order-item panel" aria-labelledby=labelled_by data-testid="order-item">
+                    <h2 id=title_id>{title}</h2>
+                    {to.map(|b| view! { <p class="muted">{format!("For {b}")}</p> })}
+                    {body}
+                </li>
             }
         })
-        .collect_view()
+        .collect_view();
+    view! {
+        <ul class="order-items" aria-label="Cards in this order">{items}</ul>
+        <p class="muted">"Keep this page's address: it shows your codes again."</p>
+    }
 }

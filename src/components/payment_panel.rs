@@ -4,6 +4,7 @@
 use crate::api::orders::OrderView;
 use crate::components::copy_button::CopyButton;
 use crate::model::payment::network_label;
+use crate::model::payment_status::PaymentStatus;
 use leptos::prelude::*;
 
 /// `HH:MM UTC` of an epoch second (same text on server and browser).
@@ -18,7 +19,9 @@ pub fn time_left(expires_at: i64, now: i64) -> Option<String> {
     (left > 0).then(|| format!("{:02}:{:02}", left / 60, left % 60))
 }
 
-/// The payment instructions of an order awaiting payment.
+/// The payment instructions of an order awaiting payment: on a phone, a link
+/// that opens the wallet app with address and amount filled in comes first; on
+/// a desktop, the QR code. After a partial payment, what is still due.
 #[component]
 pub fn PaymentPanel(view: OrderView, now: ReadSignal<Option<i64>>) -> AnyView {
     let o = view.order.clone();
@@ -36,20 +39,64 @@ pub fn PaymentPanel(view: OrderView, now: ReadSignal<Option<i64>>) -> AnyView {
         return no_address("Our supplier hasn't given the address to pay to yet.").into_any();
     }
     let network = network_label(&network);
-    let amount = o.coin_amount.clone().unwrap_or_default();
+    let status = PaymentStatus::of(&o);
+    // What to send now: the rest after a partial payment (when known), else the total.
+    let (amount, heading) = match &status {
+        PaymentStatus::Partial { due: Some(due), .. } => (
+            due.to_string(),
+            format!("Send the remaining {due} {coin} on {network}"),
+        ),
+        PaymentStatus::Partial { due: None, .. } => (
+            String::new(),
+            format!("Send the rest of the amount in {coin} on {network}"),
+        ),
+        _ => {
+            let total = o.coin_amount.clone().unwrap_or_default();
+            let heading = format!("Send exactly {total} {coin} on {network}");
+            (total, heading)
+        }
+    };
     let expires = o.expires_at();
-    let qr = view.payment_uri.clone().map(|uri| {
+    let uri = view.wallet_uri(&o);
+    let wallet = uri.clone().map(|href| {
+        view! {
+            <p class="wallet-link">
+                <a class="button primary" href=href data-testid="open-wallet">"Open in wallet app"</a>
+                <span class="hint">"Opens the wallet on this device with the address and amount filled in. Check both, and the network, before you confirm."</span>
+            </p>
+        }
+    });
+    let qr = uri.map(|uri| {
         let src = format!("/qr.svg?text={}", encode_query(&uri));
+        let alt = if amount.is_empty() {
+            format!("QR code of the address to pay in {coin} on {network}")
+        } else {
+            format!("QR code to pay {amount} {coin} on {network}")
+        };
         view! {
             <figure class="qr">
-                <img src=src width="240" height="240" fetchpriority="high" alt=format!("QR code to pay {amount} {coin} on {network}") />
+                <img src=src width="240" height="240" fetchpriority="high" alt=alt />
                 <figcaption>"Scan with a wallet that supports it, or copy the details."</figcaption>
             </figure>
         }
     });
+    let amount_row = (!amount.is_empty()).then(|| {
+        view! {
+            <dt>{if matches!(status, PaymentStatus::Partial { .. }) { "Still due" } else { "Amount" }}</dt>
+            <dd><code data-testid="coin-amount">{amount.clone()}</code>" "{coin.clone()}<CopyButton value=amount.clone() what="amount" /></dd>
+        }
+    });
+    let paid_row = match &status {
+        PaymentStatus::Partial { paid: Some(paid), .. } => Some(view! {
+            <dt>"Received"</dt>
+            <dd data-testid="amount-paid">{format!("{paid} {coin} of {} {coin}", o.coin_amount.clone().unwrap_or_default())}</dd>
+        }),
+        _ => None,
+    };
     view! {
         <section class="payment panel" aria-labelledby="pay-title">
-            <h2 id="pay-title">{format!("Send exactly {amount} {coin} on {network}")}</h2>
+            <h2 id="pay-title">{heading}</h2>
+            {wallet}
             <p class="warning" role="note">
                 {format!("Only send {coin} on the {network} network. Other tokens or networks are lost. Send the exact amount after any exchange withdrawal fee.")}
             </p>
@@ -57,9 +104,9 @@ pub fn PaymentPanel(view: OrderView, now: ReadSignal<Option<i64>>) -> AnyView {
                 <dt>"Network"</dt>
                 <dd class="network">{network.clone()}</dd>
                 <dt>"Token"</dt>
-                <dd>{coin.clone()}{view.token_address.clone().map(|t| view! { <span class="contract">{format!(" · contract {t}")}</span> })}</dd>
-                <dt>"Amount"</dt>
-                <dd><code data-testid="coin-amount">{amount.clone()}</code>" "{coin.clone()}<CopyButton value=amount.clone() what="amount" /></dd>
+                <dd>{coin.clone()}{view.target.as_ref().and_then(|t| t.token.clone()).map(|t| view! { <span class="contract">{format!(" · contract {t}")}</span> })}</dd>
+                {paid_row}
+                {amount_row}
                 <dt>"Address"</dt>
                 <dd><code class="address" data-testid="wallet-address">{address.clone()}</code><CopyButton value=address.clone() what="address" /></dd>
             </dl>

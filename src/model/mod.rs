@@ -4,6 +4,7 @@
 //! that arrive as strings are accepted and unknown enum values are kept as `Other`.
 
 pub mod beneficiary;
+pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod countries;
@@ -11,4 +12,5 @@ pub mod lenient;
 pub mod money;
 pub mod order;
 pub mod payment;
+pub mod payment_status;
 pub mod problem;

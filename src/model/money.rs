@@ -55,6 +55,32 @@ impl Amount {
         self.0
     }
 
+    /// `self - other`, `None` below zero.
+    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
+        self.0.checked_sub(other.0).filter(|v| *v >= 0).map(Amount)
+    }
+
+    /// `self + other`, `None` on overflow.
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
+        self.0.checked_add(other.0).map(Amount)
+    }
+
+    /// `self × n`, `None` on overflow.
+    pub fn checked_mul(self, n: i64) -> Option<Amount> {
+        self.0.checked_mul(n).filter(|v| *v >= 0).map(Amount)
+    }
+
+    /// The amount in atomic units of a token with `decimals` decimals, when exact.
+    pub fn atomic(self, decimals: u32) -> Option<i128> {
+        let micros = i128::from(self.0);
+        if decimals >= 6 {
+            micros.checked_mul(10i128.checked_pow(decimals - 6)?)
+        } else {
+            let div = 10i128.pow(6 - decimals);
+            (micros % div == 0).then(|| micros / div)
+        }
+    }
+
     /// True for zero.
     pub const fn is_zero(self) -> bool {
         self.0 == 0

@@ -1,6 +1,7 @@
 //! Orders: what the shopper pays, where, and what is delivered.
 
 use crate::model::lenient;
+use crate::model::money::Amount;
 use serde::{Deserialize, Serialize};
 
 /// The payment window of every order, in seconds.
@@ -123,13 +124,24 @@ impl OrderState {
         }
     }
 
+    /// The state in plain words, with what the payment status adds (an order that
+    /// expired after part of the money arrived says so).
+    pub fn headline(order: &Order) -> String {
+        match crate::model::payment_status::PaymentStatus::of(order) {
+            crate::model::payment_status::PaymentStatus::Expired { paid: Some(_) } => {
+                "Expired: the payment window closed before the full amount arrived".to_string()
+            }
+            _ => order.order_state.describe().to_string(),
+        }
+    }
+
     /// The state in plain words.
     pub fn describe(&self) -> &str {
         use OrderState::*;
         match self {
             Created | WaitingForPayment => "Waiting for your payment",
-            PaymentStarted => "Payment seen, waiting for confirmations",
-            PartialPaymentStarted => "Part of the payment arrived; the full amount is still due",
+            PaymentStarted => "Payment seen, waiting for network confirmations",
+            PartialPaymentStarted => "Part of your payment arrived: the rest is still due",
             PaymentReceived => "Payment received",
             WaitingForDelivery => "Payment received, preparing your code",
             WaitingForManualAction => "Payment received, our team is checking the order",
@@ -177,6 +189,11 @@ pub struct Delivery {
     pub kind: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub brand_name: Option<String>,
+    /// The card's face value as the upstream spells it (`"10 USD"`), when given.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub denomination: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub quantity: Option<i64>,
     #[serde(default)]
     pub deliverable: Option<Deliverable>,
 }
@@ -217,6 +234,25 @@ pub struct Order {
     pub created_at: Option<i64>,
     #[serde(default, deserialize_with = "lenient::list")]
     pub deliveries: Vec<Delivery>,
+    /// What has been paid so far, when the upstream says (the reference names no
+    /// field: the sandbox's `amount_paid` and two likely spellings are read).
+    #[serde(
+        default,
+        alias = "paid_amount",
+        alias = "coin_amount_paid",
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount_paid: Option<String>,
+    /// What is still due, when the upstream says (same caveat).
+    #[serde(
+        default,
+        alias = "remaining_amount",
+        alias = "coin_amount_due",
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount_due: Option<String>,
 }
 
 impl Order {
@@ -290,6 +326,23 @@ impl Order {
             nonempty(&self.coin).unwrap_or_else(|| coin.to_ascii_uppercase()),
             network.to_string(),
         ))
+    }
+
+    /// What has been paid so far, when the upstream says.
+    pub fn paid_amount(&self) -> Option<Amount> {
+        Amount::parse(self.amount_paid.as_deref()?)
+    }
+
+    /// What is still due: as the upstream says, else the total less what was
+    /// paid (when both are known and the payment falls short).
+    pub fn due_amount(&self) -> Option<Amount> {
+        if let Some(due) = self.amount_due.as_deref().and_then(Amount::parse) {
+            return Some(due);
+        }
+        let total = Amount::parse(self.coin_amount.as_deref()?)?;
+        total
+            .checked_sub(self.paid_amount()?)
+            .filter(|d| !d.is_zero())
     }
 
     /// When the payment window closes (epoch seconds), if the creation time is known.

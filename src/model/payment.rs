@@ -71,6 +71,9 @@ pub struct PayOption {
     pub suspended: bool,
     pub chain_id: Option<i64>,
     pub token_address: Option<String>,
+    /// The token's decimals (six for USDC and USDT), when the upstream says.
+    #[serde(default)]
+    pub decimals: Option<i64>,
 }
 
 /// Flattens the user-wallet vias into coin + network options.
@@ -83,8 +86,9 @@ pub fn pay_options(vias: &[PaymentVia]) -> Vec<PayOption> {
                     coin: c.name.clone(),
                     network: n.name.clone(),
                     suspended: !v.available || c.is_suspended || n.is_suspended,
-                    chain_id: n.chain_id,
+                    chain_id: n.chain_id.or_else(|| known_chain_id(&n.name)),
                     token_address: n.smart_contract.as_ref().and_then(|s| s.address.clone()),
+                    decimals: n.smart_contract.as_ref().and_then(|s| s.decimals),
                 })
             })
         })
@@ -108,29 +112,61 @@ pub fn network_label(network: &str) -> String {
     }
 }
 
-/// A payment URI for a QR code: Solana Pay for Solana, EIP-681 for EVM chains.
-/// `None` when the network or token is unknown (the copyable text still works).
-pub fn payment_uri(
-    network: &str,
-    chain_id: Option<i64>,
-    token: Option<&str>,
-    recipient: &str,
-    amount: Amount,
-) -> Option<String> {
-    let token = token.filter(|t| !t.is_empty())?;
-    if recipient.is_empty() {
-        return None;
+/// The EVM chain id of a network the shop knows by name, for answers that
+/// leave `chain_id` out (Solana has none).
+pub fn known_chain_id(network: &str) -> Option<i64> {
+    let key: String = network
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match key.as_str() {
+        "mainnet" | "ethereum" | "eth" | "erc20" => Some(1),
+        "base" => Some(8453),
+        "arbitrum" | "arbitrumone" => Some(42161),
+        "polygon" | "polygonmatic" | "matic" => Some(137),
+        _ => None,
     }
-    if network.eq_ignore_ascii_case("Solana") {
-        return Some(format!(
-            "solana:{recipient}?amount={amount}&spl-token={token}"
-        ));
+}
+
+/// Where a payment goes: what a wallet needs besides the address and amount.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PayTarget {
+    /// The upstream's network name (`Solana`, `Mainnet`, `Base`, …).
+    pub network: String,
+    pub chain_id: Option<i64>,
+    /// Token contract (EVM) or mint (Solana).
+    pub token: Option<String>,
+    /// The token's decimals; six (USDC, USDT) when the upstream doesn't say.
+    pub decimals: Option<i64>,
+}
+
+impl PayTarget {
+    /// A wallet payment URI for `amount` to `recipient`: Solana Pay for Solana,
+    /// EIP-681 for EVM chains. `None` when the network, token or chain is unknown
+    /// (the copyable details still work).
+    pub fn uri(&self, recipient: &str, amount: Amount) -> Option<String> {
+        let token = self.token.as_deref().filter(|t| is_uri_safe(t))?;
+        if recipient.is_empty() || !is_uri_safe(recipient) || amount.is_zero() {
+            return None;
+        }
+        if self.network.eq_ignore_ascii_case("Solana") {
+            return Some(format!(
+                "solana:{recipient}?amount={amount}&spl-token={token}"
+            ));
+        }
+        let chain = self.chain_id.or_else(|| known_chain_id(&self.network))?;
+        let decimals = u32::try_from(self.decimals.unwrap_or(6)).ok().filter(|d| *d <= 30)?;
+        let units = amount.atomic(decimals)?;
+        Some(format!(
+            "ethereum:{token}@{chain}/transfer?address={recipient}&uint256={units}"
+        ))
     }
-    let chain = chain_id?;
-    Some(format!(
-        "ethereum:{token}@{chain}/transfer?address={recipient}&uint256={}",
-        amount.micros()
-    ))
+}
+
+/// Addresses and mints are base58 or hex: nothing that could break out of a URI.
+fn is_uri_safe(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 128 && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -161,21 +197,43 @@ mod tests {
         assert_eq!(opts[0].chain_id, Some(137));
     }
 
+    fn target(network: &str, chain_id: Option<i64>, token: Option<&str>) -> PayTarget {
+        PayTarget {
+            network: network.into(),
+            chain_id,
+            token: token.map(str::to_string),
+            decimals: None,
+        }
+    }
+
     #[test]
     fn payment_uris() {
         let amt = Amount::parse("10.5").expect("amount");
         assert_eq!(
-            payment_uri("Solana", None, Some("EPjF"), "Wallet1", amt).as_deref(),
+            target("Solana", None, Some("EPjF")).uri("Wallet1", amt).as_deref(),
             Some("solana:Wallet1?amount=10.5&spl-token=EPjF")
         );
         assert_eq!(
-            payment_uri("Base", Some(8453), Some("0x8335"), "0xabc", amt).as_deref(),
+            target("Base", Some(8453), Some("0x8335")).uri("0xabc", amt).as_deref(),
             Some("ethereum:0x8335@8453/transfer?address=0xabc&uint256=10500000")
         );
+        // A network known by name gets its chain id when the answer leaves it out.
         assert_eq!(
-            payment_uri("Base", None, Some("0x8335"), "0xabc", amt),
-            None
+            target("Arbitrum", None, Some("0xaf88")).uri("0xabc", amt).as_deref(),
+            Some("ethereum:0xaf88@42161/transfer?address=0xabc&uint256=10500000")
         );
-        assert_eq!(payment_uri("Solana", None, None, "W", amt), None);
+        assert_eq!(target("Tron", None, Some("T1")).uri("T2", amt), None);
+        assert_eq!(target("Solana", None, None).uri("W", amt), None);
+        // Decimals as the token says.
+        let eighteen = PayTarget { decimals: Some(18), ..target("Base", Some(8453), Some("0xd")) };
+        assert_eq!(
+            eighteen.uri("0xabc", amt).as_deref(),
+            Some("ethereum:0xd@8453/transfer?address=0xabc&uint256=10500000000000000000")
+        );
+        let two = PayTarget { decimals: Some(2), ..target("Base", Some(8453), Some("0xd")) };
+        assert_eq!(two.uri("0xabc", Amount::parse("10.505").expect("a")), None, "not exact");
+        // Nothing that could break out of the URI.
+        assert_eq!(target("Solana", None, Some("EPjF")).uri("W&amount=999", amt), None);
+        assert_eq!(target("Solana", None, Some("EPjF")).uri("W", Amount::default()), None);
     }
 }

@@ -26,6 +26,8 @@ pub enum Field {
     Coupon,
     Payment,
     Order,
+    /// A line of the cart, by its position.
+    Item(u8),
 }
 
 impl Problem {

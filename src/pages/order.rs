@@ -3,7 +3,7 @@
 
 use crate::api::orders::{OrderView, get_order};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::order_status::{Delivered, StatusTimeline};
+use crate::components::order_status::{OrderItems, StatusTimeline};
 use crate::components::payment_panel::PaymentPanel;
 #[cfg(feature = "hydrate")]
 use crate::model::order::Order;
@@ -65,33 +65,35 @@ fn LiveOrder(view: OrderView) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = set_now;
     let id = view.order.order_id.clone();
-    let brand = view
-        .order
-        .deliveries
-        .first()
-        .and_then(|d| d.brand_name.clone())
-        .unwrap_or_default();
-    let beneficiary = view
-        .order
-        .deliveries
-        .first()
-        .and_then(|d| d.deliverable.as_ref())
-        .and_then(|d| d.beneficiary_account.clone());
+    let title = order_title(&view.order);
     let pay_view = view.clone();
     view! {
-        <h1>{format!("Your {brand} order")}</h1>
-        <p class="muted">"Order "<code>{id.clone()}</code>{beneficiary.map(|b| format!(" · delivering to {b}"))}</p>
-        <StatusTimeline order=order.into() live=live.into() />
+        <h1>{title}</h1>
+        <p class="muted">"Order "<code>{id.clone()}</code></p>
+        <StatusTimeline order=order.into() live=live.into() coin=view.coin.clone().unwrap_or_default() />
         {move || {
             let o = order.get();
-            if o.shows_payment(now.get()) {
+            let pay = o.shows_payment(now.get()).then(|| {
                 let mut v = pay_view.clone();
-                v.order = o;
-                view! { <PaymentPanel view=v now=now /> }.into_any()
-            } else {
-                view! { <Delivered order=o /> }.into_any()
-            }
+                v.order = o.clone();
+                view! { <PaymentPanel view=v now=now /> }
+            });
+            view! { {pay}<OrderItems order=o /> }
         }}
         <p><a href=format!("/orders/{id}") rel="nofollow">"Refresh status"</a>" · "<a href="/">"Back to the shop"</a></p>
+    }
+}
+
+/// `Your Steam Wallet order`, or `Your order of 3 cards` for several.
+fn order_title(order: &crate::model::order::Order) -> String {
+    let cards: i64 = order
+        .deliveries
+        .iter()
+        .map(|d| d.quantity.unwrap_or(1).max(1))
+        .sum();
+    match order.deliveries.first().and_then(|d| d.brand_name.clone()) {
+        Some(brand) if cards <= 1 => format!("Your {brand} order"),
+        _ if cards > 1 => format!("Your order of {cards} cards"),
+        _ => "Your order".to_string(),
     }
 }

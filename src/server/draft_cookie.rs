@@ -6,89 +6,47 @@ use crate::api::orders::Draft;
 use crate::error::AppError;
 use crate::model::checkout::CheckoutForm;
 use crate::model::problem::Field;
+use crate::server::signed_cookie::{Signer, set_cookie};
 use axum::http::HeaderMap;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
-use sha2::Sha256;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The cookie's name.
 pub const DRAFT_COOKIE: &str = "draft";
 /// How long a draft lives (seconds).
 const LIFETIME: u64 = 15 * 60;
-/// Largest cookie value we write or read (browsers keep 4 KiB per cookie).
-const MAX_VALUE: usize = 3_800;
-
-#[derive(Serialize, Deserialize)]
-struct Sealed {
-    exp: u64,
-    draft: Draft,
-}
 
 /// Seals and opens draft cookies with the server's secret.
 #[derive(Clone)]
 pub struct DraftSigner {
-    key: std::sync::Arc<[u8]>,
-}
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
+    signer: Signer,
 }
 
 impl DraftSigner {
     /// A signer with `key` (at least 32 bytes of secret).
     pub fn new(key: &[u8]) -> DraftSigner {
-        DraftSigner { key: key.into() }
-    }
-
-    fn mac(&self, payload: &str) -> Hmac<Sha256> {
-        // HMAC takes keys of any length.
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
-        mac.update(payload.as_bytes());
-        mac
+        DraftSigner {
+            signer: Signer::new(key),
+        }
     }
 
     /// The `Set-Cookie` value carrying `draft` back to its form.
     pub fn seal(&self, draft: Draft) -> String {
         let mut draft = fit(draft);
-        let mut payload = encode(&draft);
-        if payload.len() > MAX_VALUE / 2 {
-            // Keep what was typed; the problems are found again on the next try.
-            draft.error = AppError::invalid(Field::Order, draft.error.to_string());
-            payload = encode(&draft);
-        }
-        let tag = B64.encode(self.mac(&payload).finalize().into_bytes());
-        format!(
-            "{DRAFT_COOKIE}={payload}.{tag}; Path=/; Max-Age={LIFETIME}; HttpOnly; SameSite=Lax"
-        )
+        let value = self
+            .signer
+            .seal(DRAFT_COOKIE, &draft, LIFETIME)
+            .or_else(|| {
+                // Keep what was typed; the problems are found again on the next try.
+                draft.error = AppError::invalid(Field::Order, draft.error.to_string());
+                self.signer.seal(DRAFT_COOKIE, &draft, LIFETIME)
+            })
+            .unwrap_or_default();
+        set_cookie(DRAFT_COOKIE, &value, LIFETIME)
     }
 
     /// The draft in the request's cookie, if it is ours, intact and fresh.
     pub fn open(&self, headers: &HeaderMap) -> Option<Draft> {
-        let value = crate::server::shopper::cookie(headers, DRAFT_COOKIE)?;
-        if value.len() > MAX_VALUE * 2 {
-            return None;
-        }
-        let (payload, tag) = value.rsplit_once('.')?;
-        let tag = B64.decode(tag).ok()?;
-        self.mac(payload).verify_slice(&tag).ok()?;
-        let sealed: Sealed = serde_json::from_slice(&B64.decode(payload).ok()?).ok()?;
-        (sealed.exp >= now()).then_some(sealed.draft)
+        self.signer.open(headers, DRAFT_COOKIE).valid()
     }
-}
-
-fn encode(draft: &Draft) -> String {
-    let sealed = Sealed {
-        exp: now() + LIFETIME,
-        draft: draft.clone(),
-    };
-    B64.encode(serde_json::to_vec(&sealed).unwrap_or_default())
 }
 
 /// Every field cut to its length limit, at most ten problems.

@@ -2,17 +2,20 @@
 
 pub mod client_addr;
 pub mod config;
+pub mod cart_cookie;
 pub mod draft_cookie;
 pub mod http;
 pub mod ids;
 pub mod listener;
 pub mod order_ledger;
+pub mod recent_orders;
 pub mod phone;
 pub mod ratelimit;
 pub mod routes;
 pub mod run;
 pub mod shop;
 pub mod shopper;
+pub mod signed_cookie;
 pub mod sse;
 pub mod state;
 pub mod upstream;

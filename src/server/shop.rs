@@ -3,6 +3,7 @@
 
 use crate::error::{AppError, FieldIssue};
 use crate::model::beneficiary::{parse_beneficiary, parse_email};
+use crate::model::cart::{Cart, CartCheckout};
 use crate::model::catalog::{Kind, ProductFamily, is_valid_family};
 use crate::model::checkout::{
     CheckoutForm, MAX_AMOUNT, MAX_PAY, Quote, is_valid_coupon, is_valid_idempotency_key,
@@ -15,6 +16,7 @@ use crate::model::order::{Order, is_valid_order_id};
 use crate::model::payment::{PayOption, pay_options};
 use crate::model::problem::{Field, Problem};
 use crate::server::config::Config;
+use crate::server::cart_cookie::CartSigner;
 use crate::server::draft_cookie::DraftSigner;
 use crate::server::order_ledger::{OrderLedger, Refusal};
 use crate::server::phone::parse_top_up_number;
@@ -38,6 +40,10 @@ pub struct Shop {
     pub ledger: OrderLedger,
     /// Seals refused no-JavaScript forms into a cookie.
     pub drafts: DraftSigner,
+    /// Seals carts into a cookie.
+    pub carts: CartSigner,
+    /// Orders that reached a final state (they no longer change), by id.
+    finished: moka::sync::Cache<String, Order>,
     /// Orders by idempotency key + form, bounded, for [`IDEMPOTENCY_WINDOW`].
     placed: moka::sync::Cache<String, PlacedSlot>,
     /// The coin and network each order was placed with, for answers that don't say.
@@ -56,10 +62,9 @@ enum Placed {
 /// The outcome under one idempotency key (filled once the upstream answers).
 type PlacedSlot = Arc<tokio::sync::Mutex<Option<Placed>>>;
 
-/// A checkout that passed every local check, ready for the upstream.
+/// One line of an order that passed its local checks, ready for the upstream.
 #[derive(Clone, Debug)]
-pub struct PreparedOrder {
-    pub country: String,
+pub struct PreparedLine {
     pub brand_name: String,
     pub kind: Kind,
     pub face_value: Amount,
@@ -71,11 +76,37 @@ pub struct PreparedOrder {
     /// The catalogue's product id, when it gave one.
     pub product_id: Option<String>,
     pub is_range: bool,
+    pub beneficiary: String,
+    /// Cards of this line (1 for the one-card checkout).
+    pub quantity: u32,
+}
+
+/// An order (one card from the checkout, or a cart's lines) ready for the upstream.
+#[derive(Clone, Debug)]
+pub struct PreparedOrder {
+    pub country: String,
+    pub lines: Vec<PreparedLine>,
     pub coin: String,
     pub network: String,
-    pub beneficiary: String,
     pub email: String,
     pub coupon: Option<String>,
+}
+
+/// Problems that belong to one line of a cart rather than to the whole order.
+fn is_line_problem(p: &Problem) -> bool {
+    matches!(p.field(), Field::Amount | Field::Beneficiary)
+        || matches!(
+            p.problem.as_str(),
+            "PRODUCT_COUNT_EXCEEDED" | "MULTIPLE_LIMITED_PRODUCT_SAME_ORDER" | "LOGIN_REQUIRED"
+        )
+}
+
+/// A local issue of a cart's line `index`: the line's field, whatever the checkout's.
+fn on_line(index: usize, mut issue: FieldIssue) -> FieldIssue {
+    if matches!(issue.field, Field::Amount | Field::Beneficiary | Field::Order) {
+        issue.field = Field::Item(u8::try_from(index).unwrap_or(u8::MAX));
+    }
+    issue
 }
 
 #[derive(Deserialize)]
@@ -103,6 +134,11 @@ impl Shop {
         let catalogue = Catalogue::new(client.clone(), config.cache_ttl, config.cache_stale);
         Ok(Shop {
             drafts: DraftSigner::new(&config.cookie_secret),
+            carts: CartSigner::new(&config.cookie_secret),
+            finished: moka::sync::Cache::builder()
+                .max_capacity(config.idempotency_max_keys)
+                .time_to_live(Duration::from_secs(3600))
+                .build(),
             placed: moka::sync::Cache::builder()
                 .max_capacity(config.idempotency_max_keys)
                 .time_to_live(IDEMPOTENCY_WINDOW)
@@ -201,11 +237,66 @@ impl Shop {
         })
     }
 
+    /// The local checks of one line: brand, amount and recipient. The line is
+    /// there whenever the brand and amount could be read, even when the recipient
+    /// failed a check (then as typed), so the upstream can still be asked about
+    /// the rest and no problem hides another.
+    async fn prepare_line(
+        &self,
+        shopper: &Shopper,
+        family: &str,
+        amount: &str,
+        beneficiary: &str,
+        quantity: u32,
+        issues: &mut Vec<FieldIssue>,
+    ) -> Result<Option<PreparedLine>, AppError> {
+        let fam = self.family(shopper, family).await?;
+        let picked = pick_amount(&fam, amount, issues);
+        let beneficiary = check_beneficiary(&fam.kind, beneficiary, &shopper.country)
+            .unwrap_or_else(|e| {
+                issues.push(issue(Field::Beneficiary, e));
+                beneficiary.trim().to_string()
+            });
+        Ok(picked.map(|p| PreparedLine {
+            brand_name: fam.brand.clone(),
+            kind: fam.kind.clone(),
+            face_value: p.face,
+            currency: p.currency,
+            denomination: p.denomination,
+            localized: p.localized,
+            product_id: p.product_id,
+            is_range: p.is_range,
+            beneficiary,
+            quantity,
+        }))
+    }
+
+    /// The local checks of payment, email and coupon, issues pushed to `issues`.
+    fn prepare_payment(
+        options: &[PayOption],
+        pay: &str,
+        email: &str,
+        coupon: &str,
+        issues: &mut Vec<FieldIssue>,
+    ) -> (Option<(String, String)>, String, Option<String>) {
+        let choice = pick_pay(options, pay, issues);
+        let email = parse_email(email).unwrap_or_else(|e| {
+            issues.push(issue(Field::Email, e.to_string()));
+            email.trim().to_string()
+        });
+        let coupon = coupon.trim().to_uppercase();
+        if !is_valid_coupon(&coupon) {
+            issues.push(issue(
+                Field::Coupon,
+                "Coupon codes are letters, digits and dashes only.",
+            ));
+        }
+        let coupon = (!coupon.is_empty() && is_valid_coupon(&coupon)).then_some(coupon);
+        (choice, email, coupon)
+    }
+
     /// Every local check of a checkout form, all problems reported at once: the
-    /// order a form describes and what the checks found. The order is
-    /// there whenever brand, amount and payment could be read, even when the
-    /// recipient, email or coupon failed a check (then as typed): the upstream can
-    /// still be asked about the rest, so that no problem hides another.
+    /// order a form describes and what the checks found (see [`Shop::prepare_line`]).
     async fn prepare_parts(
         &self,
         shopper: &Shopper,
@@ -215,44 +306,117 @@ impl Shop {
         if !issues.is_empty() {
             return Err(AppError::Invalid(issues));
         }
-        let fam = self.family(shopper, &form.family).await?;
+        let line = self
+            .prepare_line(
+                shopper,
+                &form.family,
+                &form.amount,
+                &form.beneficiary,
+                1,
+                &mut issues,
+            )
+            .await?;
         let options = self.pay_options(shopper).await?;
-        let picked = pick_amount(&fam, &form.amount, &mut issues);
-        let choice = pick_pay(&options, &form.pay, &mut issues);
-        let beneficiary = check_beneficiary(&fam.kind, &form.beneficiary, &shopper.country)
-            .unwrap_or_else(|e| {
-                issues.push(issue(Field::Beneficiary, e));
-                form.beneficiary.trim().to_string()
-            });
-        let email = parse_email(&form.email).unwrap_or_else(|e| {
-            issues.push(issue(Field::Email, e.to_string()));
-            form.email.trim().to_string()
-        });
-        let coupon = form.coupon.trim().to_uppercase();
-        if !is_valid_coupon(&coupon) {
-            issues.push(issue(
-                Field::Coupon,
-                "Coupon codes are letters, digits and dashes only.",
-            ));
-        }
-        let (Some(p), Some((coin, network))) = (picked, choice) else {
+        let (choice, email, coupon) =
+            Self::prepare_payment(&options, &form.pay, &form.email, &form.coupon, &mut issues);
+        let (Some(line), Some((coin, network))) = (line, choice) else {
             return Err(AppError::Invalid(issues));
         };
         let order = PreparedOrder {
             country: shopper.country.clone(),
-            brand_name: fam.brand.clone(),
-            kind: fam.kind.clone(),
-            face_value: p.face,
-            currency: p.currency,
-            denomination: p.denomination,
-            localized: p.localized,
-            product_id: p.product_id,
-            is_range: p.is_range,
+            lines: vec![line],
             coin,
             network,
-            beneficiary,
             email,
-            coupon: (!coupon.is_empty() && is_valid_coupon(&coupon)).then_some(coupon),
+            coupon,
+        };
+        Ok((order, issues))
+    }
+
+    /// The local checks of a cart line to be added (brand, amount, recipient):
+    /// the issues on the checkout's fields, or nothing.
+    pub async fn check_line(
+        &self,
+        shopper: &Shopper,
+        family: &str,
+        amount: &str,
+        beneficiary: &str,
+    ) -> Result<(), AppError> {
+        let mut issues = length_issues(&[
+            (Field::Order, family, 64),
+            (Field::Amount, amount, MAX_AMOUNT),
+            (Field::Beneficiary, beneficiary, crate::model::checkout::MAX_CONTACT),
+        ]);
+        if !issues.is_empty() {
+            return Err(AppError::Invalid(issues));
+        }
+        let line = self
+            .prepare_line(shopper, family, amount, beneficiary, 1, &mut issues)
+            .await?;
+        match line {
+            Some(_) if issues.is_empty() => Ok(()),
+            _ => Err(AppError::Invalid(issues)),
+        }
+    }
+
+    /// Every local check of a cart and its pay form: issues of a line on that
+    /// line (`Field::Item`), the rest on their fields.
+    async fn prepare_cart(
+        &self,
+        shopper: &Shopper,
+        cart: &Cart,
+        pay: &CartCheckout,
+    ) -> Result<(PreparedOrder, Vec<FieldIssue>), AppError> {
+        let mut issues = pay.length_issues();
+        if !issues.is_empty() {
+            return Err(AppError::Invalid(issues));
+        }
+        if cart.items.is_empty() {
+            return Err(AppError::invalid(
+                Field::Order,
+                "Your cart is empty. Add cards from a brand page first.",
+            ));
+        }
+        let mut lines = Vec::new();
+        for (index, item) in cart.items.iter().enumerate() {
+            let mut own = Vec::new();
+            let line = match self
+                .prepare_line(
+                    shopper,
+                    &item.family,
+                    &item.amount,
+                    &item.beneficiary,
+                    item.quantity,
+                    &mut own,
+                )
+                .await
+            {
+                Ok(line) => line,
+                Err(AppError::NotFound(_)) => {
+                    own.push(issue(
+                        Field::Order,
+                        "This brand is no longer sold here. Remove this card.",
+                    ));
+                    None
+                }
+                Err(e) => return Err(e),
+            };
+            issues.extend(own.into_iter().map(|i| on_line(index, i)));
+            lines.extend(line);
+        }
+        let options = self.pay_options(shopper).await?;
+        let (choice, email, coupon) =
+            Self::prepare_payment(&options, &pay.pay, &pay.email, &pay.coupon, &mut issues);
+        let (Some((coin, network)), true) = (choice, lines.len() == cart.items.len()) else {
+            return Err(AppError::Invalid(issues));
+        };
+        let order = PreparedOrder {
+            country: shopper.country.clone(),
+            lines,
+            coin,
+            network,
+            email,
+            coupon,
         };
         Ok((order, issues))
     }
@@ -277,18 +441,28 @@ impl Shop {
         shopper: &Shopper,
         o: &PreparedOrder,
     ) -> Result<Quote, AppError> {
+        // The reference's validation deliveries have no quantity: a line of
+        // several cards is asked about as that many deliveries.
+        let deliveries = o
+            .lines
+            .iter()
+            .flat_map(|l| {
+                let d = ValidationDelivery {
+                    beneficiary_account: l.beneficiary.clone(),
+                    brand_name: l.brand_name.clone(),
+                    country_code: o.country.clone(),
+                    denomination: l.denomination.clone(),
+                    localized_denomination: l.localized.clone(),
+                    product_value: l.is_range.then(|| l.face_value.to_string()),
+                    product_id: l.product_id.clone(),
+                };
+                std::iter::repeat_n(d, l.quantity.max(1) as usize)
+            })
+            .collect();
         let body = ValidationRequest {
             email: o.email.clone(),
             payment: Payment::via_wallet(&o.coin, &o.network),
-            deliveries: vec![ValidationDelivery {
-                beneficiary_account: o.beneficiary.clone(),
-                brand_name: o.brand_name.clone(),
-                country_code: o.country.clone(),
-                denomination: o.denomination.clone(),
-                localized_denomination: o.localized.clone(),
-                product_value: o.is_range.then(|| o.face_value.to_string()),
-                product_id: o.product_id.clone(),
-            }],
+            deliveries,
             coupon: o.coupon.clone(),
             lang: LANG.to_string(),
         };
@@ -314,13 +488,65 @@ impl Shop {
                 other => other.to_string(),
             })
             .unwrap_or_default();
+        let first = o.lines.first();
         Ok(Quote {
             coin: o.coin.clone(),
             network: o.network.clone(),
             coin_amount,
-            face_value: o.face_value.to_string(),
-            currency: o.currency.clone(),
+            face_value: first.map(|l| l.face_value.to_string()).unwrap_or_default(),
+            currency: first.map(|l| l.currency.clone()).unwrap_or_default(),
         })
+    }
+
+    /// Validates an order; a cart's problems that belong to a line are put on
+    /// the line that brings them: the first line whose arrival in the cart makes
+    /// the upstream report the problem (the reference names no line, so the
+    /// cart's first lines are asked about alone, at most one call per line, and
+    /// only when such a problem came up).
+    async fn validate_lines(
+        &self,
+        shopper: &Shopper,
+        o: &PreparedOrder,
+    ) -> Result<Quote, AppError> {
+        let answer = self.validate_prepared(shopper, o).await;
+        let problems = match answer {
+            Err(AppError::Rejected(problems)) if o.lines.len() > 1 => problems,
+            other => return other,
+        };
+        let mut unplaced: Vec<Problem> = problems.iter().filter(|p| is_line_problem(p)).cloned().collect();
+        let mut issues: Vec<FieldIssue> = problems
+            .iter()
+            .filter(|p| !is_line_problem(p))
+            .map(|p| issue(p.field(), p.message()))
+            .collect();
+        let last = o.lines.len() - 1;
+        for k in 0..last {
+            if unplaced.is_empty() {
+                break;
+            }
+            let prefix = PreparedOrder {
+                lines: o.lines[..=k].to_vec(),
+                ..o.clone()
+            };
+            let seen = match self.validate_prepared(shopper, &prefix).await {
+                Err(AppError::Rejected(p)) => p,
+                Ok(_) => Vec::new(),
+                Err(e) => return Err(e),
+            };
+            unplaced.retain(|p| {
+                let here = seen.iter().any(|s| s.problem == p.problem);
+                if here {
+                    issues.push(on_line(k, issue(Field::Order, p.message())));
+                }
+                !here
+            });
+        }
+        issues.extend(
+            unplaced
+                .iter()
+                .map(|p| on_line(last, issue(Field::Order, p.message()))),
+        );
+        Err(AppError::Invalid(issues))
     }
 
     /// Validates, then `POST /v5/orders`. The same idempotency key with the same
@@ -328,19 +554,49 @@ impl Shop {
     /// comes. When the request went out and no readable answer came back, the key
     /// is marked uncertain: no retry under it ever sends a second order.
     pub async fn create(&self, shopper: &Shopper, form: &CheckoutForm) -> Result<Order, AppError> {
-        let key = form.idempotency_key.trim();
-        if !is_valid_idempotency_key(key) {
-            return Err(AppError::invalid(
-                Field::Order,
-                "This form has expired. Reload the page and try again.",
-            ));
-        }
+        let key = checked_key(&form.idempotency_key)?;
         let (o, local) = self.prepare_parts(shopper, form).await?;
         if !local.is_empty() {
             // Refused locally: what the upstream says about the rest comes along.
             let upstream = self.validate_prepared(shopper, &o).await.err();
             return Err(AppError::Invalid(merge_problems(local, upstream)));
         }
+        self.place(shopper, key, o).await
+    }
+
+    /// A cart's one order: every line checked (problems on their lines), then
+    /// validated and placed like a single card, under the cart's idempotency key.
+    pub async fn create_cart(
+        &self,
+        shopper: &Shopper,
+        cart: &Cart,
+        pay: &CartCheckout,
+    ) -> Result<Order, AppError> {
+        let key = checked_key(&pay.idempotency_key)?;
+        let (o, local) = self.prepare_cart(shopper, cart, pay).await?;
+        if !local.is_empty() {
+            let upstream = self.validate_lines(shopper, &o).await.err();
+            return Err(AppError::Invalid(merge_problems(local, upstream)));
+        }
+        self.place(shopper, key, o).await
+    }
+
+    /// The exact price of a cart (one validation), or its problems on their lines.
+    pub async fn validate_cart(
+        &self,
+        shopper: &Shopper,
+        cart: &Cart,
+        pay: &CartCheckout,
+    ) -> Result<Quote, AppError> {
+        let (o, local) = self.prepare_cart(shopper, cart, pay).await?;
+        let upstream = self.validate_lines(shopper, &o).await;
+        if local.is_empty() {
+            return upstream;
+        }
+        Err(AppError::Invalid(merge_problems(local, upstream.err())))
+    }
+
+    async fn place(&self, shopper: &Shopper, key: &str, o: PreparedOrder) -> Result<Order, AppError> {
         let slot = self.placed_slot(&format!("{key}/{}", fingerprint(&o)));
         let mut placed = slot.lock().await;
         match placed.as_ref() {
@@ -348,20 +604,24 @@ impl Shop {
             Some(Placed::Uncertain) => return Err(AppError::Uncertain),
             None => {}
         }
-        self.validate_prepared(shopper, &o).await?;
+        self.validate_lines(shopper, &o).await?;
         let body = OrderRequest {
-            deliveries: vec![OrderDelivery {
-                kind: o.kind.as_str().to_string(),
-                quantity: 1,
-                deliverable: Deliverable {
-                    brand_name: o.brand_name.clone(),
-                    country_code: o.country.clone(),
-                    denomination: o.denomination.clone(),
-                    beneficiary_account: o.beneficiary.clone(),
-                    product_value: o.is_range.then(|| o.face_value.to_string()),
-                    product_id: o.product_id.clone(),
-                },
-            }],
+            deliveries: o
+                .lines
+                .iter()
+                .map(|l| OrderDelivery {
+                    kind: l.kind.as_str().to_string(),
+                    quantity: l.quantity.max(1),
+                    deliverable: Deliverable {
+                        brand_name: l.brand_name.clone(),
+                        country_code: o.country.clone(),
+                        denomination: l.denomination.clone(),
+                        beneficiary_account: l.beneficiary.clone(),
+                        product_value: l.is_range.then(|| l.face_value.to_string()),
+                        product_id: l.product_id.clone(),
+                    },
+                })
+                .collect(),
             payment: Payment::via_wallet(&o.coin, &o.network),
             user: User {
                 email: o.email.clone(),
@@ -373,23 +633,29 @@ impl Shop {
             },
             coupon: o.coupon.clone(),
         };
+        let brands = o
+            .lines
+            .iter()
+            .map(|l| l.brand_name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         let answer: Result<Order, UpstreamError> =
             self.client.post_json("/v5/orders", &body, shopper).await;
         let order = match answer.map(Order::normalized) {
             Ok(order) if is_valid_order_id(&order.order_id) => order,
             Ok(_) => {
-                tracing::error!(brand = %o.brand_name, "order answer without an order id");
+                tracing::error!(%brands, "order answer without an order id");
                 *placed = Some(Placed::Uncertain);
                 return Err(AppError::Uncertain);
             }
             Err(e) if e.may_have_happened() => {
-                tracing::error!(brand = %o.brand_name, error = %e, "order answer lost; the key is uncertain");
+                tracing::error!(%brands, error = %e, "order answer lost; the key is uncertain");
                 *placed = Some(Placed::Uncertain);
                 return Err(AppError::Uncertain);
             }
             Err(e) => return Err(e.into()),
         };
-        tracing::info!(order_id = %order.order_id, brand = %o.brand_name, "order created");
+        tracing::info!(order_id = %order.order_id, %brands, lines = o.lines.len(), "order created");
         self.ledger.found(&order.order_id);
         self.pay_choices
             .insert(order.order_id.clone(), (o.coin.clone(), o.network.clone()));
@@ -423,6 +689,9 @@ impl Shop {
         if !is_valid_order_id(id) {
             return Err(AppError::NotFound("This order".into()));
         }
+        if let Some(done) = self.finished.get(id) {
+            return Ok(done);
+        }
         match self.ledger.admit(id, shopper.client) {
             Ok(()) => {}
             Err(Refusal::Missing) => return Err(AppError::NotFound("This order".into())),
@@ -444,14 +713,14 @@ impl Shop {
                     }
                     other => other.into(),
                 })?;
-        let order = order.normalized();
+        let mut order = order.normalized();
         self.ledger.found(id);
         if order.order_id.is_empty() {
             // The id was asked for: an answer that doesn't repeat it is still that order.
-            return Ok(Order {
-                order_id: id.to_string(),
-                ..order
-            });
+            order.order_id = id.to_string();
+        }
+        if order.order_state.is_terminal() && order.order_id == id {
+            self.finished.insert(id.to_string(), order.clone());
         }
         Ok(order)
     }
@@ -459,18 +728,42 @@ impl Shop {
 
 /// What makes two submissions the same order.
 fn fingerprint(o: &PreparedOrder) -> String {
+    let lines: Vec<String> = o
+        .lines
+        .iter()
+        .map(|l| {
+            format!(
+                "{}|{}|{}|{}|{}",
+                l.brand_name,
+                l.face_value,
+                l.product_id.as_deref().unwrap_or_default(),
+                l.beneficiary,
+                l.quantity
+            )
+        })
+        .collect();
     format!(
-        "{}|{}|{}|{}|{}|{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}|[{}]",
         o.country,
-        o.brand_name,
-        o.face_value,
-        o.product_id.as_deref().unwrap_or_default(),
         o.coin,
         o.network,
-        o.beneficiary,
         o.email,
-        o.coupon.as_deref().unwrap_or_default()
+        o.coupon.as_deref().unwrap_or_default(),
+        lines.join(";")
     )
+}
+
+/// The idempotency key of a form, checked.
+fn checked_key(key: &str) -> Result<&str, AppError> {
+    let key = key.trim();
+    if is_valid_idempotency_key(key) {
+        Ok(key)
+    } else {
+        Err(AppError::invalid(
+            Field::Order,
+            "This form has expired. Reload the page and try again.",
+        ))
+    }
 }
 
 /// Local issues first, then the upstream's problems on fields that have none.
@@ -484,6 +777,7 @@ fn merge_problems(local: Vec<FieldIssue>, upstream: Option<AppError>) -> Vec<Fie
         Some(AppError::Suspended(code)) => {
             vec![issue(Field::Payment, Problem::new(&code).message())]
         }
+        Some(AppError::Invalid(issues)) => issues,
         _ => Vec::new(),
     };
     for e in extra {

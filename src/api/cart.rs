@@ -1,0 +1,384 @@
+//! Cart server functions: add a card from a brand page, change or remove lines,
+//! see the cart with its exact price, and pay for it in one order. The cart
+//! lives in a signed cookie (`server::cart_cookie`): nothing is kept on the
+//! server, and every function works as a plain form post too.
+
+use crate::api::orders::Draft;
+use crate::error::AppError;
+use crate::model::checkout::Quote;
+use crate::model::order::Order;
+use crate::model::payment::PayOption;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One line of the cart as shown: what the catalogue calls it and its price.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CartLine {
+    pub family: String,
+    pub brand: String,
+    /// The amount as the catalogue words it (`$10`, `10 USD`).
+    pub label: String,
+    pub beneficiary: String,
+    pub quantity: u32,
+    /// Price of one card in the cart's coin, when it could be asked.
+    pub unit_price: Option<String>,
+}
+
+/// The cart page's data.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CartPage {
+    pub country: String,
+    pub lines: Vec<CartLine>,
+    /// Why the cart couldn't be read, when its cookie was refused.
+    pub notice: Option<String>,
+    pub options: Vec<PayOption>,
+    /// The coin + network choice, the email and coupon last typed.
+    pub pay: String,
+    pub email: String,
+    pub coupon: String,
+    /// The idempotency key of paying for this cart.
+    pub key: String,
+    /// The exact price of every line, when each could be priced.
+    pub total: Option<Quote>,
+    /// A refused plain-form payment: why (the typed values are above).
+    pub error: Option<AppError>,
+}
+
+/// How many cards the shopper's cart holds (0 without a cart).
+#[server(prefix = "/api", endpoint = "cart/count")]
+pub async fn cart_count() -> Result<u32, AppError> {
+    let state = super::ssr::state()?;
+    Ok(state
+        .shop
+        .carts
+        .open(&super::ssr::headers())
+        .valid()
+        .map(|c| c.count())
+        .unwrap_or_default())
+}
+
+/// Puts a card from a brand page's checkout in the cart (brand, amount and
+/// recipient checked first), then goes to the cart. Refused, a plain form post
+/// returns to the brand page with what was typed and why.
+#[server(prefix = "/api", endpoint = "cart/add")]
+pub async fn add_to_cart(
+    country: String,
+    family: String,
+    amount: String,
+    beneficiary: String,
+    #[server(default)] pay: String,
+    #[server(default)] email: String,
+    #[server(default)] coupon: String,
+    #[server(default)] idempotency_key: String,
+) -> Result<u32, AppError> {
+    use super::ssr::{fail, is_plain_form_post, set_cookie, shopper, state};
+    let state = state()?;
+    let who = shopper(&state, Some(&country));
+    let result = add_line(&state, &who, &country, &family, &amount, &beneficiary, &pay, &email).await;
+    match result {
+        Ok((cookie, count)) => {
+            set_cookie(&cookie);
+            leptos_axum::redirect("/cart");
+            Ok(count)
+        }
+        Err(e) if is_plain_form_post() => {
+            let form = crate::model::checkout::CheckoutForm {
+                country,
+                family,
+                amount,
+                pay,
+                beneficiary,
+                email,
+                coupon,
+                idempotency_key,
+            };
+            super::orders::back_to_form(&state, form, e.clone());
+            Err(e)
+        }
+        Err(e) => fail(e),
+    }
+}
+
+#[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
+async fn add_line(
+    state: &crate::server::state::AppState,
+    who: &crate::server::upstream::Shopper,
+    country: &str,
+    family: &str,
+    amount: &str,
+    beneficiary: &str,
+    pay: &str,
+    email: &str,
+) -> Result<(String, u32), AppError> {
+    use crate::model::cart::{Cart, CartItem};
+    use crate::model::problem::Field;
+    use crate::server::signed_cookie::Opened;
+    crate::server::shop::check_country(country)?;
+    state
+        .shop
+        .check_line(who, family, amount, beneficiary)
+        .await?;
+    // A refused (changed) cookie is not built upon: a new cart starts.
+    let mut cart = match state.shop.carts.open(&super::ssr::headers()) {
+        Opened::Valid(c) => c,
+        _ => Cart::default(),
+    };
+    if cart.key.is_empty() {
+        cart.key = crate::server::ids::new_id();
+    }
+    cart.add(
+        country,
+        CartItem {
+            family: family.to_string(),
+            amount: amount.trim().to_string(),
+            beneficiary: beneficiary.trim().to_string(),
+            quantity: 1,
+        },
+    )
+    .map_err(|e| AppError::invalid(Field::Order, e.to_string()))?;
+    if !pay.is_empty() {
+        cart.pay = pay.to_string();
+    }
+    if !email.trim().is_empty() {
+        cart.email = email.trim().to_string();
+    }
+    // A changed cart is a new purchase: a new key.
+    cart.key = crate::server::ids::new_id();
+    let cookie = state.shop.carts.seal(&cart).ok_or_else(|| {
+        AppError::invalid(
+            Field::Order,
+            "Your cart is full. Pay for it first, or remove a card.",
+        )
+    })?;
+    Ok((cookie, cart.count()))
+}
+
+/// Changes a line's quantity (`0` removes it; `line` = `all` empties the cart).
+#[server(prefix = "/api", endpoint = "cart/update")]
+pub async fn update_cart(line: String, #[server(default)] quantity: String) -> Result<u32, AppError> {
+    use super::ssr::{fail, is_plain_form_post, set_cookie, state};
+    use crate::model::cart::Cart;
+    use crate::model::problem::Field;
+    let state = state()?;
+    let mut cart = state
+        .shop
+        .carts
+        .open(&super::ssr::headers())
+        .valid()
+        .unwrap_or_else(Cart::default);
+    let changed = if line == "all" {
+        cart.items.clear();
+        true
+    } else {
+        let quantity = if quantity.trim().is_empty() { Some(0) } else { quantity.trim().parse::<u32>().ok() };
+        match (line.parse::<usize>().ok(), quantity) {
+            (Some(index), Some(q)) => cart.set_quantity(index, q),
+            _ => false,
+        }
+    };
+    if !changed {
+        return fail(AppError::invalid(
+            Field::Order,
+            "Choose from 0 to 10 cards of a line that is in your cart.",
+        ));
+    }
+    cart.key = crate::server::ids::new_id();
+    if let Some(cookie) = state.shop.carts.seal(&cart) {
+        set_cookie(&cookie);
+    }
+    if is_plain_form_post() {
+        leptos_axum::redirect("/cart");
+    }
+    Ok(cart.count())
+}
+
+/// The cart with names, prices and the pay form's last values.
+#[server(prefix = "/api", endpoint = "cart/get")]
+pub async fn get_cart() -> Result<CartPage, AppError> {
+    use super::ssr::{shopper, state};
+    use crate::server::signed_cookie::Opened;
+    let state = state()?;
+    let headers = super::ssr::headers();
+    let (cart, notice) = match state.shop.carts.open(&headers) {
+        Opened::Valid(c) => (c, None),
+        Opened::Absent => (Default::default(), None),
+        Opened::Refused => (
+            Default::default(),
+            Some("Your cart couldn't be read: it was changed outside this shop or has expired, so we don't use it. Add your cards again; nothing was ordered or paid.".to_string()),
+        ),
+    };
+    let draft: Option<Draft> = state
+        .shop
+        .drafts
+        .open(&headers)
+        .filter(|d| d.form.family.is_empty() && d.form.country == cart.country);
+    let country = if cart.country.is_empty() {
+        crate::server::shopper::country(&headers, &state.shop.config.default_country)
+    } else {
+        cart.country.clone()
+    };
+    let who = shopper(&state, Some(&country));
+    let options = state.shop.pay_options(&who).await.unwrap_or_default();
+    let pay = draft
+        .as_ref()
+        .map(|d| d.form.pay.clone())
+        .filter(|p| !p.is_empty())
+        .or_else(|| Some(cart.pay.clone()).filter(|p| !p.is_empty()))
+        .or_else(|| {
+            crate::model::payment::default_option(&options)
+                .map(|o| crate::model::checkout::pay_value(&o.coin, &o.network))
+        })
+        .unwrap_or_default();
+    let lines = futures::future::join_all(cart.items.iter().map(|item| {
+        let (who, pay) = (who.clone(), pay.clone());
+        let shop = state.shop.clone();
+        async move {
+            let fam = shop.family(&who, &item.family).await.ok();
+            let label = fam
+                .as_ref()
+                .and_then(|f| {
+                    f.fixed_products()
+                        .into_iter()
+                        .find(|p| p.choice() == item.amount)
+                        .map(|p| p.label())
+                })
+                .unwrap_or_else(|| {
+                    let currency = fam
+                        .as_ref()
+                        .and_then(|f| f.range_product())
+                        .and_then(|p| p.amount_rule())
+                        .map(|r| r.currency)
+                        .unwrap_or_default();
+                    format!("{} {currency}", item.amount).trim().to_string()
+                });
+            let unit_price = shop
+                .quote(&who, &item.family, &item.amount, &pay)
+                .await
+                .ok();
+            (
+                CartLine {
+                    family: item.family.clone(),
+                    brand: fam.map(|f| f.brand.clone()).unwrap_or_else(|| item.family.clone()),
+                    label,
+                    beneficiary: item.beneficiary.clone(),
+                    quantity: item.quantity,
+                    unit_price: unit_price.as_ref().map(|q| q.coin_amount.clone()),
+                },
+                unit_price,
+            )
+        }
+    }))
+    .await;
+    let total = total_of(&lines);
+    Ok(CartPage {
+        country,
+        lines: lines.into_iter().map(|(l, _)| l).collect(),
+        notice,
+        options,
+        pay,
+        email: draft
+            .as_ref()
+            .map(|d| d.form.email.clone())
+            .unwrap_or(cart.email.clone()),
+        coupon: draft.as_ref().map(|d| d.form.coupon.clone()).unwrap_or_default(),
+        key: cart.key.clone(),
+        total,
+        error: draft.map(|d| d.error),
+    })
+}
+
+/// The sum of every line's price × quantity, when every line has one.
+#[cfg(feature = "ssr")]
+fn total_of(lines: &[(CartLine, Option<Quote>)]) -> Option<Quote> {
+    use crate::model::money::Amount;
+    let first = lines.first()?.1.clone()?;
+    let mut sum = Amount::default();
+    for (line, quote) in lines {
+        let unit = Amount::parse(&quote.as_ref()?.coin_amount)?;
+        sum = sum.checked_add(unit.checked_mul(i64::from(line.quantity))?)?;
+    }
+    Some(Quote {
+        coin_amount: sum.to_string(),
+        ..first
+    })
+}
+
+/// Pays for the whole cart with one order, then goes to the order's page.
+/// Problems come back on the line that has them; a plain form post returns to
+/// the cart with what was typed.
+#[server(prefix = "/api", endpoint = "cart/pay")]
+pub async fn pay_cart(
+    pay: String,
+    email: String,
+    #[server(default)] coupon: String,
+    idempotency_key: String,
+) -> Result<Order, AppError> {
+    use super::ssr::{fail, is_plain_form_post, remember_recent, set_cookie, shopper, state};
+    use crate::model::cart::CartCheckout;
+    use crate::model::problem::Field;
+    use crate::server::signed_cookie::Opened;
+    let state = state()?;
+    let headers = super::ssr::headers();
+    let checkout = CartCheckout {
+        pay,
+        email,
+        coupon,
+        idempotency_key,
+    };
+    let result = match state.shop.carts.open(&headers) {
+        Opened::Valid(cart) if cart.key != checkout.idempotency_key.trim() => {
+            Err(AppError::invalid(
+                Field::Order,
+                "Your cart changed in another tab. Check it and pay again.",
+            ))
+        }
+        Opened::Valid(cart) => {
+            let who = shopper(&state, Some(&cart.country));
+            state.shop.create_cart(&who, &cart, &checkout).await
+        }
+        Opened::Absent => Err(AppError::invalid(
+            Field::Order,
+            "Your cart is empty. Add cards from a brand page first.",
+        )),
+        Opened::Refused => Err(AppError::invalid(
+            Field::Order,
+            "Your cart couldn't be read, so nothing was ordered. Add your cards again.",
+        )),
+    };
+    match result {
+        Ok(order) => {
+            if let Some(cleared) = state.shop.carts.seal(&Default::default()) {
+                set_cookie(&cleared);
+            }
+            remember_recent(&order.order_id);
+            leptos_axum::redirect(&format!("/orders/{}", order.order_id));
+            Ok(order)
+        }
+        Err(e) if is_plain_form_post() => {
+            let country = state
+                .shop
+                .carts
+                .open(&headers)
+                .valid()
+                .map(|c| c.country)
+                .unwrap_or_default();
+            let form = crate::model::checkout::CheckoutForm {
+                country,
+                family: String::new(),
+                pay: checkout.pay,
+                email: checkout.email,
+                coupon: checkout.coupon,
+                ..Default::default()
+            };
+            let cookie = state.shop.drafts.seal(Draft {
+                form,
+                error: e.clone(),
+            });
+            set_cookie(&cookie);
+            leptos_axum::redirect("/cart");
+            Err(e)
+        }
+        Err(e) => fail(e),
+    }
+}
