@@ -1,6 +1,9 @@
 //! The HTML shell and the router.
 
-use crate::pages::{brand::BrandPage, home::HomePage, not_found::NotFound, order::OrderPage};
+use crate::api::cart::cart_count;
+use crate::pages::{
+    brand::BrandPage, cart::CartPage, home::HomePage, not_found::NotFound, order::OrderPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::SsrMode;
@@ -53,17 +56,39 @@ pub fn App() -> impl IntoView {
             <header class="site">
                 <a class="logo" href="/">"Stablecoin Gift Cards"</a>
                 <span class="tagline">"Gift cards, top-ups and eSIMs, paid in USDC or USDT"</span>
+                <CartLink />
             </header>
             <main id="main">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/brands/:country/:family") view=BrandPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site">
                 <p>"Prices are exact and include all fees. Pay the exact amount on the named network within 30 minutes."</p>
             </footer>
         </Router>
+    }
+}
+
+/// The header's link to the cart, with how many cards it holds (read again on
+/// every page change).
+#[component]
+fn CartLink() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let count = Resource::new_blocking(move || location.pathname.get(), |_| cart_count());
+    view! {
+        <a class="cart-link" href="/cart">
+            "Cart"
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    count.await.ok().filter(|n| *n > 0).map(|n| view! {
+                        <span class="cart-count" data-testid="cart-count">{format!(" ({n})")}</span>
+                    })
+                })}
+            </Suspense>
+        </a>
     }
 }

@@ -195,7 +195,7 @@ pub async fn update_cart(line: String, #[server(default)] quantity: String) -> R
 
 /// The cart with names, prices and the pay form's last values.
 #[server(prefix = "/api", endpoint = "cart/get")]
-pub async fn get_cart() -> Result<CartPage, AppError> {
+pub async fn get_cart(#[server(default)] pay: String) -> Result<CartPage, AppError> {
     use super::ssr::{shopper, state};
     use crate::server::signed_cookie::Opened;
     let state = state()?;
@@ -220,9 +220,9 @@ pub async fn get_cart() -> Result<CartPage, AppError> {
     };
     let who = shopper(&state, Some(&country));
     let options = state.shop.pay_options(&who).await.unwrap_or_default();
-    let pay = draft
-        .as_ref()
-        .map(|d| d.form.pay.clone())
+    let chosen = Some(pay).filter(|p| options.iter().any(|o| &crate::model::checkout::pay_value(&o.coin, &o.network) == p));
+    let pay = chosen
+        .or_else(|| draft.as_ref().map(|d| d.form.pay.clone()))
         .filter(|p| !p.is_empty())
         .or_else(|| Some(cart.pay.clone()).filter(|p| !p.is_empty()))
         .or_else(|| {

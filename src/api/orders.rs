@@ -208,3 +208,97 @@ pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
     view.payment_uri = view.wallet_uri(&view.order);
     Ok(view)
 }
+
+/// One of the shopper's recent orders, as the home page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecentOrder {
+    pub order_id: String,
+    /// `Steam Wallet 10 USD`, or `3 cards` for several.
+    pub title: String,
+    /// `10.35 USDC`, when known.
+    pub amount: Option<String>,
+    /// The state in words, or that it couldn't be read now.
+    pub state: String,
+}
+
+/// The orders of this device's recent-orders cookie (newest first), each read
+/// from the upstream: nothing about them is stored. Orders the upstream no
+/// longer knows are dropped from the cookie.
+#[server(prefix = "/api", endpoint = "orders/recent")]
+pub async fn recent_orders() -> Result<Vec<RecentOrder>, AppError> {
+    use super::ssr::{headers, set_cookie, shopper, state};
+    use crate::server::recent_orders;
+    let state = state()?;
+    let ids = recent_orders::read(&headers());
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let who = shopper(&state, None);
+    let answers =
+        futures::future::join_all(ids.iter().map(|id| state.shop.order(&who, id))).await;
+    let mut kept = Vec::new();
+    let mut list = Vec::new();
+    for (id, answer) in ids.iter().zip(answers) {
+        match answer {
+            Ok(order) => {
+                kept.push(id.clone());
+                list.push(RecentOrder {
+                    order_id: id.clone(),
+                    title: recent_title(&order),
+                    amount: order.coin_amount.clone().filter(|a| !a.is_empty()).map(|a| {
+                        format!("{a} {}", order.coin.clone().unwrap_or_default())
+                            .trim()
+                            .to_string()
+                    }),
+                    state: crate::model::order::OrderState::headline(&order),
+                });
+            }
+            Err(AppError::NotFound(_)) => {}
+            Err(_) => {
+                kept.push(id.clone());
+                list.push(RecentOrder {
+                    order_id: id.clone(),
+                    title: "Order".to_string(),
+                    amount: None,
+                    state: "Status unavailable right now".to_string(),
+                });
+            }
+        }
+    }
+    if kept.len() != ids.len() {
+        set_cookie(&recent_orders::cookie(&kept));
+    }
+    Ok(list)
+}
+
+/// What a recent order was: its brand and amount, or how many cards.
+#[cfg(feature = "ssr")]
+fn recent_title(order: &Order) -> String {
+    let cards: i64 = order
+        .deliveries
+        .iter()
+        .map(|d| d.quantity.unwrap_or(1).max(1))
+        .sum();
+    match order.deliveries.first() {
+        Some(d) if cards <= 1 => format!(
+            "{} {}",
+            d.brand_name.clone().unwrap_or_default(),
+            d.denomination.clone().unwrap_or_default()
+        )
+        .trim()
+        .to_string(),
+        _ if cards > 1 => format!("{cards} cards"),
+        _ => "Order".to_string(),
+    }
+}
+
+/// Forgets this device's recent orders (the cookie is deleted).
+#[server(prefix = "/api", endpoint = "orders/recent/forget")]
+pub async fn forget_recent() -> Result<(), AppError> {
+    use super::ssr::{is_plain_form_post, set_cookie};
+    set_cookie(&crate::server::recent_orders::cleared());
+    if is_plain_form_post() {
+        leptos_axum::redirect("/");
+    }
+    Ok(())
+}

@@ -5,6 +5,8 @@
 use crate::api::catalog::BrandPage;
 #[cfg(feature = "hydrate")]
 use crate::api::orders::validate_order;
+use crate::api::cart::AddToCart;
+use leptos::server_fn::ServerFn;
 use crate::api::orders::{CreateOrder, Draft};
 #[cfg(feature = "hydrate")]
 use crate::api::pricing::get_quote;
@@ -118,12 +120,49 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = (&qc, &qf);
 
+    let coupon_open = !coupon.get_untracked().is_empty()
+        || draft_error
+            .as_ref()
+            .is_some_and(|e| !e.messages_for(Field::Coupon).is_empty());
     let create = ServerAction::<CreateOrder>::new();
-    let error = Memo::new(move |_| match create.value().get() {
-        Some(Err(e)) => Some(e),
-        Some(Ok(_)) => None,
+    let add = ServerAction::<AddToCart>::new();
+    // The latest answer of either button (placing the order, adding to the cart).
+    let last_error = RwSignal::new(None::<Option<AppError>>);
+    Effect::new(move |_| {
+        if let Some(r) = create.value().get() {
+            last_error.set(Some(r.err()));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = add.value().get() {
+            last_error.set(Some(r.err()));
+        }
+    });
+    let error = Memo::new(move |_| match last_error.get() {
+        Some(e) => e,
         None => draft_error.clone(),
     });
+    let add_url = <AddToCart as ServerFn>::url();
+    let busy = move || create.pending().get() || add.pending().get();
+    // With JavaScript, "Add to cart" dispatches its own action with the form's
+    // values; without, the button's formaction posts the form to the cart.
+    let add_click = {
+        let (country, family, key) = (country.clone(), family.clone(), data.checkout_key.clone());
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            add.dispatch(AddToCart {
+                country: country.clone(),
+                family: family.clone(),
+                amount: amount.get_untracked(),
+                beneficiary: beneficiary.get_untracked(),
+                pay: pay.get_untracked(),
+                email: email.get_untracked(),
+                coupon: coupon.get_untracked(),
+                idempotency_key: key.clone(),
+            });
+        }
+    };
+
     let messages = move |f: Field| match error.get() {
         Some(e) => e.messages_for(f),
         None if touched.with(|t| t.contains(&f)) => {
@@ -284,14 +323,15 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                     <FieldErrors id="email-error" messages=Signal::derive(move || messages(Field::Email)) />
                 </div>
 
-                <div class="field">
+                <details class="field coupon" open=coupon_open>
+                    <summary>"Have a coupon?"</summary>
                     <label for="coupon">"Coupon code (optional)"</label>
                     <input id="coupon" name="coupon" type="text" autocomplete="off" value=coupon.get_untracked()
                         on:input=move |ev| coupon.set(event_target_value(&ev))
                         on:focusout=move |_| left_c(Field::Coupon)
                         aria-describedby="coupon-error" />
                     <FieldErrors id="coupon-error" messages=Signal::derive(move || messages(Field::Coupon)) />
-                </div>
+                </details>
 
                 <div class="summary" aria-live="polite">
                     {move || view! { <PriceLine quote=price.get() /> }}
@@ -301,10 +341,16 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                     }}</p>
                 </div>
                 <FieldErrors id="order-error" messages=Signal::derive(move || messages(Field::Order)) />
-                <button type="submit" class="primary" disabled=move || create.pending().get() || out_of_stock>
-                    {move || if create.pending().get() { "Placing order…" } else { "Place order" }}
-                </button>
-                <p class="hint">"Next you get a wallet address and the exact amount. You have 30 minutes to pay."</p>
+                <div class="buy-buttons">
+                    <button type="submit" class="primary" disabled=move || busy() || out_of_stock>
+                        {move || if create.pending().get() { "Placing order…" } else { "Place order" }}
+                    </button>
+                    <button type="submit" class="secondary" formaction=add_url disabled=move || busy() || out_of_stock
+                        on:click=add_click>
+                        {move || if add.pending().get() { "Adding…" } else { "Add to cart" }}
+                    </button>
+                </div>
+                <p class="hint">"Next you get a wallet address and the exact amount: 30 minutes to pay. Or add it to your cart and pay for several cards at once."</p>
             </ActionForm>
         </section>
     }
@@ -333,7 +379,7 @@ fn PriceLine(quote: Option<Result<Quote, AppError>>) -> impl IntoView {
 
 /// The top-of-form summary of a refused order (role=alert).
 #[component]
-fn FormSummary(error: Memo<Option<AppError>>) -> impl IntoView {
+pub fn FormSummary(error: Memo<Option<AppError>>) -> impl IntoView {
     move || {
         error.get().map(|e| {
             let extra = match &e {
@@ -349,7 +395,7 @@ fn FormSummary(error: Memo<Option<AppError>>) -> impl IntoView {
 
 /// The messages of one field.
 #[component]
-fn FieldErrors(id: &'static str, messages: Signal<Vec<String>>) -> impl IntoView {
+pub fn FieldErrors(#[prop(into)] id: String, messages: Signal<Vec<String>>) -> impl IntoView {
     view! {
         <div id=id class="field-errors">
             {move || messages.get().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}

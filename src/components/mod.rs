@@ -7,3 +7,4 @@ pub mod country_picker;
 pub mod error_panel;
 pub mod order_status;
 pub mod payment_panel;
+pub mod recent_orders;

@@ -54,7 +54,7 @@ fn Brand(data: BrandData, draft: Option<Draft>) -> impl IntoView {
     let logo = fam.logo_base_url.clone().filter(|u| !u.is_empty()).map(|base| {
         view! {
             <picture>
-                <source type="image/webp" srcset=format!("{base}_300x190.webp 300w, {base}_500x318.webp 500w") sizes="300px" />
+                <source type="image/webp" srcset=format!("{base}_300x190.webp 300w, {base}_500x318.webp 500w") sizes="(max-width: 859px) 96px, 300px" />
                 <img src=format!("{base}_300x190.jpg") width="300" height="190" fetchpriority="high" alt=format!("{} logo", fam.brand) />
             </picture>
         }
@@ -62,12 +62,19 @@ fn Brand(data: BrandData, draft: Option<Draft>) -> impl IntoView {
     view! {
         <Title text=fam.brand.clone() />
         <nav class="crumbs" aria-label="Breadcrumb"><a href="/">"Shop"</a>" / "{fam.brand.clone()}</nav>
+        // Phone first: name, then the checkout (amount, price, button), then the
+        // description. Wide screens put the description beside the checkout.
         <div class="brand-layout">
-            <section class="brand-info">
+            <header class="brand-head">
                 {logo}
-                <h1>{fam.brand.clone()}</h1>
-                <p class="meta">{format!("{} · {}", fam.kind.label().trim_end_matches('s'), country_name)}</p>
-                {fam.is_out_of_stock.then(|| view! { <p class="badge">"Out of stock right now"</p> })}
+                <div>
+                    <h1>{fam.brand.clone()}</h1>
+                    <p class="meta">{format!("{} · {}", fam.kind.label().trim_end_matches('s'), country_name)}</p>
+                    {fam.is_out_of_stock.then(|| view! { <p class="badge">"Out of stock right now"</p> })}
+                </div>
+            </header>
+            <Checkout data=data draft=draft />
+            <section class="brand-info" aria-label="About this brand">
                 {desc.description.map(|d| view! { <p>{d}</p> })}
                 {desc.how_to_redeem.map(|h| view! { <h2>"How to redeem"</h2><p>{h}</p> })}
                 {desc.note.map(|n| view! { <p class="note">{n}</p> })}
@@ -76,7 +83,6 @@ fn Brand(data: BrandData, draft: Option<Draft>) -> impl IntoView {
                 })}
                 <p><a href="/">{format!("Shopping in {country_name}. Change country on the home page.")}</a></p>
             </section>
-            <Checkout data=data draft=draft />
         </div>
     }
 }

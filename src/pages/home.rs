@@ -6,6 +6,7 @@ use crate::api::catalog::{Storefront, load_storefront};
 use crate::components::brand_grid::BrandGrid;
 use crate::components::country_picker::CountryPicker;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::recent_orders::RecentOrders;
 use crate::model::catalog::{Brand, Kind};
 use crate::model::countries;
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ pub fn HomePage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| load_storefront());
     view! {
         <Title text="" />
+        <RecentOrders />
         <Suspense fallback=|| view! { <p class="loading">"Loading the shop…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -1,6 +1,7 @@
 //! One route component per file.
 
 pub mod brand;
+pub mod cart;
 pub mod home;
 pub mod not_found;
 pub mod order;

@@ -1,0 +1,178 @@
+//! `/cart`: the cards chosen so far, each with its recipient, quantity and
+//! price; the exact total; one payment for all. Works as plain forms without
+//! JavaScript; hydrated, changes update the page in place.
+
+use crate::api::cart::{CartLine, CartPage as CartData, PayCart, UpdateCart, get_cart};
+use crate::components::checkout::{FieldErrors, FormSummary};
+use crate::components::error_panel::ErrorPanel;
+use crate::error::AppError;
+use crate::model::checkout::pay_value;
+use crate::model::payment::network_label;
+use crate::model::problem::Field;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The cart page.
+#[component]
+pub fn CartPage() -> impl IntoView {
+    let update = ServerAction::<UpdateCart>::new();
+    let pay = ServerAction::<PayCart>::new();
+    let chosen = RwSignal::new(String::new());
+    let data = Resource::new_blocking(
+        move || (update.version().get(), chosen.get()),
+        |(_, pay)| get_cart(pay),
+    );
+    view! {
+        <Title text="Your cart" />
+        <h1>"Your cart"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading your cart…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <Cart data=d update=update pay=pay chosen=chosen /> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Cart(
+    data: CartData,
+    update: ServerAction<UpdateCart>,
+    pay: ServerAction<PayCart>,
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    let notice = data.notice.clone().map(|n| view! { <p class="form-summary" role="alert">{n}</p> });
+    if data.lines.is_empty() {
+        return view! {
+            {notice}
+            <p role="status">"Your cart is empty."</p>
+            <p>"Add cards from any brand page with “Add to cart”, then pay for all of them at once."</p>
+            <p><a class="button" href="/">"Browse the shop"</a></p>
+        }
+        .into_any();
+    }
+    let page_error = data.error.clone();
+    let error = Memo::new(move |_| match pay.value().get() {
+        Some(Err(e)) => Some(e),
+        Some(Ok(_)) => None,
+        None => page_error.clone(),
+    });
+    let update_error = move || match update.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    let count: u32 = data.lines.iter().map(|l| l.quantity).sum();
+    let coin = data.total.as_ref().map(|t| t.coin.clone()).unwrap_or_default();
+    let lines = data
+        .lines
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, line)| view! { <Line index=i line=line coin=coin.clone() update=update error=error /> })
+        .collect_view();
+    let total = data.total.clone().map(|t| {
+        view! {
+            <p class="total">
+                "Total "<strong data-testid="cart-total">{format!("{} {}", t.coin_amount, t.coin)}</strong>
+                {format!(" on {} for {count} card{}", network_label(&t.network), if count == 1 { "" } else { "s" })}
+            </p>
+        }
+    });
+    let selected = data.pay.clone();
+    view! {
+        {notice}
+        {move || update_error().map(|m| view! { <p class="form-summary" role="alert">{m}</p> })}
+        <ul class="cart-lines" aria-label="Cards in your cart">{lines}</ul>
+        <section class="panel cart-pay" aria-labelledby="pay-cart-title">
+            <h2 id="pay-cart-title">"Pay for all cards at once"</h2>
+            {total}
+            <ActionForm action=pay attr:novalidate="true">
+                <input type="hidden" name="idempotency_key" value=data.key.clone() />
+                <FormSummary error=error />
+                <div class="field">
+                    <label for="pay">"Pay with"</label>
+                    <select id="pay" name="pay" aria-describedby="pay-error"
+                        on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        {data.options.iter().map(|o| {
+                            let v = pay_value(&o.coin, &o.network);
+                            let is = selected == v;
+                            let label = format!("{} on {}{}", o.coin, network_label(&o.network), if o.suspended { " (paused)" } else { "" });
+                            view! { <option value=v selected=is disabled=o.suspended>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    <FieldErrors id="pay-error" messages=Signal::derive(move || messages(error, Field::Payment)) />
+                </div>
+                <div class="field">
+                    <label for="email">"Your email (for the receipt)"</label>
+                    <input id="email" name="email" type="email" autocomplete="email" value=data.email.clone()
+                        aria-describedby="email-error" required />
+                    <FieldErrors id="email-error" messages=Signal::derive(move || messages(error, Field::Email)) />
+                </div>
+                <details class="field coupon" open=!data.coupon.is_empty()>
+                    <summary>"Have a coupon?"</summary>
+                    <label for="coupon">"Coupon code (optional)"</label>
+                    <input id="coupon" name="coupon" type="text" autocomplete="off" value=data.coupon.clone()
+                        aria-describedby="coupon-error" />
+                    <FieldErrors id="coupon-error" messages=Signal::derive(move || messages(error, Field::Coupon)) />
+                </details>
+                <FieldErrors id="order-error" messages=Signal::derive(move || messages(error, Field::Order)) />
+                <button type="submit" class="primary" disabled=move || pay.pending().get()>
+                    {move || if pay.pending().get() { "Placing order…".to_string() } else { format!("Pay for {count} card{}", if count == 1 { "" } else { "s" }) }}
+                </button>
+                <p class="hint">"One order, one payment, one network fee. Next you get a wallet address and the exact amount: 30 minutes to pay."</p>
+            </ActionForm>
+        </section>
+        <ActionForm action=update>
+            <input type="hidden" name="line" value="all" />
+            <button type="submit" class="link">"Empty the cart"</button>
+        </ActionForm>
+        <p><a href="/">"Keep shopping"</a></p>
+    }
+    .into_any()
+}
+
+fn messages(error: Memo<Option<AppError>>, field: Field) -> Vec<String> {
+    error.get().map(|e| e.messages_for(field)).unwrap_or_default()
+}
+
+/// One line of the cart with its quantity form, remove button and problems.
+#[component]
+fn Line(
+    index: usize,
+    line: CartLine,
+    coin: String,
+    update: ServerAction<UpdateCart>,
+    error: Memo<Option<AppError>>,
+) -> impl IntoView {
+    let name = format!("{} {}", line.brand, line.label);
+    let title_id = format!("line-{index}");
+    let labelled = title_id.clone();
+    let qty_id = format!("qty-{index}");
+    let qty_for = qty_id.clone();
+    let field = Field::Item(u8::try_from(index).unwrap_or(u8::MAX));
+    let price = line.unit_price.clone().map(|p| {
+        format!("{p} {coin} each")
+    });
+    view! {
+        <li class="cart-line panel" aria-labelledby=labelled data-testid="cart-line">
+            <h2 id=title_id>{name.clone()}</h2>
+            <p>{format!("For {}", line.beneficiary)}{price.map(|p| format!(" · {p}"))}</p>
+            <div class="line-actions">
+                <ActionForm action=update>
+                    <input type="hidden" name="line" value=index.to_string() />
+                    <label for=qty_for>"Cards"</label>
+                    <input id=qty_id name="quantity" type="number" inputmode="numeric" min="1" max="10" value=line.quantity.to_string() />
+                    <button type="submit">"Update"</button>
+                </ActionForm>
+                <ActionForm action=update>
+                    <input type="hidden" name="line" value=index.to_string() />
+                    <input type="hidden" name="quantity" value="0" />
+                    <button type="submit" aria-label=format!("Remove {name}")>"Remove"</button>
+                </ActionForm>
+            </div>
+            <FieldErrors id=format!("line-{index}-error") messages=Signal::derive(move || messages(error, field)) />
+        </li>
+    }
+}
