@@ -5,6 +5,7 @@
 //! nothing of the storefront. Triggers, controls, strictness and dialects:
 //! docs/sandbox.md.
 
+mod amount;
 mod api;
 mod catalogue;
 mod control;

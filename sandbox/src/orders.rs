@@ -1,7 +1,10 @@
 //! Orders in memory and their state machine: WaitingForPayment → (pay) →
 //! WaitingForDelivery → (delay) → Done, or Expired after the 30-minute window,
-//! or PaymentFailed. Each order has a watch channel its subscribers follow.
+//! or PaymentFailed. A payment may come in parts (PartialPaymentStarted) or be
+//! seen before it is confirmed (PaymentStarted). Each order has a watch channel
+//! its subscribers follow.
 
+use super::amount;
 use super::hash;
 use super::payment;
 use super::validation::Priced;
@@ -26,6 +29,37 @@ struct Entry {
     order: Value,
     version: u64,
     tx: watch::Sender<Snapshot>,
+    /// The order's `coin_amount`, in micro-units.
+    total: u64,
+    /// What was paid so far (seen or confirmed), in micro-units.
+    paid: u64,
+}
+
+/// A payment arriving for an order (the control `pay`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Payment {
+    /// Micro-units paid; None: whatever is still due.
+    pub amount: Option<u64>,
+    /// Seen on chain but not yet confirmed.
+    pub unconfirmed: bool,
+}
+
+/// The states an order may be paid in.
+const PAYABLE: [&str; 3] = [
+    "WaitingForPayment",
+    "PartialPaymentStarted",
+    "PaymentStarted",
+];
+
+/// The order and payment states after a payment, by what was paid in all.
+fn after_payment(paid: u64, total: u64, unconfirmed: bool) -> (&'static str, &'static str) {
+    if paid < total {
+        ("PartialPaymentStarted", "PartiallyPaid")
+    } else if unconfirmed {
+        ("PaymentStarted", "PaymentSeen")
+    } else {
+        ("WaitingForDelivery", "PaymentReceived")
+    }
 }
 
 /// Terminal states: no further change.
@@ -147,6 +181,9 @@ impl Store {
                 order: order.clone(),
                 version: 1,
                 tx,
+                // The amount validation computed: always a plain decimal.
+                total: amount::parse(coin_amount).unwrap_or(0),
+                paid: 0,
             },
         );
         let mut ages = self.ages.lock().unwrap_or_else(PoisonError::into_inner);
@@ -187,6 +224,14 @@ impl Store {
         self.lock().get(id).map(|e| e.tx.subscribe())
     }
 
+    /// The order's `order_state`.
+    fn state_of(e: &Entry) -> String {
+        e.order["order_state"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     fn publish(e: &mut Entry) {
         e.version += 1;
         let terminal = is_terminal(e.order["order_state"].as_str().unwrap_or_default());
@@ -197,21 +242,26 @@ impl Store {
         });
     }
 
-    /// Marks a waiting order paid (→ WaitingForDelivery).
-    pub fn pay(&self, id: &str) -> Result<Value, ControlError> {
+    /// Adds a payment to an order waiting for one: short of the total it is
+    /// PartialPaymentStarted; reaching it, PaymentStarted while unconfirmed, else
+    /// WaitingForDelivery. The order then shows `amount_paid` and `amount_due`.
+    pub fn pay(&self, id: &str, payment: Payment) -> Result<Value, ControlError> {
         let mut orders = self.lock();
         let e = orders.get_mut(id).ok_or(ControlError::NotFound)?;
-        let state = e.order["order_state"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        if state != "WaitingForPayment" {
+        let state = Self::state_of(e);
+        if !PAYABLE.contains(&state.as_str()) {
             return Err(ControlError::Conflict(format!(
-                "order is {state}, not WaitingForPayment"
+                "order is {state}: only {} orders can be paid",
+                PAYABLE.join(", ")
             )));
         }
-        e.order["order_state"] = json!("WaitingForDelivery");
-        e.order["payment_state"] = json!("PaymentReceived");
+        let due = e.total.saturating_sub(e.paid);
+        e.paid = e.paid.saturating_add(payment.amount.unwrap_or(due));
+        let (order_state, payment_state) = after_payment(e.paid, e.total, payment.unconfirmed);
+        e.order["order_state"] = json!(order_state);
+        e.order["payment_state"] = json!(payment_state);
+        e.order["amount_paid"] = json!(amount::format(e.paid));
+        e.order["amount_due"] = json!(amount::format(e.total.saturating_sub(e.paid)));
         Self::publish(e);
         Ok(e.order.clone())
     }
@@ -220,10 +270,7 @@ impl Store {
     pub fn fail(&self, id: &str) -> Result<Value, ControlError> {
         let mut orders = self.lock();
         let e = orders.get_mut(id).ok_or(ControlError::NotFound)?;
-        let state = e.order["order_state"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let state = Self::state_of(e);
         if is_terminal(&state) {
             return Err(ControlError::Conflict(format!("order is already {state}")));
         }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Sb, start_with};
+use common::{CONTROL_TOKEN, Sb, start_with};
 use futures::StreamExt;
 use sandbox::SandboxConfig;
 use serde_json::{Value, json};
@@ -26,6 +26,42 @@ impl Sb {
         let (status, order) = self.post("/v5/orders", &order_body(coin, network)).await;
         assert!(status == 200 || status == 201, "{status} {order}");
         order
+    }
+
+    /// Creates the order of [`order_body`] (112.05 USDC on Solana); answers its id.
+    async fn order_id(&self) -> String {
+        let order = self.order("USDC", "Solana").await;
+        assert_eq!(order["coin_amount"], "112.05", "10.35 + 101.70");
+        order["order_id"].as_str().expect("order_id").to_string()
+    }
+
+    /// `POST /control/orders/{id}/pay` with a JSON body.
+    async fn pay(&self, id: &str, body: Value) -> (u16, Value) {
+        self.control(&format!("/control/orders/{id}/pay"), body)
+            .await
+    }
+
+    /// The order as `GET /v5/orders/{id}` answers it.
+    async fn fetch(&self, id: &str) -> Value {
+        let (status, order) = self.get(&format!("/v5/orders/{id}")).await;
+        assert_eq!(status, 200, "{order}");
+        order
+    }
+
+    /// Polls the order until its `order_state` is `state` (3 s at most); answers it.
+    async fn until(&self, id: &str, state: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            let o = self.fetch(id).await;
+            if o["order_state"] == state {
+                return o;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(3),
+                "never {state}: {o}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
     }
 
     async fn subscribe(&self, id: &str, last_event_id: Option<&str>) -> Events {
@@ -400,4 +436,239 @@ async fn many_subscribers_see_the_same_changes() {
         }
         s.stop_and_end().await;
     }
+}
+
+/// The order's states and amounts, for comparing in one assertion.
+fn money(o: &Value) -> Value {
+    json!([
+        o["order_state"],
+        o["payment_state"],
+        o["amount_paid"],
+        o["amount_due"]
+    ])
+}
+
+#[tokio::test]
+async fn paying_without_a_body_or_with_an_empty_one_pays_in_full() {
+    let sb = start().await;
+    let full = json!(["WaitingForDelivery", "PaymentReceived", "112.05", "0.00"]);
+    // No body at all (as `curl -X POST` sends), an empty body, `{}`, and `null` fields.
+    let id = sb.order_id().await;
+    let (status, paid) = sb
+        .send(reqwest::Method::POST, &format!("/control/orders/{id}/pay"))
+        .await;
+    assert_eq!((status, money(&paid)), (200, full.clone()), "{paid}");
+    let id = sb.order_id().await;
+    let r = sb
+        .http
+        .post(format!("{}/control/orders/{id}/pay", sb.base))
+        .bearer_auth(CONTROL_TOKEN)
+        .header("Content-Type", "application/json")
+        .body("")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 200);
+    let paid: Value = r.json().await.expect("json");
+    assert_eq!(money(&paid), full, "{paid}");
+    for body in [json!({}), json!({"amount": null, "unconfirmed": null})] {
+        let id = sb.order_id().await;
+        let (status, paid) = sb.pay(&id, body.clone()).await;
+        assert_eq!((status, money(&paid)), (200, full.clone()), "{body}");
+        assert_eq!(sb.until(&id, "Done").await["amount_paid"], "112.05");
+    }
+}
+
+#[tokio::test]
+async fn a_partial_payment_then_the_rest() {
+    let sb = start().await;
+    let id = sb.order_id().await;
+    let mut events = sb.subscribe(&id, None).await;
+    events.message().await;
+    let (status, o) = sb.pay(&id, json!({"amount": "4.10"})).await;
+    let partial = json!(["PartialPaymentStarted", "PartiallyPaid", "4.10", "107.95"]);
+    assert_eq!((status, money(&o)), (200, partial.clone()), "{o}");
+    assert_eq!(money(&sb.fetch(&id).await), partial);
+    assert_eq!(money(&events.message().await.1), partial, "published");
+    // Still due: a second part, then the rest (no amount).
+    let (_, o) = sb.pay(&id, json!({"amount": "7.95"})).await;
+    let partial = json!(["PartialPaymentStarted", "PartiallyPaid", "12.05", "100.00"]);
+    assert_eq!(money(&o), partial, "{o}");
+    assert_eq!(money(&events.message().await.1), partial);
+    // A partial order is not delivered.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(money(&sb.fetch(&id).await), partial);
+    let (_, o) = sb.pay(&id, json!({})).await;
+    let full = json!(["WaitingForDelivery", "PaymentReceived", "112.05", "0.00"]);
+    assert_eq!(money(&o), full, "{o}");
+    assert_eq!(money(&events.message().await.1), full);
+    let (_, done) = events.message().await;
+    assert_eq!(
+        money(&done),
+        json!(["Done", "PaymentReceived", "112.05", "0.00"])
+    );
+    events.stop_and_end().await;
+}
+
+#[tokio::test]
+async fn a_payment_reaching_the_total_pays_and_more_is_shown() {
+    let sb = start().await;
+    // Exactly the rest, given as an amount.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "100"})).await;
+    let (_, o) = sb.pay(&id, json!({"amount": "12.05"})).await;
+    let full = json!(["WaitingForDelivery", "PaymentReceived", "112.05", "0.00"]);
+    assert_eq!(money(&o), full, "{o}");
+    // Overpaid, at once or after a part.
+    let id = sb.order_id().await;
+    let (_, o) = sb.pay(&id, json!({"amount": "200"})).await;
+    let over = json!(["WaitingForDelivery", "PaymentReceived", "200.00", "0.00"]);
+    assert_eq!(money(&o), over, "{o}");
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "0.000001"})).await;
+    let (_, o) = sb.pay(&id, json!({"amount": "112.050001"})).await;
+    let over = json!([
+        "WaitingForDelivery",
+        "PaymentReceived",
+        "112.050002",
+        "0.00"
+    ]);
+    assert_eq!(money(&o), over, "{o}");
+    assert_eq!(sb.until(&id, "Done").await["amount_paid"], "112.050002");
+}
+
+#[tokio::test]
+async fn an_unconfirmed_payment_is_seen_not_delivered_until_confirmed() {
+    let sb = start().await;
+    let seen = json!(["PaymentStarted", "PaymentSeen", "112.05", "0.00"]);
+    for body in [
+        json!({"unconfirmed": true}),
+        json!({"amount": "112.05", "unconfirmed": true}),
+    ] {
+        let id = sb.order_id().await;
+        let mut events = sb.subscribe(&id, None).await;
+        events.message().await;
+        let (status, o) = sb.pay(&id, body.clone()).await;
+        assert_eq!((status, money(&o)), (200, seen.clone()), "{body}: {o}");
+        assert_eq!(money(&events.message().await.1), seen);
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(money(&sb.fetch(&id).await), seen, "not delivered");
+        // A plain pay confirms it.
+        let (status, o) = sb.pay(&id, json!({})).await;
+        let full = json!(["WaitingForDelivery", "PaymentReceived", "112.05", "0.00"]);
+        assert_eq!((status, money(&o)), (200, full.clone()), "{o}");
+        assert_eq!(money(&events.message().await.1), full);
+        assert_eq!(events.message().await.1["order_state"], "Done");
+        events.stop_and_end().await;
+    }
+    // Unconfirmed and short of the total: a partial payment.
+    let id = sb.order_id().await;
+    let (_, o) = sb
+        .pay(&id, json!({"amount": "12.05", "unconfirmed": true}))
+        .await;
+    assert_eq!(
+        money(&o),
+        json!(["PartialPaymentStarted", "PartiallyPaid", "12.05", "100.00"])
+    );
+    // The rest unconfirmed: seen; then confirmed.
+    let (_, o) = sb.pay(&id, json!({"unconfirmed": true})).await;
+    assert_eq!(money(&o), seen, "{o}");
+    let (_, o) = sb.pay(&id, json!({})).await;
+    assert_eq!(o["order_state"], "WaitingForDelivery", "{o}");
+}
+
+#[tokio::test]
+async fn bad_payment_bodies_are_400_and_change_nothing() {
+    let sb = start().await;
+    let id = sb.order_id().await;
+    for amount in [
+        json!("-1"),
+        json!("0"),
+        json!("0.00"),
+        json!("abc"),
+        json!(""),
+        json!("4,10"),
+        json!("1e3"),
+        json!("4.1234567"),
+        json!("1".repeat(100)),
+        json!("99999999999999999999"),
+        json!(4.1),
+        json!(true),
+        json!({"value": "4.10"}),
+    ] {
+        let (status, answer) = sb.pay(&id, json!({"amount": amount})).await;
+        assert_eq!(
+            (status, &answer["detail"]),
+            (400, &json!("INVALID_AMOUNT")),
+            "{amount}: {answer}"
+        );
+        assert_eq!(answer["status"], 400);
+        assert!(answer["moreDetails"].is_string(), "{answer}");
+    }
+    // A misspelt field would otherwise pay in full without a word.
+    for body in [
+        json!({"unconfirmed": "yes"}),
+        json!({"amout": "4.10"}),
+        json!([]),
+        json!("4.10"),
+    ] {
+        let (status, answer) = sb.pay(&id, body.clone()).await;
+        assert_eq!(
+            (status, &answer["detail"]),
+            (400, &json!("INVALID_REQUEST")),
+            "{body}: {answer}"
+        );
+    }
+    let r = sb
+        .http
+        .post(format!("{}/control/orders/{id}/pay", sb.base))
+        .bearer_auth(CONTROL_TOKEN)
+        .header("Content-Type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 400);
+    let answer: Value = r.json().await.expect("json");
+    assert_eq!(answer["detail"], "INVALID_JSON");
+    let o = sb.fetch(&id).await;
+    assert_eq!(
+        money(&o),
+        json!(["WaitingForPayment", "PaymentRequested", null, null])
+    );
+}
+
+#[tokio::test]
+async fn paying_is_refused_once_the_order_is_paid_or_over() {
+    let sb = start().await;
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({})).await;
+    for body in [
+        json!({}),
+        json!({"amount": "1"}),
+        json!({"unconfirmed": true}),
+    ] {
+        let (status, answer) = sb.pay(&id, body.clone()).await;
+        assert_eq!(
+            (status, &answer["detail"]),
+            (409, &json!("INVALID_STATE")),
+            "{body}"
+        );
+    }
+    sb.until(&id, "Done").await;
+    assert_eq!(sb.pay(&id, json!({"amount": "1"})).await.0, 409);
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "1"})).await;
+    sb.control(&format!("/control/orders/{id}/fail"), json!({}))
+        .await;
+    assert_eq!(sb.pay(&id, json!({"amount": "1"})).await.0, 409);
+    assert_eq!(
+        sb.pay(
+            "00000000-0000-4000-8000-000000000000",
+            json!({"amount": "1"})
+        )
+        .await
+        .0,
+        404
+    );
 }
