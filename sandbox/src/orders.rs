@@ -318,16 +318,24 @@ impl Store {
         Self::publish(e);
     }
 
-    /// Expires every unpaid order whose window has passed at `now`.
+    /// Expires every order whose window has passed at `now` while it was unpaid
+    /// (payment_state Expired too) or partly paid (it stays PartiallyPaid, its
+    /// amounts kept). A payment seen in time (PaymentStarted) does not expire.
     pub fn expire(&self, now: i64) -> usize {
         let mut orders = self.lock();
         let mut n = 0;
         for e in orders.values_mut() {
-            let waiting = e.order["order_state"] == "WaitingForPayment";
+            let state = Self::state_of(e);
+            let expiring = matches!(
+                state.as_str(),
+                "WaitingForPayment" | "PartialPaymentStarted"
+            );
             let created = e.order["created_at"].as_i64().unwrap_or(i64::MAX);
-            if waiting && created.saturating_add(WINDOW_SECS) <= now {
+            if expiring && created.saturating_add(WINDOW_SECS) <= now {
                 e.order["order_state"] = json!("Expired");
-                e.order["payment_state"] = json!("Expired");
+                if state == "WaitingForPayment" {
+                    e.order["payment_state"] = json!("Expired");
+                }
                 Self::publish(e);
                 n += 1;
             }

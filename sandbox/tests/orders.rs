@@ -672,3 +672,41 @@ async fn paying_is_refused_once_the_order_is_paid_or_over() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_partly_paid_order_expires_keeping_what_arrived() {
+    let sb = start().await;
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "4.10"})).await;
+    let mut events = sb.subscribe(&id, None).await;
+    events.message().await;
+    sb.control("/control/clock/advance", json!({"seconds": 1799}))
+        .await;
+    assert_eq!(sb.fetch(&id).await["order_state"], "PartialPaymentStarted");
+    let (_, answer) = sb
+        .control("/control/clock/advance", json!({"seconds": 1}))
+        .await;
+    assert_eq!(answer["expired"], 1, "{answer}");
+    let expired = json!(["Expired", "PartiallyPaid", "4.10", "107.95"]);
+    assert_eq!(money(&events.message().await.1), expired);
+    events.stop_and_end().await;
+    assert_eq!(money(&sb.fetch(&id).await), expired);
+    assert_eq!(sb.pay(&id, json!({})).await.0, 409);
+}
+
+#[tokio::test]
+async fn a_payment_seen_in_time_does_not_expire() {
+    let sb = start().await;
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"unconfirmed": true})).await;
+    let (_, answer) = sb
+        .control("/control/clock/advance", json!({"seconds": 3600}))
+        .await;
+    assert_eq!(answer["expired"], 0, "{answer}");
+    let seen = json!(["PaymentStarted", "PaymentSeen", "112.05", "0.00"]);
+    assert_eq!(money(&sb.fetch(&id).await), seen);
+    // Confirmed late, it is delivered.
+    let (status, _) = sb.pay(&id, json!({})).await;
+    assert_eq!(status, 200);
+    sb.until(&id, "Done").await;
+}
