@@ -1,5 +1,5 @@
 //! Control endpoints for tests and demos (no partner headers needed):
-//! pay or fail an order, move the clock, fault rules, suspensions, request counts.
+//! pay, fail or refund an order, move the clock, fault rules, suspensions, request counts.
 
 use super::faults::Rule;
 use super::orders::{ControlError, Payment};
@@ -105,6 +105,12 @@ pub async fn pay(State(sb): State<Sandbox>, Path(id): Path<String>, body: Bytes)
         });
     }
     control_result(result)
+}
+
+/// `POST /control/orders/{id}/refund`: the money received goes back (409 when none came).
+pub async fn refund(State(sb): State<Sandbox>, Path(id): Path<String>) -> Response {
+    sb.inner.store.expire(sb.now());
+    control_result(sb.inner.store.refund(&id))
 }
 
 /// `POST /control/orders/{id}/fail`: the payment failed.

@@ -280,6 +280,26 @@ impl Store {
         Ok(e.order.clone())
     }
 
+    /// Refunds an order that received any money, whatever its state (once):
+    /// order_state and payment_state Refunded, `amount_paid` and `amount_due` kept.
+    pub fn refund(&self, id: &str) -> Result<Value, ControlError> {
+        let mut orders = self.lock();
+        let e = orders.get_mut(id).ok_or(ControlError::NotFound)?;
+        let state = Self::state_of(e);
+        if state == "Refunded" {
+            return Err(ControlError::Conflict("order is already Refunded".into()));
+        }
+        if e.paid == 0 {
+            return Err(ControlError::Conflict(format!(
+                "order is {state} and received no money to refund"
+            )));
+        }
+        e.order["order_state"] = json!("Refunded");
+        e.order["payment_state"] = json!("Refunded");
+        Self::publish(e);
+        Ok(e.order.clone())
+    }
+
     /// Delivers a paid order: Done, with a pin code or redemption link.
     pub fn deliver(&self, id: &str) {
         let mut orders = self.lock();
@@ -346,5 +366,48 @@ impl Store {
     /// Orders held.
     pub fn len(&self) -> usize {
         self.lock().len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validation::Line;
+
+    /// A store holding one order for a 10 USD Steam card (10.35 USDC); its id.
+    fn store_with_order() -> (Store, String) {
+        let family = crate::catalogue::find("Steam Wallet").expect("Steam Wallet");
+        let line = Line {
+            brand: family.name.into(),
+            country: "US".into(),
+            denomination: "10".into(),
+            localized: None,
+            product_id: None,
+            kind: Some(family.kind.into()),
+            product_value: None,
+            beneficiary: "buyer@example.com".into(),
+            quantity: 1,
+        };
+        let priced = Priced {
+            family,
+            line,
+            face: 10.0,
+            currency: "USD",
+        };
+        let store = Store::default();
+        let order = store.create(&[priced], "USDC", "Solana", "10.35", "b@example.com", 0);
+        let id = order["order_id"].as_str().unwrap_or_default().to_string();
+        (store, id)
+    }
+
+    #[test]
+    fn a_delivery_due_after_a_refund_does_nothing() {
+        let (store, id) = store_with_order();
+        assert!(store.pay(&id, Payment::default()).is_ok());
+        assert!(store.refund(&id).is_ok());
+        store.deliver(&id);
+        let o = store.get(&id).unwrap_or_default();
+        assert_eq!(o["order_state"], "Refunded");
+        assert_eq!(o["deliveries"][0]["deliverable"]["pin_code"], Value::Null);
     }
 }

@@ -41,6 +41,12 @@ impl Sb {
             .await
     }
 
+    /// `POST /control/orders/{id}/refund`.
+    async fn refund(&self, id: &str) -> (u16, Value) {
+        self.control(&format!("/control/orders/{id}/refund"), json!({}))
+            .await
+    }
+
     /// The order as `GET /v5/orders/{id}` answers it.
     async fn fetch(&self, id: &str) -> Value {
         let (status, order) = self.get(&format!("/v5/orders/{id}")).await;
@@ -270,7 +276,7 @@ async fn unknown_orders_are_404_json() {
         assert_eq!(status, 404, "{path}");
         assert_eq!(body["status"], 404);
     }
-    for action in ["pay", "fail"] {
+    for action in ["pay", "fail", "refund"] {
         let (status, _) = sb
             .control(&format!("/control/orders/nope/{action}"), json!({}))
             .await;
@@ -709,4 +715,118 @@ async fn a_payment_seen_in_time_does_not_expire() {
     let (status, _) = sb.pay(&id, json!({})).await;
     assert_eq!(status, 200);
     sb.until(&id, "Done").await;
+}
+
+#[tokio::test]
+async fn orders_that_received_money_can_be_refunded() {
+    let sb = start().await;
+    let refunded = |paid: &str, due: &str| json!(["Refunded", "Refunded", paid, due]);
+    // Partly paid; the subscriber sees the refund, then the stream stops.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "4.10"})).await;
+    let mut events = sb.subscribe(&id, None).await;
+    events.message().await;
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, refunded("4.10", "107.95")),
+        "{o}"
+    );
+    assert_eq!(money(&events.message().await.1), refunded("4.10", "107.95"));
+    events.stop_and_end().await;
+    assert_eq!(money(&sb.fetch(&id).await), refunded("4.10", "107.95"));
+    // Refunded once only, and never paid again.
+    assert_eq!(sb.refund(&id).await.0, 409);
+    assert_eq!(sb.pay(&id, json!({})).await.0, 409);
+    // Expired after a partial payment.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "12.05"})).await;
+    sb.control("/control/clock/advance", json!({"seconds": 1800}))
+        .await;
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, refunded("12.05", "100.00")),
+        "{o}"
+    );
+    // Seen but not confirmed.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"unconfirmed": true})).await;
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, refunded("112.05", "0.00")),
+        "{o}"
+    );
+    // Delivered: the codes stay as they were.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({})).await;
+    let done = sb.until(&id, "Done").await;
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, refunded("112.05", "0.00")),
+        "{o}"
+    );
+    assert_eq!(o["deliveries"], done["deliveries"]);
+    // Partly paid, then the payment failed: the part that arrived goes back.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "1"})).await;
+    sb.control(&format!("/control/orders/{id}/fail"), json!({}))
+        .await;
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, refunded("1.00", "111.05")),
+        "{o}"
+    );
+}
+
+#[tokio::test]
+async fn a_paid_order_can_be_refunded_before_its_delivery() {
+    let sb = start_with(SandboxConfig {
+        delivery_delay: Duration::from_secs(60),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let id = sb.order_id().await;
+    let (_, paid) = sb.pay(&id, json!({})).await;
+    assert_eq!(paid["order_state"], "WaitingForDelivery");
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, json!(["Refunded", "Refunded", "112.05", "0.00"])),
+        "{o}"
+    );
+    assert_eq!(o["deliveries"][0]["deliverable"]["pin_code"], Value::Null);
+}
+
+#[tokio::test]
+async fn orders_that_received_no_money_cannot_be_refunded() {
+    let sb = start().await;
+    let waiting = sb.order_id().await;
+    let failed = sb.order_id().await;
+    sb.control(&format!("/control/orders/{failed}/fail"), json!({}))
+        .await;
+    for id in [&waiting, &failed] {
+        let (status, answer) = sb.refund(id).await;
+        assert_eq!(
+            (status, &answer["detail"]),
+            (409, &json!("INVALID_STATE")),
+            "{answer}"
+        );
+    }
+    sb.control("/control/clock/advance", json!({"seconds": 1800}))
+        .await;
+    assert_eq!(sb.fetch(&waiting).await["order_state"], "Expired");
+    assert_eq!(sb.refund(&waiting).await.0, 409);
+    assert_eq!(sb.fetch(&waiting).await["payment_state"], "Expired");
+    // The control token is required, as everywhere under /control.
+    let r = sb
+        .http
+        .post(format!("{}/control/orders/{waiting}/refund", sb.base))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 401);
 }
