@@ -87,6 +87,33 @@ pub enum ControlError {
     Conflict(String),
 }
 
+/// One pending delivery: a single card of a line.
+fn card_of(p: &Priced) -> Value {
+    json!({
+        "delivery_state": "Pending",
+        "kind": p.family.kind,
+        "brand_name": p.family.name,
+        "quantity": 1,
+        "denomination": format!("{} {}", super::catalogue::fmt_num(p.face), p.currency),
+        "deliverable": {
+            "beneficiary_account": p.line.beneficiary,
+            "pin_code": Value::Null,
+            "pin_serial": Value::Null,
+            "redeem_instructions": Value::Null,
+            "how_to_redeem": Value::Null,
+        },
+    })
+}
+
+/// The deliveries of an order: one per card (a line of quantity n gives n), in
+/// the order of the request's lines, so that each card gets its own code.
+fn deliveries_of(lines: &[Priced]) -> Vec<Value> {
+    lines
+        .iter()
+        .flat_map(|p| std::iter::repeat_n(card_of(p), p.line.quantity.max(1) as usize))
+        .collect()
+}
+
 impl Store {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
         self.orders.lock().unwrap_or_else(PoisonError::into_inner)
@@ -134,25 +161,6 @@ impl Store {
             }
             None => String::new(),
         };
-        let deliveries: Vec<Value> = lines
-            .iter()
-            .map(|p| {
-                json!({
-                    "delivery_state": "Pending",
-                    "kind": p.family.kind,
-                    "brand_name": p.family.name,
-                    "quantity": p.line.quantity.max(1),
-                    "denomination": format!("{} {}", super::catalogue::fmt_num(p.face), p.currency),
-                    "deliverable": {
-                        "beneficiary_account": p.line.beneficiary,
-                        "pin_code": Value::Null,
-                        "pin_serial": Value::Null,
-                        "redeem_instructions": Value::Null,
-                        "how_to_redeem": Value::Null,
-                    },
-                })
-            })
-            .collect();
         let order = json!({
             "order_id": id,
             "order_state": "WaitingForPayment",
@@ -166,7 +174,7 @@ impl Store {
             "created_at": now,
             "expires_at": now + WINDOW_SECS,
             "user": {"email": email},
-            "deliveries": deliveries,
+            "deliveries": deliveries_of(lines),
         });
         let snapshot = Snapshot {
             version: 1,

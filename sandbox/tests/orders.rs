@@ -830,3 +830,198 @@ async fn orders_that_received_no_money_cannot_be_refunded() {
         .expect("send");
     assert_eq!(r.status(), 401);
 }
+
+/// An order delivery of `quantity` cards: fixed (`"10"`) or, for `"range:<value>"`,
+/// a range product of that value.
+fn cards(brand: &str, denomination: &str, quantity: u32, beneficiary: &str) -> Value {
+    let mut deliverable = json!({"brand_name": brand, "country_code": "US",
+        "denomination": denomination, "beneficiary_account": beneficiary});
+    if let Some(value) = denomination.strip_prefix("range:") {
+        deliverable["denomination"] = json!("range");
+        deliverable["product_value"] = json!(value);
+    }
+    json!({"kind": "giftcard", "quantity": quantity, "deliverable": deliverable})
+}
+
+/// The order body of [`order_body`] with these deliveries.
+fn order_with(deliveries: Vec<Value>) -> Value {
+    let mut body = order_body("USDC", "Solana");
+    body["deliveries"] = json!(deliveries);
+    body
+}
+
+/// The validation body asking about the same cards as an order body.
+fn validation_of(order: &Value) -> Value {
+    let deliveries: Vec<Value> = order["deliveries"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|d| {
+                    let mut flat = d["deliverable"].clone();
+                    flat["quantity"] = d["quantity"].clone();
+                    flat
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({"email": order["user"]["email"], "payment": order["payment"],
+        "lang": order["lang"], "deliveries": deliveries})
+}
+
+/// The problem codes of an answer, in order.
+fn problem_codes(answer: &Value) -> Vec<String> {
+    answer["problems"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .filter_map(|x| x["problem"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn each_card_is_its_own_delivery_in_the_request_order() {
+    let sb = start().await;
+    let body = order_with(vec![
+        cards("Steam Wallet", "10", 2, "a@example.com"),
+        cards("Airbnb", "range:100", 2, "b@example.com"),
+        cards("Steam Wallet", "20", 1, "c@example.com"),
+    ]);
+    let (status, order) = sb.post("/v5/orders", &body).await;
+    assert_eq!(status, 201, "{order}");
+    assert_eq!(
+        order["coin_amount"], "244.60",
+        "2 × 10.35 + 2 × 101.70 + 20.50"
+    );
+    let shown = |o: &Value| -> Vec<Value> {
+        o["deliveries"]
+            .as_array()
+            .expect("deliveries")
+            .iter()
+            .map(|d| {
+                json!([
+                    d["brand_name"],
+                    d["kind"],
+                    d["denomination"],
+                    d["quantity"],
+                    d["deliverable"]["beneficiary_account"]
+                ])
+            })
+            .collect()
+    };
+    let expected = vec![
+        json!(["Steam Wallet", "giftcard", "10 USD", 1, "a@example.com"]),
+        json!(["Steam Wallet", "giftcard", "10 USD", 1, "a@example.com"]),
+        json!(["Airbnb", "giftcard", "100 USD", 1, "b@example.com"]),
+        json!(["Airbnb", "giftcard", "100 USD", 1, "b@example.com"]),
+        json!(["Steam Wallet", "giftcard", "20 USD", 1, "c@example.com"]),
+    ];
+    assert_eq!(shown(&order), expected, "{order}");
+    let id = order["order_id"].as_str().expect("id");
+    sb.pay(id, json!({})).await;
+    let done = sb.until(id, "Done").await;
+    assert_eq!(shown(&done), expected, "{done}");
+    let pins: Vec<&str> = done["deliveries"]
+        .as_array()
+        .expect("deliveries")
+        .iter()
+        .map(|d| {
+            assert_eq!(d["delivery_state"], "Done", "{d}");
+            d["deliverable"]["pin_code"].as_str().expect("pin_code")
+        })
+        .collect();
+    let distinct: std::collections::HashSet<&&str> = pins.iter().collect();
+    assert_eq!(distinct.len(), 5, "one code per card: {pins:?}");
+    assert!(pins[2].starts_with("https://") && pins[3].starts_with("https://"));
+    assert!(!pins[0].starts_with("https://"));
+}
+
+#[tokio::test]
+async fn the_limits_count_every_card_on_both_endpoints() {
+    let sb = start().await;
+    let refused = [
+        (
+            "PRODUCT_COUNT_EXCEEDED",
+            vec![
+                cards("Steam Wallet", "10", 3, "a@example.com"),
+                cards("Steam Wallet", "20", 3, "b@example.com"),
+            ],
+        ),
+        (
+            "MULTIPLE_LIMITED_PRODUCT_SAME_ORDER",
+            vec![
+                cards("Steam Wallet", "10", 1, "a@example.com"),
+                cards("Razer Gold", "10", 2, "b@example.com"),
+            ],
+        ),
+        (
+            "MULTIPLE_LIMITED_PRODUCT_SAME_ORDER",
+            vec![
+                cards("Razer Gold", "10", 1, "a@example.com"),
+                cards("Steam Wallet", "10", 1, "a@example.com"),
+                cards("Razer Gold", "20", 1, "b@example.com"),
+            ],
+        ),
+        (
+            "MAXIMUM_AMOUNT_PER_ORDER_EXCEEDED",
+            vec![
+                cards("Binance Gift Card", "range:1000", 2, "a@example.com"),
+                cards("Binance Gift Card", "range:600", 1, "b@example.com"),
+            ],
+        ),
+    ];
+    for (code, deliveries) in refused {
+        let body = order_with(deliveries);
+        let (status, answer) = sb
+            .post("/v5/orders/validations", &validation_of(&body))
+            .await;
+        assert_eq!(status, 200, "{code}: {answer}");
+        assert_eq!(problem_codes(&answer), [code], "{answer}");
+        let (status, answer) = sb.post("/v5/orders", &body).await;
+        assert_eq!(
+            (status, &answer["detail"]),
+            (400, &json!("VALIDATION_FAILED")),
+            "{code}: {answer}"
+        );
+        assert_eq!(problem_codes(&answer), [code], "{answer}");
+    }
+    // Up to the limits is fine: 5 cards, one Razer Gold among others, 2,500 USD.
+    let fine = [
+        vec![
+            cards("Steam Wallet", "10", 3, "a@example.com"),
+            cards("Steam Wallet", "20", 2, "b@example.com"),
+        ],
+        vec![
+            cards("Razer Gold", "10", 1, "a@example.com"),
+            cards("Steam Wallet", "10", 2, "b@example.com"),
+        ],
+        vec![
+            cards("Binance Gift Card", "range:1000", 2, "a@example.com"),
+            cards("Binance Gift Card", "range:500", 1, "b@example.com"),
+        ],
+    ];
+    for deliveries in fine {
+        let body = order_with(deliveries);
+        let count: u64 = body["deliveries"]
+            .as_array()
+            .expect("deliveries")
+            .iter()
+            .filter_map(|d| d["quantity"].as_u64())
+            .sum();
+        let (status, answer) = sb
+            .post("/v5/orders/validations", &validation_of(&body))
+            .await;
+        assert_eq!(
+            (status, &answer["problems"]),
+            (200, &Value::Null),
+            "{answer}"
+        );
+        let (status, order) = sb.post("/v5/orders", &body).await;
+        assert_eq!(status, 201, "{order}");
+        assert_eq!(
+            order["deliveries"].as_array().map(Vec::len),
+            Some(count as usize)
+        );
+    }
+}
