@@ -353,15 +353,14 @@ impl Store {
         let mut orders = self.lock();
         let mut n = 0;
         for e in orders.values_mut() {
-            let state = Self::state_of(e);
-            let expiring = matches!(
-                state.as_str(),
-                "WaitingForPayment" | "PartialPaymentStarted"
-            );
+            // Looked at every second for every order: no allocation.
+            let state = e.order["order_state"].as_str().unwrap_or_default();
+            let unpaid = state == "WaitingForPayment";
+            let partly_paid = state == "PartialPaymentStarted";
             let created = e.order["created_at"].as_i64().unwrap_or(i64::MAX);
-            if expiring && created.saturating_add(WINDOW_SECS) <= now {
+            if (unpaid || partly_paid) && created.saturating_add(WINDOW_SECS) <= now {
                 e.order["order_state"] = json!("Expired");
-                if state == "WaitingForPayment" {
+                if unpaid {
                     e.order["payment_state"] = json!("Expired");
                 }
                 Self::publish(e);
