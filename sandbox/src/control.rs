@@ -1,15 +1,16 @@
 //! Control endpoints for tests and demos (no partner headers needed):
-//! pay or fail an order, move the clock, fault rules, suspensions, request counts.
+//! pay, fail or refund an order, move the clock, fault rules, suspensions, request counts.
 
 use super::faults::Rule;
-use super::orders::ControlError;
-use super::{Sandbox, error};
+use super::orders::{ControlError, Payment};
+use super::{Sandbox, amount, error};
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 fn control_result(r: Result<serde_json::Value, ControlError>) -> Response {
     match r {
@@ -21,11 +22,82 @@ fn control_result(r: Result<serde_json::Value, ControlError>) -> Response {
     }
 }
 
-/// `POST /control/orders/{id}/pay`: paid now, delivered after the configured delay.
-pub async fn pay(State(sb): State<Sandbox>, Path(id): Path<String>) -> Response {
+/// The fields `pay` reads from its body.
+const PAY_FIELDS: [&str; 2] = ["amount", "unconfirmed"];
+
+/// Why a `pay` body was refused (a 400): its `detail` code and explanation.
+struct BadPayment(&'static str, String);
+
+impl BadPayment {
+    /// A body that is not `{"amount"?: "4.10", "unconfirmed"?: true}`.
+    fn request(why: &str) -> BadPayment {
+        BadPayment(
+            "INVALID_REQUEST",
+            format!(
+                "{why}; the body is optional: {{\"amount\"?: \"4.10\", \"unconfirmed\"?: true}}"
+            ),
+        )
+    }
+}
+
+impl IntoResponse for BadPayment {
+    fn into_response(self) -> Response {
+        error(StatusCode::BAD_REQUEST, self.0, &self.1)
+    }
+}
+
+/// `amount` of a `pay` body: absent or null (the rest), or a positive decimal string.
+fn amount_of(v: Option<&Value>) -> Result<Option<u64>, BadPayment> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => amount::parse(s)
+            .map(Some)
+            .map_err(|why| BadPayment("INVALID_AMOUNT", why)),
+        Some(_) => Err(BadPayment(
+            "INVALID_AMOUNT",
+            "amount must be a string holding a positive decimal, such as \"4.10\"".into(),
+        )),
+    }
+}
+
+/// Reads the optional body of `pay`: none, empty, `{}`, or `{"amount", "unconfirmed"}`.
+fn payment_of(body: &[u8]) -> Result<Payment, BadPayment> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Payment::default());
+    }
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| BadPayment("INVALID_JSON", format!("body is not JSON: {e}")))?;
+    let Some(fields) = v.as_object() else {
+        return Err(BadPayment::request("the body must be a JSON object"));
+    };
+    if let Some(k) = fields.keys().find(|k| !PAY_FIELDS.contains(&k.as_str())) {
+        return Err(BadPayment::request(&format!("unknown field {k:?}")));
+    }
+    let unconfirmed = match fields.get("unconfirmed") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(BadPayment::request("unconfirmed must be true or false")),
+    };
+    Ok(Payment {
+        amount: amount_of(fields.get("amount"))?,
+        unconfirmed,
+    })
+}
+
+/// `POST /control/orders/{id}/pay {"amount"?, "unconfirmed"?}`: a payment, in full
+/// unless `amount` says less; confirmed unless `unconfirmed`. Once the total is
+/// paid and confirmed, the order is delivered after the configured delay.
+pub async fn pay(State(sb): State<Sandbox>, Path(id): Path<String>, body: Bytes) -> Response {
+    let payment = match payment_of(&body) {
+        Ok(p) => p,
+        Err(bad) => return bad.into_response(),
+    };
     sb.inner.store.expire(sb.now());
-    let result = sb.inner.store.pay(&id);
-    if result.is_ok() {
+    let result = sb.inner.store.pay(&id, payment);
+    let confirmed = result
+        .as_ref()
+        .is_ok_and(|o| o["order_state"] == "WaitingForDelivery");
+    if confirmed {
         let (inner, delay) = (sb.inner.clone(), sb.inner.config.delivery_delay);
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
@@ -33,6 +105,12 @@ pub async fn pay(State(sb): State<Sandbox>, Path(id): Path<String>) -> Response 
         });
     }
     control_result(result)
+}
+
+/// `POST /control/orders/{id}/refund`: the money received goes back (409 when none came).
+pub async fn refund(State(sb): State<Sandbox>, Path(id): Path<String>) -> Response {
+    sb.inner.store.expire(sb.now());
+    control_result(sb.inner.store.refund(&id))
 }
 
 /// `POST /control/orders/{id}/fail`: the payment failed.

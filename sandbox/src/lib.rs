@@ -5,6 +5,7 @@
 //! nothing of the storefront. Triggers, controls, strictness and dialects:
 //! docs/sandbox.md.
 
+mod amount;
 mod api;
 mod catalogue;
 mod control;
@@ -142,6 +143,7 @@ impl Sandbox {
         let control = Router::new()
             .route("/control/orders/{id}/pay", post(control::pay))
             .route("/control/orders/{id}/fail", post(control::fail))
+            .route("/control/orders/{id}/refund", post(control::refund))
             .route("/control/clock/advance", post(control::advance))
             .route(
                 "/control/faults",

@@ -1,7 +1,10 @@
 //! Orders in memory and their state machine: WaitingForPayment → (pay) →
 //! WaitingForDelivery → (delay) → Done, or Expired after the 30-minute window,
-//! or PaymentFailed. Each order has a watch channel its subscribers follow.
+//! or PaymentFailed. A payment may come in parts (PartialPaymentStarted) or be
+//! seen before it is confirmed (PaymentStarted). Each order has a watch channel
+//! its subscribers follow.
 
+use super::amount;
 use super::hash;
 use super::payment;
 use super::validation::Priced;
@@ -26,6 +29,37 @@ struct Entry {
     order: Value,
     version: u64,
     tx: watch::Sender<Snapshot>,
+    /// The order's `coin_amount`, in micro-units.
+    total: u64,
+    /// What was paid so far (seen or confirmed), in micro-units.
+    paid: u64,
+}
+
+/// A payment arriving for an order (the control `pay`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Payment {
+    /// Micro-units paid; None: whatever is still due.
+    pub amount: Option<u64>,
+    /// Seen on chain but not yet confirmed.
+    pub unconfirmed: bool,
+}
+
+/// The states an order may be paid in.
+const PAYABLE: [&str; 3] = [
+    "WaitingForPayment",
+    "PartialPaymentStarted",
+    "PaymentStarted",
+];
+
+/// The order and payment states after a payment, by what was paid in all.
+fn after_payment(paid: u64, total: u64, unconfirmed: bool) -> (&'static str, &'static str) {
+    if paid < total {
+        ("PartialPaymentStarted", "PartiallyPaid")
+    } else if unconfirmed {
+        ("PaymentStarted", "PaymentSeen")
+    } else {
+        ("WaitingForDelivery", "PaymentReceived")
+    }
 }
 
 /// Terminal states: no further change.
@@ -51,6 +85,33 @@ pub struct Store {
 pub enum ControlError {
     NotFound,
     Conflict(String),
+}
+
+/// One pending delivery: a single card of a line.
+fn card_of(p: &Priced) -> Value {
+    json!({
+        "delivery_state": "Pending",
+        "kind": p.family.kind,
+        "brand_name": p.family.name,
+        "quantity": 1,
+        "denomination": format!("{} {}", super::catalogue::fmt_num(p.face), p.currency),
+        "deliverable": {
+            "beneficiary_account": p.line.beneficiary,
+            "pin_code": Value::Null,
+            "pin_serial": Value::Null,
+            "redeem_instructions": Value::Null,
+            "how_to_redeem": Value::Null,
+        },
+    })
+}
+
+/// The deliveries of an order: one per card (a line of quantity n gives n), in
+/// the order of the request's lines, so that each card gets its own code.
+fn deliveries_of(lines: &[Priced]) -> Vec<Value> {
+    lines
+        .iter()
+        .flat_map(|p| std::iter::repeat_n(card_of(p), p.line.quantity.max(1) as usize))
+        .collect()
 }
 
 impl Store {
@@ -100,25 +161,6 @@ impl Store {
             }
             None => String::new(),
         };
-        let deliveries: Vec<Value> = lines
-            .iter()
-            .map(|p| {
-                json!({
-                    "delivery_state": "Pending",
-                    "kind": p.family.kind,
-                    "brand_name": p.family.name,
-                    "quantity": p.line.quantity.max(1),
-                    "denomination": format!("{} {}", super::catalogue::fmt_num(p.face), p.currency),
-                    "deliverable": {
-                        "beneficiary_account": p.line.beneficiary,
-                        "pin_code": Value::Null,
-                        "pin_serial": Value::Null,
-                        "redeem_instructions": Value::Null,
-                        "how_to_redeem": Value::Null,
-                    },
-                })
-            })
-            .collect();
         let order = json!({
             "order_id": id,
             "order_state": "WaitingForPayment",
@@ -132,7 +174,7 @@ impl Store {
             "created_at": now,
             "expires_at": now + WINDOW_SECS,
             "user": {"email": email},
-            "deliveries": deliveries,
+            "deliveries": deliveries_of(lines),
         });
         let snapshot = Snapshot {
             version: 1,
@@ -147,6 +189,9 @@ impl Store {
                 order: order.clone(),
                 version: 1,
                 tx,
+                // The amount validation computed: always a plain decimal.
+                total: amount::parse(coin_amount).unwrap_or(0),
+                paid: 0,
             },
         );
         let mut ages = self.ages.lock().unwrap_or_else(PoisonError::into_inner);
@@ -187,6 +232,14 @@ impl Store {
         self.lock().get(id).map(|e| e.tx.subscribe())
     }
 
+    /// The order's `order_state`.
+    fn state_of(e: &Entry) -> String {
+        e.order["order_state"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     fn publish(e: &mut Entry) {
         e.version += 1;
         let terminal = is_terminal(e.order["order_state"].as_str().unwrap_or_default());
@@ -197,21 +250,26 @@ impl Store {
         });
     }
 
-    /// Marks a waiting order paid (→ WaitingForDelivery).
-    pub fn pay(&self, id: &str) -> Result<Value, ControlError> {
+    /// Adds a payment to an order waiting for one: short of the total it is
+    /// PartialPaymentStarted; reaching it, PaymentStarted while unconfirmed, else
+    /// WaitingForDelivery. The order then shows `amount_paid` and `amount_due`.
+    pub fn pay(&self, id: &str, payment: Payment) -> Result<Value, ControlError> {
         let mut orders = self.lock();
         let e = orders.get_mut(id).ok_or(ControlError::NotFound)?;
-        let state = e.order["order_state"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        if state != "WaitingForPayment" {
+        let state = Self::state_of(e);
+        if !PAYABLE.contains(&state.as_str()) {
             return Err(ControlError::Conflict(format!(
-                "order is {state}, not WaitingForPayment"
+                "order is {state}: only {} orders can be paid",
+                PAYABLE.join(", ")
             )));
         }
-        e.order["order_state"] = json!("WaitingForDelivery");
-        e.order["payment_state"] = json!("PaymentReceived");
+        let due = e.total.saturating_sub(e.paid);
+        e.paid = e.paid.saturating_add(payment.amount.unwrap_or(due));
+        let (order_state, payment_state) = after_payment(e.paid, e.total, payment.unconfirmed);
+        e.order["order_state"] = json!(order_state);
+        e.order["payment_state"] = json!(payment_state);
+        e.order["amount_paid"] = json!(amount::format(e.paid));
+        e.order["amount_due"] = json!(amount::format(e.total.saturating_sub(e.paid)));
         Self::publish(e);
         Ok(e.order.clone())
     }
@@ -220,15 +278,32 @@ impl Store {
     pub fn fail(&self, id: &str) -> Result<Value, ControlError> {
         let mut orders = self.lock();
         let e = orders.get_mut(id).ok_or(ControlError::NotFound)?;
-        let state = e.order["order_state"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let state = Self::state_of(e);
         if is_terminal(&state) {
             return Err(ControlError::Conflict(format!("order is already {state}")));
         }
         e.order["order_state"] = json!("PaymentFailed");
         e.order["payment_state"] = json!("PaymentFailed");
+        Self::publish(e);
+        Ok(e.order.clone())
+    }
+
+    /// Refunds an order that received any money, whatever its state (once):
+    /// order_state and payment_state Refunded, `amount_paid` and `amount_due` kept.
+    pub fn refund(&self, id: &str) -> Result<Value, ControlError> {
+        let mut orders = self.lock();
+        let e = orders.get_mut(id).ok_or(ControlError::NotFound)?;
+        let state = Self::state_of(e);
+        if state == "Refunded" {
+            return Err(ControlError::Conflict("order is already Refunded".into()));
+        }
+        if e.paid == 0 {
+            return Err(ControlError::Conflict(format!(
+                "order is {state} and received no money to refund"
+            )));
+        }
+        e.order["order_state"] = json!("Refunded");
+        e.order["payment_state"] = json!("Refunded");
         Self::publish(e);
         Ok(e.order.clone())
     }
@@ -271,16 +346,23 @@ impl Store {
         Self::publish(e);
     }
 
-    /// Expires every unpaid order whose window has passed at `now`.
+    /// Expires every order whose window has passed at `now` while it was unpaid
+    /// (payment_state Expired too) or partly paid (it stays PartiallyPaid, its
+    /// amounts kept). A payment seen in time (PaymentStarted) does not expire.
     pub fn expire(&self, now: i64) -> usize {
         let mut orders = self.lock();
         let mut n = 0;
         for e in orders.values_mut() {
-            let waiting = e.order["order_state"] == "WaitingForPayment";
+            // Looked at every second for every order: no allocation.
+            let state = e.order["order_state"].as_str().unwrap_or_default();
+            let unpaid = state == "WaitingForPayment";
+            let partly_paid = state == "PartialPaymentStarted";
             let created = e.order["created_at"].as_i64().unwrap_or(i64::MAX);
-            if waiting && created.saturating_add(WINDOW_SECS) <= now {
+            if (unpaid || partly_paid) && created.saturating_add(WINDOW_SECS) <= now {
                 e.order["order_state"] = json!("Expired");
-                e.order["payment_state"] = json!("Expired");
+                if unpaid {
+                    e.order["payment_state"] = json!("Expired");
+                }
                 Self::publish(e);
                 n += 1;
             }
@@ -291,5 +373,48 @@ impl Store {
     /// Orders held.
     pub fn len(&self) -> usize {
         self.lock().len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validation::Line;
+
+    /// A store holding one order for a 10 USD Steam card (10.35 USDC); its id.
+    fn store_with_order() -> (Store, String) {
+        let family = crate::catalogue::find("Steam Wallet").expect("Steam Wallet");
+        let line = Line {
+            brand: family.name.into(),
+            country: "US".into(),
+            denomination: "10".into(),
+            localized: None,
+            product_id: None,
+            kind: Some(family.kind.into()),
+            product_value: None,
+            beneficiary: "buyer@example.com".into(),
+            quantity: 1,
+        };
+        let priced = Priced {
+            family,
+            line,
+            face: 10.0,
+            currency: "USD",
+        };
+        let store = Store::default();
+        let order = store.create(&[priced], "USDC", "Solana", "10.35", "b@example.com", 0);
+        let id = order["order_id"].as_str().unwrap_or_default().to_string();
+        (store, id)
+    }
+
+    #[test]
+    fn a_delivery_due_after_a_refund_does_nothing() {
+        let (store, id) = store_with_order();
+        assert!(store.pay(&id, Payment::default()).is_ok());
+        assert!(store.refund(&id).is_ok());
+        store.deliver(&id);
+        let o = store.get(&id).unwrap_or_default();
+        assert_eq!(o["order_state"], "Refunded");
+        assert_eq!(o["deliveries"][0]["deliverable"]["pin_code"], Value::Null);
     }
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Sb, start_with};
+use common::{CONTROL_TOKEN, Sb, start_with};
 use futures::StreamExt;
 use sandbox::SandboxConfig;
 use serde_json::{Value, json};
@@ -26,6 +26,48 @@ impl Sb {
         let (status, order) = self.post("/v5/orders", &order_body(coin, network)).await;
         assert!(status == 200 || status == 201, "{status} {order}");
         order
+    }
+
+    /// Creates the order of [`order_body`] (112.05 USDC on Solana); answers its id.
+    async fn order_id(&self) -> String {
+        let order = self.order("USDC", "Solana").await;
+        assert_eq!(order["coin_amount"], "112.05", "10.35 + 101.70");
+        order["order_id"].as_str().expect("order_id").to_string()
+    }
+
+    /// `POST /control/orders/{id}/pay` with a JSON body.
+    async fn pay(&self, id: &str, body: Value) -> (u16, Value) {
+        self.control(&format!("/control/orders/{id}/pay"), body)
+            .await
+    }
+
+    /// `POST /control/orders/{id}/refund`.
+    async fn refund(&self, id: &str) -> (u16, Value) {
+        self.control(&format!("/control/orders/{id}/refund"), json!({}))
+            .await
+    }
+
+    /// The order as `GET /v5/orders/{id}` answers it.
+    async fn fetch(&self, id: &str) -> Value {
+        let (status, order) = self.get(&format!("/v5/orders/{id}")).await;
+        assert_eq!(status, 200, "{order}");
+        order
+    }
+
+    /// Polls the order until its `order_state` is `state` (3 s at most); answers it.
+    async fn until(&self, id: &str, state: &str) -> Value {
+        let started = Instant::now();
+        loop {
+            let o = self.fetch(id).await;
+            if o["order_state"] == state {
+                return o;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(3),
+                "never {state}: {o}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
     }
 
     async fn subscribe(&self, id: &str, last_event_id: Option<&str>) -> Events {
@@ -234,7 +276,7 @@ async fn unknown_orders_are_404_json() {
         assert_eq!(status, 404, "{path}");
         assert_eq!(body["status"], 404);
     }
-    for action in ["pay", "fail"] {
+    for action in ["pay", "fail", "refund"] {
         let (status, _) = sb
             .control(&format!("/control/orders/nope/{action}"), json!({}))
             .await;
@@ -399,5 +441,587 @@ async fn many_subscribers_see_the_same_changes() {
             assert_eq!(state, "PaymentFailed");
         }
         s.stop_and_end().await;
+    }
+}
+
+/// The order's states and amounts, for comparing in one assertion.
+fn money(o: &Value) -> Value {
+    json!([
+        o["order_state"],
+        o["payment_state"],
+        o["amount_paid"],
+        o["amount_due"]
+    ])
+}
+
+#[tokio::test]
+async fn paying_without_a_body_or_with_an_empty_one_pays_in_full() {
+    let sb = start().await;
+    let full = json!(["WaitingForDelivery", "PaymentReceived", "112.05", "0.00"]);
+    // No body at all (as `curl -X POST` sends), an empty body, `{}`, and `null` fields.
+    let id = sb.order_id().await;
+    let (status, paid) = sb
+        .send(reqwest::Method::POST, &format!("/control/orders/{id}/pay"))
+        .await;
+    assert_eq!((status, money(&paid)), (200, full.clone()), "{paid}");
+    let id = sb.order_id().await;
+    let r = sb
+        .http
+        .post(format!("{}/control/orders/{id}/pay", sb.base))
+        .bearer_auth(CONTROL_TOKEN)
+        .header("Content-Type", "application/json")
+        .body("")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 200);
+    let paid: Value = r.json().await.expect("json");
+    assert_eq!(money(&paid), full, "{paid}");
+    for body in [json!({}), json!({"amount": null, "unconfirmed": null})] {
+        let id = sb.order_id().await;
+        let (status, paid) = sb.pay(&id, body.clone()).await;
+        assert_eq!((status, money(&paid)), (200, full.clone()), "{body}");
+        assert_eq!(sb.until(&id, "Done").await["amount_paid"], "112.05");
+    }
+}
+
+#[tokio::test]
+async fn a_partial_payment_then_the_rest() {
+    let sb = start().await;
+    let id = sb.order_id().await;
+    let mut events = sb.subscribe(&id, None).await;
+    events.message().await;
+    let (status, o) = sb.pay(&id, json!({"amount": "4.10"})).await;
+    let partial = json!(["PartialPaymentStarted", "PartiallyPaid", "4.10", "107.95"]);
+    assert_eq!((status, money(&o)), (200, partial.clone()), "{o}");
+    assert_eq!(money(&sb.fetch(&id).await), partial);
+    assert_eq!(money(&events.message().await.1), partial, "published");
+    // Still due: a second part, then the rest (no amount).
+    let (_, o) = sb.pay(&id, json!({"amount": "7.95"})).await;
+    let partial = json!(["PartialPaymentStarted", "PartiallyPaid", "12.05", "100.00"]);
+    assert_eq!(money(&o), partial, "{o}");
+    assert_eq!(money(&events.message().await.1), partial);
+    // A partial order is not delivered.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(money(&sb.fetch(&id).await), partial);
+    let (_, o) = sb.pay(&id, json!({})).await;
+    let full = json!(["WaitingForDelivery", "PaymentReceived", "112.05", "0.00"]);
+    assert_eq!(money(&o), full, "{o}");
+    assert_eq!(money(&events.message().await.1), full);
+    let (_, done) = events.message().await;
+    assert_eq!(
+        money(&done),
+        json!(["Done", "PaymentReceived", "112.05", "0.00"])
+    );
+    events.stop_and_end().await;
+}
+
+#[tokio::test]
+async fn a_payment_reaching_the_total_pays_and_more_is_shown() {
+    let sb = start().await;
+    // Exactly the rest, given as an amount.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "100"})).await;
+    let (_, o) = sb.pay(&id, json!({"amount": "12.05"})).await;
+    let full = json!(["WaitingForDelivery", "PaymentReceived", "112.05", "0.00"]);
+    assert_eq!(money(&o), full, "{o}");
+    // Overpaid, at once or after a part.
+    let id = sb.order_id().await;
+    let (_, o) = sb.pay(&id, json!({"amount": "200"})).await;
+    let over = json!(["WaitingForDelivery", "PaymentReceived", "200.00", "0.00"]);
+    assert_eq!(money(&o), over, "{o}");
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "0.000001"})).await;
+    let (_, o) = sb.pay(&id, json!({"amount": "112.050001"})).await;
+    let over = json!([
+        "WaitingForDelivery",
+        "PaymentReceived",
+        "112.050002",
+        "0.00"
+    ]);
+    assert_eq!(money(&o), over, "{o}");
+    assert_eq!(sb.until(&id, "Done").await["amount_paid"], "112.050002");
+}
+
+#[tokio::test]
+async fn an_unconfirmed_payment_is_seen_not_delivered_until_confirmed() {
+    let sb = start().await;
+    let seen = json!(["PaymentStarted", "PaymentSeen", "112.05", "0.00"]);
+    for body in [
+        json!({"unconfirmed": true}),
+        json!({"amount": "112.05", "unconfirmed": true}),
+    ] {
+        let id = sb.order_id().await;
+        let mut events = sb.subscribe(&id, None).await;
+        events.message().await;
+        let (status, o) = sb.pay(&id, body.clone()).await;
+        assert_eq!((status, money(&o)), (200, seen.clone()), "{body}: {o}");
+        assert_eq!(money(&events.message().await.1), seen);
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(money(&sb.fetch(&id).await), seen, "not delivered");
+        // A plain pay confirms it.
+        let (status, o) = sb.pay(&id, json!({})).await;
+        let full = json!(["WaitingForDelivery", "PaymentReceived", "112.05", "0.00"]);
+        assert_eq!((status, money(&o)), (200, full.clone()), "{o}");
+        assert_eq!(money(&events.message().await.1), full);
+        assert_eq!(events.message().await.1["order_state"], "Done");
+        events.stop_and_end().await;
+    }
+    // Unconfirmed and short of the total: a partial payment.
+    let id = sb.order_id().await;
+    let (_, o) = sb
+        .pay(&id, json!({"amount": "12.05", "unconfirmed": true}))
+        .await;
+    assert_eq!(
+        money(&o),
+        json!(["PartialPaymentStarted", "PartiallyPaid", "12.05", "100.00"])
+    );
+    // The rest unconfirmed: seen; then confirmed.
+    let (_, o) = sb.pay(&id, json!({"unconfirmed": true})).await;
+    assert_eq!(money(&o), seen, "{o}");
+    let (_, o) = sb.pay(&id, json!({})).await;
+    assert_eq!(o["order_state"], "WaitingForDelivery", "{o}");
+}
+
+#[tokio::test]
+async fn bad_payment_bodies_are_400_and_change_nothing() {
+    let sb = start().await;
+    let id = sb.order_id().await;
+    for amount in [
+        json!("-1"),
+        json!("0"),
+        json!("0.00"),
+        json!("abc"),
+        json!(""),
+        json!("4,10"),
+        json!("1e3"),
+        json!("4.1234567"),
+        json!("1".repeat(100)),
+        json!("99999999999999999999"),
+        json!(4.1),
+        json!(true),
+        json!({"value": "4.10"}),
+    ] {
+        let (status, answer) = sb.pay(&id, json!({"amount": amount})).await;
+        assert_eq!(
+            (status, &answer["detail"]),
+            (400, &json!("INVALID_AMOUNT")),
+            "{amount}: {answer}"
+        );
+        assert_eq!(answer["status"], 400);
+        assert!(answer["moreDetails"].is_string(), "{answer}");
+    }
+    // A misspelt field would otherwise pay in full without a word.
+    for body in [
+        json!({"unconfirmed": "yes"}),
+        json!({"amout": "4.10"}),
+        json!([]),
+        json!("4.10"),
+    ] {
+        let (status, answer) = sb.pay(&id, body.clone()).await;
+        assert_eq!(
+            (status, &answer["detail"]),
+            (400, &json!("INVALID_REQUEST")),
+            "{body}: {answer}"
+        );
+    }
+    let r = sb
+        .http
+        .post(format!("{}/control/orders/{id}/pay", sb.base))
+        .bearer_auth(CONTROL_TOKEN)
+        .header("Content-Type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 400);
+    let answer: Value = r.json().await.expect("json");
+    assert_eq!(answer["detail"], "INVALID_JSON");
+    let o = sb.fetch(&id).await;
+    assert_eq!(
+        money(&o),
+        json!(["WaitingForPayment", "PaymentRequested", null, null])
+    );
+}
+
+#[tokio::test]
+async fn paying_is_refused_once_the_order_is_paid_or_over() {
+    let sb = start().await;
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({})).await;
+    for body in [
+        json!({}),
+        json!({"amount": "1"}),
+        json!({"unconfirmed": true}),
+    ] {
+        let (status, answer) = sb.pay(&id, body.clone()).await;
+        assert_eq!(
+            (status, &answer["detail"]),
+            (409, &json!("INVALID_STATE")),
+            "{body}"
+        );
+    }
+    sb.until(&id, "Done").await;
+    assert_eq!(sb.pay(&id, json!({"amount": "1"})).await.0, 409);
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "1"})).await;
+    sb.control(&format!("/control/orders/{id}/fail"), json!({}))
+        .await;
+    assert_eq!(sb.pay(&id, json!({"amount": "1"})).await.0, 409);
+    assert_eq!(
+        sb.pay(
+            "00000000-0000-4000-8000-000000000000",
+            json!({"amount": "1"})
+        )
+        .await
+        .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn a_partly_paid_order_expires_keeping_what_arrived() {
+    let sb = start().await;
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "4.10"})).await;
+    let mut events = sb.subscribe(&id, None).await;
+    events.message().await;
+    sb.control("/control/clock/advance", json!({"seconds": 1799}))
+        .await;
+    assert_eq!(sb.fetch(&id).await["order_state"], "PartialPaymentStarted");
+    let (_, answer) = sb
+        .control("/control/clock/advance", json!({"seconds": 1}))
+        .await;
+    assert_eq!(answer["expired"], 1, "{answer}");
+    let expired = json!(["Expired", "PartiallyPaid", "4.10", "107.95"]);
+    assert_eq!(money(&events.message().await.1), expired);
+    events.stop_and_end().await;
+    assert_eq!(money(&sb.fetch(&id).await), expired);
+    assert_eq!(sb.pay(&id, json!({})).await.0, 409);
+}
+
+#[tokio::test]
+async fn a_payment_seen_in_time_does_not_expire() {
+    let sb = start().await;
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"unconfirmed": true})).await;
+    let (_, answer) = sb
+        .control("/control/clock/advance", json!({"seconds": 3600}))
+        .await;
+    assert_eq!(answer["expired"], 0, "{answer}");
+    let seen = json!(["PaymentStarted", "PaymentSeen", "112.05", "0.00"]);
+    assert_eq!(money(&sb.fetch(&id).await), seen);
+    // Confirmed late, it is delivered.
+    let (status, _) = sb.pay(&id, json!({})).await;
+    assert_eq!(status, 200);
+    sb.until(&id, "Done").await;
+}
+
+#[tokio::test]
+async fn orders_that_received_money_can_be_refunded() {
+    let sb = start().await;
+    let refunded = |paid: &str, due: &str| json!(["Refunded", "Refunded", paid, due]);
+    // Partly paid; the subscriber sees the refund, then the stream stops.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "4.10"})).await;
+    let mut events = sb.subscribe(&id, None).await;
+    events.message().await;
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, refunded("4.10", "107.95")),
+        "{o}"
+    );
+    assert_eq!(money(&events.message().await.1), refunded("4.10", "107.95"));
+    events.stop_and_end().await;
+    assert_eq!(money(&sb.fetch(&id).await), refunded("4.10", "107.95"));
+    // Refunded once only, and never paid again.
+    assert_eq!(sb.refund(&id).await.0, 409);
+    assert_eq!(sb.pay(&id, json!({})).await.0, 409);
+    // Expired after a partial payment.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "12.05"})).await;
+    sb.control("/control/clock/advance", json!({"seconds": 1800}))
+        .await;
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, refunded("12.05", "100.00")),
+        "{o}"
+    );
+    // Seen but not confirmed.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"unconfirmed": true})).await;
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, refunded("112.05", "0.00")),
+        "{o}"
+    );
+    // Delivered: the codes stay as they were.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({})).await;
+    let done = sb.until(&id, "Done").await;
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, refunded("112.05", "0.00")),
+        "{o}"
+    );
+    assert_eq!(o["deliveries"], done["deliveries"]);
+    // Partly paid, then the payment failed: the part that arrived goes back.
+    let id = sb.order_id().await;
+    sb.pay(&id, json!({"amount": "1"})).await;
+    sb.control(&format!("/control/orders/{id}/fail"), json!({}))
+        .await;
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, refunded("1.00", "111.05")),
+        "{o}"
+    );
+}
+
+#[tokio::test]
+async fn a_paid_order_can_be_refunded_before_its_delivery() {
+    let sb = start_with(SandboxConfig {
+        delivery_delay: Duration::from_secs(60),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let id = sb.order_id().await;
+    let (_, paid) = sb.pay(&id, json!({})).await;
+    assert_eq!(paid["order_state"], "WaitingForDelivery");
+    let (status, o) = sb.refund(&id).await;
+    assert_eq!(
+        (status, money(&o)),
+        (200, json!(["Refunded", "Refunded", "112.05", "0.00"])),
+        "{o}"
+    );
+    assert_eq!(o["deliveries"][0]["deliverable"]["pin_code"], Value::Null);
+}
+
+#[tokio::test]
+async fn orders_that_received_no_money_cannot_be_refunded() {
+    let sb = start().await;
+    let waiting = sb.order_id().await;
+    let failed = sb.order_id().await;
+    sb.control(&format!("/control/orders/{failed}/fail"), json!({}))
+        .await;
+    for id in [&waiting, &failed] {
+        let (status, answer) = sb.refund(id).await;
+        assert_eq!(
+            (status, &answer["detail"]),
+            (409, &json!("INVALID_STATE")),
+            "{answer}"
+        );
+    }
+    sb.control("/control/clock/advance", json!({"seconds": 1800}))
+        .await;
+    assert_eq!(sb.fetch(&waiting).await["order_state"], "Expired");
+    assert_eq!(sb.refund(&waiting).await.0, 409);
+    assert_eq!(sb.fetch(&waiting).await["payment_state"], "Expired");
+    // The control token is required, as everywhere under /control.
+    let r = sb
+        .http
+        .post(format!("{}/control/orders/{waiting}/refund", sb.base))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 401);
+}
+
+/// An order delivery of `quantity` cards: fixed (`"10"`) or, for `"range:<value>"`,
+/// a range product of that value.
+fn cards(brand: &str, denomination: &str, quantity: u32, beneficiary: &str) -> Value {
+    let mut deliverable = json!({"brand_name": brand, "country_code": "US",
+        "denomination": denomination, "beneficiary_account": beneficiary});
+    if let Some(value) = denomination.strip_prefix("range:") {
+        deliverable["denomination"] = json!("range");
+        deliverable["product_value"] = json!(value);
+    }
+    json!({"kind": "giftcard", "quantity": quantity, "deliverable": deliverable})
+}
+
+/// The order body of [`order_body`] with these deliveries.
+fn order_with(deliveries: Vec<Value>) -> Value {
+    let mut body = order_body("USDC", "Solana");
+    body["deliveries"] = json!(deliveries);
+    body
+}
+
+/// The validation body asking about the same cards as an order body.
+fn validation_of(order: &Value) -> Value {
+    let deliveries: Vec<Value> = order["deliveries"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|d| {
+                    let mut flat = d["deliverable"].clone();
+                    flat["quantity"] = d["quantity"].clone();
+                    flat
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({"email": order["user"]["email"], "payment": order["payment"],
+        "lang": order["lang"], "deliveries": deliveries})
+}
+
+/// The problem codes of an answer, in order.
+fn problem_codes(answer: &Value) -> Vec<String> {
+    answer["problems"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .filter_map(|x| x["problem"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn each_card_is_its_own_delivery_in_the_request_order() {
+    let sb = start().await;
+    let body = order_with(vec![
+        cards("Steam Wallet", "10", 2, "a@example.com"),
+        cards("Airbnb", "range:100", 2, "b@example.com"),
+        cards("Steam Wallet", "20", 1, "c@example.com"),
+    ]);
+    let (status, order) = sb.post("/v5/orders", &body).await;
+    assert_eq!(status, 201, "{order}");
+    assert_eq!(
+        order["coin_amount"], "244.60",
+        "2 × 10.35 + 2 × 101.70 + 20.50"
+    );
+    let shown = |o: &Value| -> Vec<Value> {
+        o["deliveries"]
+            .as_array()
+            .expect("deliveries")
+            .iter()
+            .map(|d| {
+                json!([
+                    d["brand_name"],
+                    d["kind"],
+                    d["denomination"],
+                    d["quantity"],
+                    d["deliverable"]["beneficiary_account"]
+                ])
+            })
+            .collect()
+    };
+    let expected = vec![
+        json!(["Steam Wallet", "giftcard", "10 USD", 1, "a@example.com"]),
+        json!(["Steam Wallet", "giftcard", "10 USD", 1, "a@example.com"]),
+        json!(["Airbnb", "giftcard", "100 USD", 1, "b@example.com"]),
+        json!(["Airbnb", "giftcard", "100 USD", 1, "b@example.com"]),
+        json!(["Steam Wallet", "giftcard", "20 USD", 1, "c@example.com"]),
+    ];
+    assert_eq!(shown(&order), expected, "{order}");
+    let id = order["order_id"].as_str().expect("id");
+    sb.pay(id, json!({})).await;
+    let done = sb.until(id, "Done").await;
+    assert_eq!(shown(&done), expected, "{done}");
+    let pins: Vec<&str> = done["deliveries"]
+        .as_array()
+        .expect("deliveries")
+        .iter()
+        .map(|d| {
+            assert_eq!(d["delivery_state"], "Done", "{d}");
+            d["deliverable"]["pin_code"].as_str().expect("pin_code")
+        })
+        .collect();
+    let distinct: std::collections::HashSet<&&str> = pins.iter().collect();
+    assert_eq!(distinct.len(), 5, "one code per card: {pins:?}");
+    assert!(pins[2].starts_with("https://") && pins[3].starts_with("https://"));
+    assert!(!pins[0].starts_with("https://"));
+}
+
+#[tokio::test]
+async fn the_limits_count_every_card_on_both_endpoints() {
+    let sb = start().await;
+    let refused = [
+        (
+            "PRODUCT_COUNT_EXCEEDED",
+            vec![
+                cards("Steam Wallet", "10", 3, "a@example.com"),
+                cards("Steam Wallet", "20", 3, "b@example.com"),
+            ],
+        ),
+        (
+            "MULTIPLE_LIMITED_PRODUCT_SAME_ORDER",
+            vec![
+                cards("Steam Wallet", "10", 1, "a@example.com"),
+                cards("Razer Gold", "10", 2, "b@example.com"),
+            ],
+        ),
+        (
+            "MULTIPLE_LIMITED_PRODUCT_SAME_ORDER",
+            vec![
+                cards("Razer Gold", "10", 1, "a@example.com"),
+                cards("Steam Wallet", "10", 1, "a@example.com"),
+                cards("Razer Gold", "20", 1, "b@example.com"),
+            ],
+        ),
+        (
+            "MAXIMUM_AMOUNT_PER_ORDER_EXCEEDED",
+            vec![
+                cards("Binance Gift Card", "range:1000", 2, "a@example.com"),
+                cards("Binance Gift Card", "range:600", 1, "b@example.com"),
+            ],
+        ),
+    ];
+    for (code, deliveries) in refused {
+        let body = order_with(deliveries);
+        let (status, answer) = sb
+            .post("/v5/orders/validations", &validation_of(&body))
+            .await;
+        assert_eq!(status, 200, "{code}: {answer}");
+        assert_eq!(problem_codes(&answer), [code], "{answer}");
+        let (status, answer) = sb.post("/v5/orders", &body).await;
+        assert_eq!(
+            (status, &answer["detail"]),
+            (400, &json!("VALIDATION_FAILED")),
+            "{code}: {answer}"
+        );
+        assert_eq!(problem_codes(&answer), [code], "{answer}");
+    }
+    // Up to the limits is fine: 5 cards, one Razer Gold among others, 2,500 USD.
+    let fine = [
+        vec![
+            cards("Steam Wallet", "10", 3, "a@example.com"),
+            cards("Steam Wallet", "20", 2, "b@example.com"),
+        ],
+        vec![
+            cards("Razer Gold", "10", 1, "a@example.com"),
+            cards("Steam Wallet", "10", 2, "b@example.com"),
+        ],
+        vec![
+            cards("Binance Gift Card", "range:1000", 2, "a@example.com"),
+            cards("Binance Gift Card", "range:500", 1, "b@example.com"),
+        ],
+    ];
+    for deliveries in fine {
+        let body = order_with(deliveries);
+        let count: u64 = body["deliveries"]
+            .as_array()
+            .expect("deliveries")
+            .iter()
+            .filter_map(|d| d["quantity"].as_u64())
+            .sum();
+        let (status, answer) = sb
+            .post("/v5/orders/validations", &validation_of(&body))
+            .await;
+        assert_eq!(
+            (status, &answer["problems"]),
+            (200, &Value::Null),
+            "{answer}"
+        );
+        let (status, order) = sb.post("/v5/orders", &body).await;
+        assert_eq!(status, 201, "{order}");
+        assert_eq!(
+            order["deliveries"].as_array().map(Vec::len),
+            Some(count as usize)
+        );
     }
 }
