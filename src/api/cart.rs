@@ -3,6 +3,7 @@
 //! lives in a signed cookie (`server::cart_cookie`): nothing is kept on the
 //! server, and every function works as a plain form post too.
 
+#[cfg(feature = "ssr")]
 use crate::api::orders::Draft;
 use crate::error::AppError;
 use crate::model::checkout::Quote;
@@ -74,7 +75,17 @@ pub async fn add_to_cart(
     use super::ssr::{fail, is_plain_form_post, set_cookie, shopper, state};
     let state = state()?;
     let who = shopper(&state, Some(&country));
-    let result = add_line(&state, &who, &country, &family, &amount, &beneficiary, &pay, &email).await;
+    let result = add_line(
+        &state,
+        &who,
+        &country,
+        &family,
+        &amount,
+        &beneficiary,
+        &pay,
+        &email,
+    )
+    .await;
     match result {
         Ok((cookie, count)) => {
             set_cookie(&cookie);
@@ -156,7 +167,10 @@ async fn add_line(
 
 /// Changes a line's quantity (`0` removes it; `line` = `all` empties the cart).
 #[server(prefix = "/api", endpoint = "cart/update")]
-pub async fn update_cart(line: String, #[server(default)] quantity: String) -> Result<u32, AppError> {
+pub async fn update_cart(
+    line: String,
+    #[server(default)] quantity: String,
+) -> Result<u32, AppError> {
     use super::ssr::{fail, is_plain_form_post, set_cookie, state};
     use crate::model::cart::Cart;
     use crate::model::problem::Field;
@@ -171,7 +185,11 @@ pub async fn update_cart(line: String, #[server(default)] quantity: String) -> R
         cart.items.clear();
         true
     } else {
-        let quantity = if quantity.trim().is_empty() { Some(0) } else { quantity.trim().parse::<u32>().ok() };
+        let quantity = if quantity.trim().is_empty() {
+            Some(0)
+        } else {
+            quantity.trim().parse::<u32>().ok()
+        };
         match (line.parse::<usize>().ok(), quantity) {
             (Some(index), Some(q)) => cart.set_quantity(index, q),
             _ => false,
@@ -220,7 +238,11 @@ pub async fn get_cart(#[server(default)] pay: String) -> Result<CartPage, AppErr
     };
     let who = shopper(&state, Some(&country));
     let options = state.shop.pay_options(&who).await.unwrap_or_default();
-    let chosen = Some(pay).filter(|p| options.iter().any(|o| &crate::model::checkout::pay_value(&o.coin, &o.network) == p));
+    let chosen = Some(pay).filter(|p| {
+        options
+            .iter()
+            .any(|o| &crate::model::checkout::pay_value(&o.coin, &o.network) == p)
+    });
     let pay = chosen
         .or_else(|| draft.as_ref().map(|d| d.form.pay.clone()))
         .filter(|p| !p.is_empty())
@@ -259,7 +281,9 @@ pub async fn get_cart(#[server(default)] pay: String) -> Result<CartPage, AppErr
             (
                 CartLine {
                     family: item.family.clone(),
-                    brand: fam.map(|f| f.brand.clone()).unwrap_or_else(|| item.family.clone()),
+                    brand: fam
+                        .map(|f| f.brand.clone())
+                        .unwrap_or_else(|| item.family.clone()),
                     label,
                     beneficiary: item.beneficiary.clone(),
                     quantity: item.quantity,
@@ -281,7 +305,10 @@ pub async fn get_cart(#[server(default)] pay: String) -> Result<CartPage, AppErr
             .as_ref()
             .map(|d| d.form.email.clone())
             .unwrap_or(cart.email.clone()),
-        coupon: draft.as_ref().map(|d| d.form.coupon.clone()).unwrap_or_default(),
+        coupon: draft
+            .as_ref()
+            .map(|d| d.form.coupon.clone())
+            .unwrap_or_default(),
         key: cart.key.clone(),
         total,
         error: draft.map(|d| d.error),

@@ -56,7 +56,9 @@ pub fn is_wallet_uri(uri: &str) -> bool {
     let lower = uri.to_ascii_lowercase();
     (lower.starts_with("solana:") || lower.starts_with("ethereum:"))
         && uri.len() <= 1024
-        && !uri.chars().any(|c| c.is_control() || c.is_whitespace() || c == '"' || c == '<' || c == '>')
+        && !uri
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '"' || c == '<' || c == '>')
 }
 
 /// A refused plain form post: what was typed and why it was refused.
@@ -234,8 +236,7 @@ pub async fn recent_orders() -> Result<Vec<RecentOrder>, AppError> {
         return Ok(Vec::new());
     }
     let who = shopper(&state, None);
-    let answers =
-        futures::future::join_all(ids.iter().map(|id| state.shop.order(&who, id))).await;
+    let answers = futures::future::join_all(ids.iter().map(|id| state.shop.order(&who, id))).await;
     let mut kept = Vec::new();
     let mut list = Vec::new();
     for (id, answer) in ids.iter().zip(answers) {
@@ -245,11 +246,15 @@ pub async fn recent_orders() -> Result<Vec<RecentOrder>, AppError> {
                 list.push(RecentOrder {
                     order_id: id.clone(),
                     title: recent_title(&order),
-                    amount: order.coin_amount.clone().filter(|a| !a.is_empty()).map(|a| {
-                        format!("{a} {}", order.coin.clone().unwrap_or_default())
-                            .trim()
-                            .to_string()
-                    }),
+                    amount: order
+                        .coin_amount
+                        .clone()
+                        .filter(|a| !a.is_empty())
+                        .map(|a| {
+                            format!("{a} {}", order.coin.clone().unwrap_or_default())
+                                .trim()
+                                .to_string()
+                        }),
                     state: crate::model::order::OrderState::headline(&order),
                 });
             }

@@ -2,11 +2,10 @@
 //! price refreshed as choices change; every problem shown next to its field.
 //! A server action with JavaScript, a plain form post without.
 
+use crate::api::cart::AddToCart;
 use crate::api::catalog::BrandPage;
 #[cfg(feature = "hydrate")]
 use crate::api::orders::validate_order;
-use crate::api::cart::AddToCart;
-use leptos::server_fn::ServerFn;
 use crate::api::orders::{CreateOrder, Draft};
 #[cfg(feature = "hydrate")]
 use crate::api::pricing::get_quote;
@@ -16,6 +15,7 @@ use crate::model::checkout::{Quote, pay_value};
 use crate::model::payment::{default_option, network_label};
 use crate::model::problem::Field;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// The checkout form of a brand page.
 #[component]

@@ -87,7 +87,9 @@ pub fn PaymentPanel(view: OrderView, now: ReadSignal<Option<i64>>) -> AnyView {
         }
     });
     let paid_row = match &status {
-        PaymentStatus::Partial { paid: Some(paid), .. } => Some(view! {
+        PaymentStatus::Partial {
+            paid: Some(paid), ..
+        } => Some(view! {
             <dt>"Received"</dt>
             <dd data-testid="amount-paid">{format!("{paid} {coin} of {} {coin}", o.coin_amount.clone().unwrap_or_default())}</dd>
         }),

@@ -164,9 +164,12 @@ mod tests {
     #[test]
     fn lines_add_up_and_stay_in_one_country() {
         let mut cart = Cart::default();
-        cart.add("US", item("steam", "10", "a@b.co", 1)).expect("first");
-        cart.add("US", item("steam", "10", "a@b.co", 2)).expect("same line");
-        cart.add("US", item("roblox", "25", "a@b.co", 1)).expect("second");
+        cart.add("US", item("steam", "10", "a@b.co", 1))
+            .expect("first");
+        cart.add("US", item("steam", "10", "a@b.co", 2))
+            .expect("same line");
+        cart.add("US", item("roblox", "25", "a@b.co", 1))
+            .expect("second");
         assert_eq!(cart.items.len(), 2);
         assert_eq!(cart.count(), 4);
         assert_eq!(

@@ -156,7 +156,9 @@ impl PayTarget {
             ));
         }
         let chain = self.chain_id.or_else(|| known_chain_id(&self.network))?;
-        let decimals = u32::try_from(self.decimals.unwrap_or(6)).ok().filter(|d| *d <= 30)?;
+        let decimals = u32::try_from(self.decimals.unwrap_or(6))
+            .ok()
+            .filter(|d| *d <= 30)?;
         let units = amount.atomic(decimals)?;
         Some(format!(
             "ethereum:{token}@{chain}/transfer?address={recipient}&uint256={units}"
@@ -210,30 +212,52 @@ mod tests {
     fn payment_uris() {
         let amt = Amount::parse("10.5").expect("amount");
         assert_eq!(
-            target("Solana", None, Some("EPjF")).uri("Wallet1", amt).as_deref(),
+            target("Solana", None, Some("EPjF"))
+                .uri("Wallet1", amt)
+                .as_deref(),
             Some("solana:Wallet1?amount=10.5&spl-token=EPjF")
         );
         assert_eq!(
-            target("Base", Some(8453), Some("0x8335")).uri("0xabc", amt).as_deref(),
+            target("Base", Some(8453), Some("0x8335"))
+                .uri("0xabc", amt)
+                .as_deref(),
             Some("ethereum:0x8335@8453/transfer?address=0xabc&uint256=10500000")
         );
         // A network known by name gets its chain id when the answer leaves it out.
         assert_eq!(
-            target("Arbitrum", None, Some("0xaf88")).uri("0xabc", amt).as_deref(),
+            target("Arbitrum", None, Some("0xaf88"))
+                .uri("0xabc", amt)
+                .as_deref(),
             Some("ethereum:0xaf88@42161/transfer?address=0xabc&uint256=10500000")
         );
         assert_eq!(target("Tron", None, Some("T1")).uri("T2", amt), None);
         assert_eq!(target("Solana", None, None).uri("W", amt), None);
         // Decimals as the token says.
-        let eighteen = PayTarget { decimals: Some(18), ..target("Base", Some(8453), Some("0xd")) };
+        let eighteen = PayTarget {
+            decimals: Some(18),
+            ..target("Base", Some(8453), Some("0xd"))
+        };
         assert_eq!(
             eighteen.uri("0xabc", amt).as_deref(),
             Some("ethereum:0xd@8453/transfer?address=0xabc&uint256=10500000000000000000")
         );
-        let two = PayTarget { decimals: Some(2), ..target("Base", Some(8453), Some("0xd")) };
-        assert_eq!(two.uri("0xabc", Amount::parse("10.505").expect("a")), None, "not exact");
+        let two = PayTarget {
+            decimals: Some(2),
+            ..target("Base", Some(8453), Some("0xd"))
+        };
+        assert_eq!(
+            two.uri("0xabc", Amount::parse("10.505").expect("a")),
+            None,
+            "not exact"
+        );
         // Nothing that could break out of the URI.
-        assert_eq!(target("Solana", None, Some("EPjF")).uri("W&amount=999", amt), None);
-        assert_eq!(target("Solana", None, Some("EPjF")).uri("W", Amount::default()), None);
+        assert_eq!(
+            target("Solana", None, Some("EPjF")).uri("W&amount=999", amt),
+            None
+        );
+        assert_eq!(
+            target("Solana", None, Some("EPjF")).uri("W", Amount::default()),
+            None
+        );
     }
 }

@@ -135,15 +135,33 @@ mod tests {
     #[test]
     fn each_state_has_its_status() {
         let cases = [
-            (r#"{"order_state":"WaitingForPayment","payment_state":"PaymentRequested"}"#, PaymentStatus::Awaiting),
-            (r#"{"order_state":"PaymentStarted","payment_state":"PaymentSeen"}"#, PaymentStatus::Seen),
-            (r#"{"order_state":"WaitingForDelivery","payment_state":"PaymentReceived"}"#, PaymentStatus::Paid),
+            (
+                r#"{"order_state":"WaitingForPayment","payment_state":"PaymentRequested"}"#,
+                PaymentStatus::Awaiting,
+            ),
+            (
+                r#"{"order_state":"PaymentStarted","payment_state":"PaymentSeen"}"#,
+                PaymentStatus::Seen,
+            ),
+            (
+                r#"{"order_state":"WaitingForDelivery","payment_state":"PaymentReceived"}"#,
+                PaymentStatus::Paid,
+            ),
             (r#"{"order_state":"Done"}"#, PaymentStatus::Paid),
             (r#"{"order_state":"PaymentFailed"}"#, PaymentStatus::Failed),
-            (r#"{"order_state":"PaymentSetupFailed"}"#, PaymentStatus::Failed),
-            (r#"{"order_state":"Expired","payment_state":"Expired"}"#, PaymentStatus::Expired { paid: None }),
+            (
+                r#"{"order_state":"PaymentSetupFailed"}"#,
+                PaymentStatus::Failed,
+            ),
+            (
+                r#"{"order_state":"Expired","payment_state":"Expired"}"#,
+                PaymentStatus::Expired { paid: None },
+            ),
             (r#"{"order_state":"Refunded"}"#, PaymentStatus::Refunded),
-            (r#"{"order_state":"WaitingForDelivery","payment_state":"Refunded"}"#, PaymentStatus::Refunded),
+            (
+                r#"{"order_state":"WaitingForDelivery","payment_state":"Refunded"}"#,
+                PaymentStatus::Refunded,
+            ),
             (r#"{"order_state":"Canceled"}"#, PaymentStatus::Canceled),
             (r#"{"order_state":"Teleported"}"#, PaymentStatus::Unknown),
         ];
@@ -160,7 +178,10 @@ mod tests {
         let status = PaymentStatus::of(&told);
         assert_eq!(
             status,
-            PaymentStatus::Partial { paid: Some(a("4.1")), due: Some(a("6.25")) }
+            PaymentStatus::Partial {
+                paid: Some(a("4.1")),
+                due: Some(a("6.25"))
+            }
         );
         let words = status.next_step(&told, "USDC");
         assert!(words.contains("remaining 6.25 USDC"), "{words}");
@@ -172,20 +193,32 @@ mod tests {
         );
         assert_eq!(
             PaymentStatus::of(&worked),
-            PaymentStatus::Partial { paid: Some(a("10")), due: Some(a("0.35")) }
+            PaymentStatus::Partial {
+                paid: Some(a("10")),
+                due: Some(a("0.35"))
+            }
         );
 
         // Nothing said: no number invented.
         let silent = order(r#"{"order_state":"PartialPaymentStarted","coin_amount":"10.35"}"#);
         let status = PaymentStatus::of(&silent);
-        assert_eq!(status, PaymentStatus::Partial { paid: None, due: None });
+        assert_eq!(
+            status,
+            PaymentStatus::Partial {
+                paid: None,
+                due: None
+            }
+        );
         assert!(status.next_step(&silent, "USDC").contains("Send the rest"));
 
         // A partial payment_state on a waiting order is a partial payment too.
         let waiting = order(
             r#"{"order_state":"WaitingForPayment","payment_state":"PartiallyPaid","coin_amount":"5","amount_due":"1"}"#,
         );
-        assert!(matches!(PaymentStatus::of(&waiting), PaymentStatus::Partial { due: Some(_), .. }));
+        assert!(matches!(
+            PaymentStatus::of(&waiting),
+            PaymentStatus::Partial { due: Some(_), .. }
+        ));
     }
 
     #[test]
@@ -194,10 +227,18 @@ mod tests {
             r#"{"order_state":"Expired","payment_state":"PartiallyPaid","coin_amount":"10","amount_paid":"3.5","amount_due":"6.5"}"#,
         );
         let status = PaymentStatus::of(&o);
-        assert_eq!(status, PaymentStatus::Expired { paid: Some(a("3.5")) });
+        assert_eq!(
+            status,
+            PaymentStatus::Expired {
+                paid: Some(a("3.5"))
+            }
+        );
         assert!(status.expired_after_partial());
         let words = status.next_step(&o, "USDT");
-        assert!(words.contains("3.5 USDT arrived") && words.contains("contact us"), "{words}");
+        assert!(
+            words.contains("3.5 USDT arrived") && words.contains("contact us"),
+            "{words}"
+        );
     }
 
     #[test]

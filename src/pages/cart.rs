@@ -43,7 +43,10 @@ fn Cart(
     pay: ServerAction<PayCart>,
     chosen: RwSignal<String>,
 ) -> impl IntoView {
-    let notice = data.notice.clone().map(|n| view! { <p class="form-summary" role="alert">{n}</p> });
+    let notice = data
+        .notice
+        .clone()
+        .map(|n| view! { <p class="form-summary" role="alert">{n}</p> });
     if data.lines.is_empty() {
         return view! {
             {notice}
@@ -64,7 +67,11 @@ fn Cart(
         _ => None,
     };
     let count: u32 = data.lines.iter().map(|l| l.quantity).sum();
-    let coin = data.total.as_ref().map(|t| t.coin.clone()).unwrap_or_default();
+    let coin = data
+        .total
+        .as_ref()
+        .map(|t| t.coin.clone())
+        .unwrap_or_default();
     let lines = data
         .lines
         .iter()
@@ -134,7 +141,10 @@ fn Cart(
 }
 
 fn messages(error: Memo<Option<AppError>>, field: Field) -> Vec<String> {
-    error.get().map(|e| e.messages_for(field)).unwrap_or_default()
+    error
+        .get()
+        .map(|e| e.messages_for(field))
+        .unwrap_or_default()
 }
 
 /// One line of the cart with its quantity form, remove button and problems.
@@ -152,9 +162,7 @@ fn Line(
     let qty_id = format!("qty-{index}");
     let qty_for = qty_id.clone();
     let field = Field::Item(u8::try_from(index).unwrap_or(u8::MAX));
-    let price = line.unit_price.clone().map(|p| {
-        format!("{p} {coin} each")
-    });
+    let price = line.unit_price.clone().map(|p| format!("{p} {coin} each"));
     view! {
         <li class="cart-line panel" aria-labelledby=labelled data-testid="cart-line">
             <h2 id=title_id>{name.clone()}</h2>

@@ -1,16 +1,16 @@
 //! Server-only code, compiled with the `ssr` feature.
 
+pub mod cart_cookie;
 pub mod client_addr;
 pub mod config;
-pub mod cart_cookie;
 pub mod draft_cookie;
 pub mod http;
 pub mod ids;
 pub mod listener;
 pub mod order_ledger;
-pub mod recent_orders;
 pub mod phone;
 pub mod ratelimit;
+pub mod recent_orders;
 pub mod routes;
 pub mod run;
 pub mod shop;

@@ -74,7 +74,10 @@ mod tests {
         let full = with_order(many.clone(), "new");
         assert_eq!((full.len(), full[0].as_str()), (MAX_RECENT, "new"));
         let set = cookie(&list);
-        assert!(set.starts_with("recent=b.a;") && set.contains("HttpOnly"), "{set}");
+        assert!(
+            set.starts_with("recent=b.a;") && set.contains("HttpOnly"),
+            "{set}"
+        );
         assert!(cleared().contains("Max-Age=0"));
     }
 }

@@ -15,8 +15,8 @@ use crate::model::money::Amount;
 use crate::model::order::{Order, is_valid_order_id};
 use crate::model::payment::{PayOption, pay_options};
 use crate::model::problem::{Field, Problem};
-use crate::server::config::Config;
 use crate::server::cart_cookie::CartSigner;
+use crate::server::config::Config;
 use crate::server::draft_cookie::DraftSigner;
 use crate::server::order_ledger::{OrderLedger, Refusal};
 use crate::server::phone::parse_top_up_number;
@@ -103,7 +103,10 @@ fn is_line_problem(p: &Problem) -> bool {
 
 /// A local issue of a cart's line `index`: the line's field, whatever the checkout's.
 fn on_line(index: usize, mut issue: FieldIssue) -> FieldIssue {
-    if matches!(issue.field, Field::Amount | Field::Beneficiary | Field::Order) {
+    if matches!(
+        issue.field,
+        Field::Amount | Field::Beneficiary | Field::Order
+    ) {
         issue.field = Field::Item(u8::try_from(index).unwrap_or(u8::MAX));
     }
     issue
@@ -345,7 +348,11 @@ impl Shop {
         let mut issues = length_issues(&[
             (Field::Order, family, 64),
             (Field::Amount, amount, MAX_AMOUNT),
-            (Field::Beneficiary, beneficiary, crate::model::checkout::MAX_CONTACT),
+            (
+                Field::Beneficiary,
+                beneficiary,
+                crate::model::checkout::MAX_CONTACT,
+            ),
         ]);
         if !issues.is_empty() {
             return Err(AppError::Invalid(issues));
@@ -513,7 +520,11 @@ impl Shop {
             Err(AppError::Rejected(problems)) if o.lines.len() > 1 => problems,
             other => return other,
         };
-        let mut unplaced: Vec<Problem> = problems.iter().filter(|p| is_line_problem(p)).cloned().collect();
+        let mut unplaced: Vec<Problem> = problems
+            .iter()
+            .filter(|p| is_line_problem(p))
+            .cloned()
+            .collect();
         let mut issues: Vec<FieldIssue> = problems
             .iter()
             .filter(|p| !is_line_problem(p))
@@ -596,7 +607,12 @@ impl Shop {
         Err(AppError::Invalid(merge_problems(local, upstream.err())))
     }
 
-    async fn place(&self, shopper: &Shopper, key: &str, o: PreparedOrder) -> Result<Order, AppError> {
+    async fn place(
+        &self,
+        shopper: &Shopper,
+        key: &str,
+        o: PreparedOrder,
+    ) -> Result<Order, AppError> {
         let slot = self.placed_slot(&format!("{key}/{}", fingerprint(&o)));
         let mut placed = slot.lock().await;
         match placed.as_ref() {

@@ -95,6 +95,36 @@ impl Shop {
         (status, json)
     }
 
+    /// Calls a server function with a `Cookie` header (`""` for none); the status,
+    /// the answer and the `Set-Cookie` values (`name=value` only).
+    pub async fn call_cookies(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: &str,
+    ) -> (u16, Value, Vec<String>) {
+        let mut req = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("accept", "application/json")
+            .form(form);
+        if !cookie.is_empty() {
+            req = req.header("cookie", cookie);
+        }
+        let resp = req.send().await.expect("send");
+        let status = resp.status().as_u16();
+        let set: Vec<String> = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or_default().to_string())
+            .collect();
+        let body = resp.text().await.expect("body");
+        let json = serde_json::from_str(&body).unwrap_or(Value::String(body));
+        (status, json, set)
+    }
+
     /// `GET path` on the storefront; status and text.
     pub async fn get(&self, path: &str) -> (u16, String) {
         let resp = self
@@ -131,7 +161,21 @@ impl Shop {
             .expect("clear faults");
     }
 
-    /// How many upstream requests the sandbox saw whose path+query contains `part`.
+    /// How many upstream requests the sandbox saw on exactly `path` (ids as `{id}`).
+    pub async fn hits_exact(&self, path: &str) -> u64 {
+        let stats = self.stats().await;
+        stats["requests"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .filter(|(k, _)| k.trim_start_matches("/sandbox") == path)
+                    .filter_map(|(_, v)| v.as_u64())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
+    /// Upstream requests whose path (and query) contains `part`.
     pub async fn hits(&self, part: &str) -> u64 {
         let stats = self.stats().await;
         stats["requests"]

@@ -1,0 +1,327 @@
+//! The cart over HTTP: cards from several brands become one upstream order with
+//! several deliveries and quantities; the reference's limits land on the line
+//! that brings them; the cart cookie is signed and a changed one is refused.
+
+mod common;
+
+use common::{Shop, shop};
+use serde_json::Value;
+
+/// A browser's cookies, kept from `Set-Cookie` answers.
+#[derive(Default)]
+struct Jar(Vec<(String, String)>);
+
+impl Jar {
+    fn keep(&mut self, set: &[String]) {
+        for pair in set {
+            let (name, value) = pair.split_once('=').expect("name=value");
+            self.0.retain(|(n, _)| n != name);
+            if !value.is_empty() {
+                self.0.push((name.to_string(), value.to_string()));
+            }
+        }
+    }
+
+    fn header(&self) -> String {
+        self.0
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+async fn call(s: &Shop, jar: &mut Jar, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let (st, v, set) = s.call_cookies(endpoint, form, &jar.header()).await;
+    jar.keep(&set);
+    (st, v)
+}
+
+async fn add(s: &Shop, jar: &mut Jar, family: &str, amount: &str, to: &str) -> (u16, Value) {
+    call(
+        s,
+        jar,
+        "cart/add",
+        &[
+            ("country", "US"),
+            ("family", family),
+            ("amount", amount),
+            ("beneficiary", to),
+        ],
+    )
+    .await
+}
+
+async fn pay(s: &Shop, jar: &mut Jar) -> (u16, Value) {
+    let (_, cart) = call(s, jar, "cart/get", &[]).await;
+    let key = cart["key"].as_str().unwrap_or_default().to_string();
+    call(
+        s,
+        jar,
+        "cart/pay",
+        &[
+            ("pay", "USDC|Solana"),
+            ("email", "buyer@example.com"),
+            ("coupon", ""),
+            ("idempotency_key", &key),
+        ],
+    )
+    .await
+}
+
+/// The messages of an error on one cart line.
+fn line_messages(error: &Value, line: u64) -> Vec<String> {
+    error["Invalid"]
+        .as_array()
+        .map(|issues| {
+            issues
+                .iter()
+                .filter(|i| i["field"]["Item"] == line)
+                .filter_map(|i| i["message"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn three_cards_from_two_brands_are_one_upstream_order_with_three_codes() {
+    let s = shop(&[]).await;
+    let mut jar = Jar::default();
+    assert_eq!(
+        add(&s, &mut jar, "steam", "10", "ann@example.com").await.0,
+        200
+    );
+    assert_eq!(
+        add(&s, &mut jar, "steam", "10", "ann@example.com").await.0,
+        200
+    );
+    let (st, count) = add(&s, &mut jar, "roblox", "25", "bob@example.com").await;
+    assert_eq!((st, count.as_u64()), (200, Some(3)));
+    let (_, cart) = call(&s, &mut jar, "cart/get", &[]).await;
+    let lines = cart["lines"].as_array().expect("lines");
+    assert_eq!(lines.len(), 2, "{cart}");
+    assert_eq!(lines[0]["quantity"], 2);
+    assert_eq!(lines[0]["brand"], "Steam Wallet");
+    // The total is the lines' prices times their quantities.
+    let unit = |l: &Value| {
+        l["unit_price"]
+            .as_str()
+            .expect("price")
+            .parse::<f64>()
+            .expect("n")
+    };
+    let total: f64 = cart["total"]["coin_amount"]
+        .as_str()
+        .expect("total")
+        .parse()
+        .expect("n");
+    assert!(
+        (total - (2.0 * unit(&lines[0]) + unit(&lines[1]))).abs() < 1e-6,
+        "{cart}"
+    );
+
+    s.reset_stats().await;
+    let (st, order) = pay(&s, &mut jar).await;
+    assert_eq!(st, 200, "{order}");
+    assert_eq!(s.hits_exact("/v5/orders").await, 1, "one upstream order");
+    assert_eq!(jar.get("cart"), None, "a paid cart is emptied");
+    let id = order["order_id"].as_str().expect("id");
+    let (_, view) = s.call("orders/get", &[("order_id", id)]).await;
+    let paid: f64 = view["order"]["coin_amount"]
+        .as_str()
+        .expect("a")
+        .parse()
+        .expect("n");
+    assert!(
+        (paid - total).abs() < 1e-6,
+        "the order costs the cart's total"
+    );
+
+    s.control(&format!("/orders/{id}/pay"), serde_json::json!({}))
+        .await;
+    let mut codes = Vec::new();
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (_, v) = s.call("orders/get", &[("order_id", id)]).await;
+        if v["order"]["order_state"] == "Done" {
+            codes = v["order"]["deliveries"]
+                .as_array()
+                .expect("deliveries")
+                .iter()
+                .map(|d| {
+                    (
+                        d["brand_name"].as_str().unwrap_or_default().to_string(),
+                        d["deliverable"]["pin_code"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                    )
+                })
+                .collect();
+            break;
+        }
+    }
+    assert_eq!(codes.len(), 3, "three codes at Done: {codes:?}");
+    let brands: Vec<&str> = codes.iter().map(|(b, _)| b.as_str()).collect();
+    assert_eq!(brands, ["Steam Wallet", "Steam Wallet", "Roblox"]);
+    assert!(codes.iter().all(|(_, c)| !c.is_empty()));
+}
+
+#[tokio::test]
+async fn the_reference_limits_land_on_the_line_that_brings_them() {
+    let s = shop(&[]).await;
+
+    // Two limited products: the second Razer Gold line.
+    let mut jar = Jar::default();
+    add(&s, &mut jar, "razer-gold", "10", "ann@example.com").await;
+    add(&s, &mut jar, "steam", "10", "ann@example.com").await;
+    add(&s, &mut jar, "razer-gold", "20", "ann@example.com").await;
+    let (st, e) = pay(&s, &mut jar).await;
+    assert_eq!(st, 422, "{e}");
+    assert!(
+        line_messages(&e, 0).is_empty() && line_messages(&e, 1).is_empty(),
+        "{e}"
+    );
+    assert!(
+        line_messages(&e, 2).iter().any(|m| m.contains("limited")),
+        "{e}"
+    );
+
+    // More than five cards: the line whose quantity goes over.
+    let mut jar = Jar::default();
+    add(&s, &mut jar, "steam", "10", "ann@example.com").await;
+    add(&s, &mut jar, "roblox", "10", "ann@example.com").await;
+    let (_, cart) = call(&s, &mut jar, "cart/get", &[]).await;
+    assert_eq!(cart["lines"].as_array().map(Vec::len), Some(2));
+    call(
+        &s,
+        &mut jar,
+        "cart/update",
+        &[("line", "0"), ("quantity", "3")],
+    )
+    .await;
+    call(
+        &s,
+        &mut jar,
+        "cart/update",
+        &[("line", "1"), ("quantity", "3")],
+    )
+    .await;
+    let (st, e) = pay(&s, &mut jar).await;
+    assert_eq!(st, 422, "{e}");
+    assert!(line_messages(&e, 0).is_empty(), "{e}");
+    assert!(
+        line_messages(&e, 1)
+            .iter()
+            .any(|m| m.contains("more products")),
+        "{e}"
+    );
+
+    // Over the amount per order: the line that passes it.
+    let mut jar = Jar::default();
+    add(&s, &mut jar, "binance", "1000", "ann@example.com").await;
+    call(
+        &s,
+        &mut jar,
+        "cart/update",
+        &[("line", "0"), ("quantity", "2")],
+    )
+    .await;
+    add(&s, &mut jar, "binance", "600", "ann@example.com").await;
+    s.reset_stats().await;
+    let (st, e) = pay(&s, &mut jar).await;
+    assert_eq!(st, 422, "{e}");
+    assert!(line_messages(&e, 0).is_empty(), "{e}");
+    assert!(
+        line_messages(&e, 1).iter().any(|m| m.contains("maximum")),
+        "{e}"
+    );
+    assert_eq!(s.hits_exact("/v5/orders").await, 0, "nothing ordered");
+    assert!(
+        s.hits_exact("/v5/orders/validations").await <= 2,
+        "at most one extra validation per line"
+    );
+}
+
+#[tokio::test]
+async fn a_changed_cart_cookie_is_refused_with_a_clear_message() {
+    let s = shop(&[]).await;
+    let mut jar = Jar::default();
+    add(&s, &mut jar, "steam", "10", "ann@example.com").await;
+    let sealed = jar.get("cart").expect("cart cookie");
+    // The shopper (or anyone) edits the cookie: a different amount, same signature.
+    let (payload, tag) = sealed.rsplit_once('.').expect("signed");
+    let mut bytes = payload.as_bytes().to_vec();
+    let i = bytes.len() / 2;
+    bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+    let forged = format!("cart={}.{tag}", String::from_utf8(bytes).expect("ascii"));
+
+    let (st, cart, _) = s.call_cookies("cart/get", &[], &forged).await;
+    assert_eq!(st, 200, "{cart}");
+    assert_eq!(cart["lines"].as_array().map(Vec::len), Some(0));
+    assert!(
+        cart["notice"]
+            .as_str()
+            .is_some_and(|n| n.contains("couldn't be read")),
+        "{cart}"
+    );
+    s.reset_stats().await;
+    let (st, e, _) = s
+        .call_cookies(
+            "cart/pay",
+            &[
+                ("pay", "USDC|Solana"),
+                ("email", "buyer@example.com"),
+                ("idempotency_key", "0123456789abcdef"),
+            ],
+            &forged,
+        )
+        .await;
+    assert_eq!(st, 422, "{e}");
+    assert!(e.to_string().contains("couldn't be read"), "{e}");
+    assert_eq!(s.hits_exact("/v5/orders").await, 0);
+    // The untouched cookie still works: nothing was lost.
+    let (_, cart, _) = s
+        .call_cookies("cart/get", &[], &format!("cart={sealed}"))
+        .await;
+    assert_eq!(cart["lines"].as_array().map(Vec::len), Some(1), "{cart}");
+}
+
+#[tokio::test]
+async fn a_card_that_fails_its_checks_stays_out_of_the_cart() {
+    let s = shop(&[]).await;
+    let mut jar = Jar::default();
+    let (st, e) = add(&s, &mut jar, "steam", "10", "not an email").await;
+    assert_eq!(st, 422, "{e}");
+    assert!(jar.get("cart").is_none());
+    add(&s, &mut jar, "steam", "10", "ann@example.com").await;
+    let (st, e) = call(
+        &s,
+        &mut jar,
+        "cart/add",
+        &[
+            ("country", "DE"),
+            ("family", "steam"),
+            ("amount", "10"),
+            ("beneficiary", "ann@example.com"),
+        ],
+    )
+    .await;
+    assert_eq!(st, 422, "{e}");
+    assert!(e.to_string().contains("another country"), "{e}");
+    let (st, e) = call(
+        &s,
+        &mut jar,
+        "cart/update",
+        &[("line", "7"), ("quantity", "1")],
+    )
+    .await;
+    assert_eq!(st, 422, "{e}");
+}
