@@ -19,7 +19,7 @@ async function reachesDone(page: Page, project: string) {
   } else {
     await expect(state).toHaveAttribute('data-state', 'Done', { timeout: 20_000 });
   }
-  await expect(page.getByRole('heading', { name: /Your .* code/ })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Cards in this order' })).toBeVisible();
   await expect(page.getByTestId('pin-code').or(page.getByRole('link', { name: 'Redeem now' }))).toBeVisible();
 }
 

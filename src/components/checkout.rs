@@ -293,7 +293,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                             view! { <option value=v selected=selected disabled=o.suspended>{label}</option> }
                         }).collect_view()}
                     </select>
-                    <p class="hint" id="pay-hint">"USDC on Solana has the lowest fees. Pay only on the network you pick here."</p>
+                    <p class="hint" id="pay-hint">"Lowest fees: USDC on Solana. Pay only on the network you pick."</p>
                     <FieldErrors id="pay-error" messages=Signal::derive(move || messages(Field::Payment)) />
                 </div>
 
@@ -309,7 +309,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                     <p class="hint" id="beneficiary-hint">{if kind == Kind::MobileRecharge {
                         "International format: + then country code and number, e.g. +14155551234"
                     } else {
-                        "The code is delivered to this address. Check it twice."
+                        "The code goes to this address: check it twice."
                     }}</p>
                     <FieldErrors id="beneficiary-error" messages=Signal::derive(move || messages(Field::Beneficiary)) />
                 </div>

@@ -29,7 +29,7 @@ fn RecentList(orders: Vec<RecentOrder>, forget: ServerAction<ForgetRecent>) -> i
                     <li>
                         <a href=format!("/orders/{}", o.order_id)>{o.title.clone()}</a>
                         {o.amount.map(|a| view! { <span class="muted">{format!(" · {a}")}</span> })}
-                        <span class="state">{format!(" · {}", o.state)}</span>
+                        <span class="recent-state">{format!(" · {}", o.state)}</span>
                     </li>
                 }).collect_view()}
             </ul>

@@ -20,7 +20,6 @@ pub fn HomePage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| load_storefront());
     view! {
         <Title text="" />
-        <RecentOrders />
         <Suspense fallback=|| view! { <p class="loading">"Loading the shop…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -89,6 +88,7 @@ fn Shop(data: Storefront) -> impl IntoView {
                 <p class="field-error" role="alert">"We don't know that country. Pick one from the list."</p>
             </Show>
         </section>
+        <RecentOrders />
         <Form method="GET" action="">
             <div class="filters" role="search">
                 <div class="field">

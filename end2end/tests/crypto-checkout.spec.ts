@@ -1,0 +1,194 @@
+import { test, expect, open, isNoJs, placeOrder, control } from './fixtures';
+import type { Page } from '@playwright/test';
+
+/** Reloads (without JavaScript) or waits for the live view until the order is in `state`. */
+async function reaches(page: Page, project: string, state: string) {
+  const badge = page.getByTestId('order-state');
+  if (isNoJs(project)) {
+    await expect(async () => {
+      await page.getByRole('link', { name: 'Refresh status' }).click();
+      await expect(badge).toHaveAttribute('data-state', state, { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+  } else {
+    await expect(badge).toHaveAttribute('data-state', state, { timeout: 20_000 });
+  }
+}
+
+async function addToCart(page: Page, project: string, family: string, recipient: string) {
+  await open(page, `/brands/US/${family}`, project);
+  await page.getByLabel('Email to receive the gift card').fill(recipient);
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(page).toHaveURL(/\/cart$/);
+  if (!isNoJs(project)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+test('three cards from two brands in one payment, three codes at Done', async ({ shop: page, request }, info) => {
+  const project = info.project.name;
+  await addToCart(page, project, 'steam', 'ann@example.com');
+  await addToCart(page, project, 'steam', 'bob@example.com');
+  await addToCart(page, project, 'roblox', 'carol@example.com');
+  const lines = page.getByRole('list', { name: 'Cards in your cart' }).getByRole('listitem');
+  await expect(lines).toHaveCount(3);
+  await expect(lines.nth(0)).toContainText('For ann@example.com');
+  await expect(lines.nth(2)).toContainText('Roblox');
+  await expect(page.getByTestId('cart-total')).toHaveText(/^\d+(\.\d+)? USDC$/);
+  await expect(page.getByRole('link', { name: /Cart \(3\)/ })).toBeVisible();
+
+  // A line can be changed and removed in place.
+  await lines.nth(0).getByLabel('Cards').fill('2');
+  await lines.nth(0).getByRole('button', { name: 'Update' }).click();
+  await expect(page.getByRole('button', { name: 'Pay for 4 cards' })).toBeVisible();
+  await lines.nth(0).getByLabel('Cards').fill('1');
+  await lines.nth(0).getByRole('button', { name: 'Update' }).click();
+
+  // Problems show before paying: no email.
+  await page.getByRole('button', { name: 'Pay for 3 cards' }).click();
+  await expect(page.getByText('Enter an email address, like name@example.com.').first()).toBeVisible();
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+  await page.getByRole('button', { name: 'Pay for 3 cards' }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-zA-Z_-]+$/);
+  const id = page.url().split('/orders/')[1];
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your order of 3 cards');
+  await expect(page.getByRole('heading', { name: /Send exactly [\d.]+ USDC on Solana/ })).toBeVisible();
+
+  await control(request, `/orders/${id}/pay`);
+  await reaches(page, project, 'Done');
+  const items = page.getByRole('list', { name: 'Cards in this order' }).getByRole('listitem');
+  await expect(items).toHaveCount(3);
+  for (const [i, who] of ['ann@example.com', 'bob@example.com', 'carol@example.com'].entries()) {
+    await expect(items.nth(i)).toContainText(`For ${who}`);
+    await expect(items.nth(i).getByTestId('pin-code')).toHaveText(/^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
+  }
+  // The cart was paid: it is empty now.
+  await open(page, '/cart', project);
+  await expect(page.getByText('Your cart is empty.')).toBeVisible();
+});
+
+test('limits show on the card that breaks them', async ({ shop: page }, info) => {
+  const project = info.project.name;
+  await addToCart(page, project, 'razer-gold', 'ann@example.com');
+  await addToCart(page, project, 'steam', 'ann@example.com');
+  await addToCart(page, project, 'razer-gold', 'bob@example.com');
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+  await page.getByRole('button', { name: 'Pay for 3 cards' }).click();
+  const lines = page.getByRole('list', { name: 'Cards in your cart' }).getByRole('listitem');
+  await expect(lines.nth(2)).toContainText('Only one of these limited products can be in an order');
+  await expect(lines.nth(0)).not.toContainText('limited products');
+  await expect(page).toHaveURL(/\/cart/);
+  // Removing the card fixes it.
+  await lines.nth(2).getByRole('button', { name: /^Remove/ }).click();
+  await expect(lines).toHaveCount(2);
+});
+
+test('a changed cart cookie is refused with a clear message', async ({ shop: page, context }, info) => {
+  await context.addCookies([{ name: 'cart', value: 'eyJjIjoiVVMifQ.forged', url: page.url() === 'about:blank' ? 'http://127.0.0.1:3000' : page.url() }]);
+  await open(page, '/cart', info.project.name);
+  await expect(page.getByRole('alert')).toContainText("Your cart couldn't be read");
+  await expect(page.getByText('Your cart is empty.')).toBeVisible();
+});
+
+test('a partial payment, then the rest, reaches Done', async ({ shop: page, request }, info) => {
+  const project = info.project.name;
+  await open(page, '/brands/US/steam', project);
+  const id = await placeOrder(page);
+  if (!isNoJs(project)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  const total = Number(await page.getByTestId('coin-amount').textContent());
+  await control(request, `/orders/${id}/pay`, { amount: '1.00' });
+  await reaches(page, project, 'PartialPaymentStarted');
+  const due = (total - 1).toFixed(2);
+  await expect(page.getByRole('heading', { name: `Send the remaining ${due} USDC on Solana` })).toBeVisible();
+  await expect(page.getByTestId('coin-amount')).toHaveText(due);
+  await expect(page.getByTestId('next-step')).toContainText(`Send the remaining ${due} USDC`);
+  // The wallet link asks for what is still due, not the whole amount.
+  await expect(page.getByRole('link', { name: 'Open in wallet app' })).toHaveAttribute('href', new RegExp(`amount=${due.replace('.', '\\.')}&`));
+  await control(request, `/orders/${id}/pay`, {});
+  await reaches(page, project, 'Done');
+  await expect(page.getByTestId('pin-code')).toBeVisible();
+});
+
+test('a payment seen but unconfirmed says there is nothing more to send', async ({ shop: page, request }, info) => {
+  const project = info.project.name;
+  await open(page, '/brands/US/steam', project);
+  const id = await placeOrder(page);
+  await control(request, `/orders/${id}/pay`, { unconfirmed: true });
+  await reaches(page, project, 'PaymentStarted');
+  await expect(page.getByTestId('next-step')).toContainText('nothing more to send');
+  await expect(page.getByTestId('wallet-address')).toHaveCount(0);
+  await control(request, `/orders/${id}/refund`, {});
+  await reaches(page, project, 'Refunded');
+  await expect(page.getByTestId('next-step')).toContainText('Your payment was sent back');
+});
+
+test('recent orders on this device after two purchases, and forgetting them', async ({ shop: page }, info) => {
+  const project = info.project.name;
+  await open(page, '/', project);
+  await expect(page.getByRole('heading', { name: 'Your recent orders' })).toHaveCount(0);
+  const ids: string[] = [];
+  for (const family of ['steam', 'roblox']) {
+    await open(page, `/brands/US/${family}`, project);
+    ids.push(await placeOrder(page));
+  }
+  await open(page, '/', project);
+  const recent = page.getByRole('region', { name: 'Your recent orders' });
+  const rows = recent.getByRole('listitem');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText('Roblox');
+  await expect(rows.nth(0)).toContainText('Waiting for your payment');
+  await expect(rows.nth(1)).toContainText('Steam Wallet');
+  await expect(rows.nth(0).getByRole('link')).toHaveAttribute('href', `/orders/${ids[1]}`);
+  await recent.getByRole('button', { name: 'Forget these orders on this device' }).click();
+  await expect(page.getByRole('heading', { name: 'Your recent orders' })).toHaveCount(0);
+  await open(page, '/', project);
+  await expect(page.getByRole('heading', { name: 'Your recent orders' })).toHaveCount(0);
+});
+
+test('open in wallet: Solana Pay for Solana, EIP-681 with chain 8453 for Base', async ({ shop: page }, info) => {
+  const project = info.project.name;
+  await open(page, '/brands/US/steam', project);
+  await placeOrder(page);
+  const address = await page.getByTestId('wallet-address').textContent();
+  const amount = await page.getByTestId('coin-amount').textContent();
+  await expect(page.getByRole('link', { name: 'Open in wallet app' })).toHaveAttribute(
+    'href',
+    `solana:${address}?amount=${Number(amount)}&spl-token=EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v`,
+  );
+
+  await open(page, '/brands/US/steam', project);
+  await page.getByLabel('Pay with').selectOption({ label: 'USDC on Base' });
+  await placeOrder(page);
+  await expect(page.getByRole('heading', { name: /Send exactly [\d.]+ USDC on Base/ })).toBeVisible();
+  const evm = await page.getByTestId('wallet-address').textContent();
+  const due = Number(await page.getByTestId('coin-amount').textContent());
+  const units = Math.round(due * 1_000_000);
+  await expect(page.getByRole('link', { name: 'Open in wallet app' })).toHaveAttribute(
+    'href',
+    `ethereum:0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913@8453/transfer?address=${evm}&uint256=${units}`,
+  );
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  for (const family of ['steam', 'binance']) {
+    test(`the amount, the price and the button of ${family} are in the first screen`, async ({ shop: page }, info) => {
+      await open(page, `/brands/US/${family}`, info.project.name);
+      const inFirstScreen = async (name: string, box: Promise<{ y: number; height: number } | null>) => {
+        const b = await box;
+        expect(b, name).not.toBeNull();
+        expect(b!.y + b!.height, `${name} bottom`).toBeLessThanOrEqual(844);
+      };
+      await inFirstScreen('Place order', page.getByRole('button', { name: 'Place order' }).boundingBox());
+      await inFirstScreen('price', page.getByTestId('price').boundingBox());
+      await expect(page.getByRole('heading', { level: 1 })).toBeInViewport();
+    });
+  }
+
+  test('the wallet link comes before the QR code', async ({ shop: page }, info) => {
+    await open(page, '/brands/US/steam', info.project.name);
+    await placeOrder(page);
+    const link = await page.getByRole('link', { name: 'Open in wallet app' }).boundingBox();
+    const qr = await page.getByRole('img', { name: /QR code to pay/ }).boundingBox();
+    expect(link!.y).toBeLessThan(qr!.y);
+    await expect(page.getByRole('link', { name: 'Open in wallet app' })).toBeInViewport();
+  });
+});
