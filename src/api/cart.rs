@@ -3,6 +3,9 @@
 //! lives in a signed cookie (`server::cart_cookie`): nothing is kept on the
 //! server, and every function works as a plain form post too.
 
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
 #[cfg(feature = "ssr")]
 use crate::api::orders::Draft;
 use crate::error::AppError;
@@ -111,7 +114,6 @@ pub async fn add_to_cart(
 }
 
 #[cfg(feature = "ssr")]
-#[allow(clippy::too_many_arguments)]
 async fn add_line(
     state: &crate::server::state::AppState,
     who: &crate::server::upstream::Shopper,

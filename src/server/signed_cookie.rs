@@ -92,7 +92,7 @@ impl Signer {
         if value.is_empty() {
             return Opened::Absent;
         }
-        match self.verify(name, &value) {
+        match self.verify(name, value) {
             Some(v) => Opened::Valid(v),
             None => Opened::Refused,
         }
