@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_CONTACT: usize = 254;
 /// Longest coupon code.
 pub const MAX_COUPON: usize = 64;
-/// Longest amount as typed.
-pub const MAX_AMOUNT: usize = 32;
+/// Longest amount choice: a product id (a UUID is 36) or an amount as typed.
+pub const MAX_AMOUNT: usize = 64;
 /// Longest coin + network choice.
 pub const MAX_PAY: usize = 96;
 /// Longest country or family.
@@ -146,5 +146,11 @@ mod tests {
             ..CheckoutForm::default()
         };
         assert!(accents.length_issues().is_empty());
+        // The amount choice may be a product id: a UUID fits.
+        let product = CheckoutForm {
+            amount: "0b7c19fa-2d4e-4f6a-9c1b-3e5d7f9a1b2c".into(),
+            ..CheckoutForm::default()
+        };
+        assert!(product.length_issues().is_empty());
     }
 }

@@ -55,7 +55,7 @@ fn fit(mut draft: Draft) -> Draft {
     for (value, limit) in [
         (&mut f.country, 8),
         (&mut f.family, 64),
-        (&mut f.amount, 32),
+        (&mut f.amount, crate::model::checkout::MAX_AMOUNT),
         (&mut f.pay, 96),
         (&mut f.beneficiary, 254),
         (&mut f.email, 254),
