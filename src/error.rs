@@ -40,6 +40,11 @@ pub enum AppError {
         "We sent your order but didn't get a clear answer, so it may have been placed. Don't pay or order again yet: check your email for a confirmation in a few minutes, and contact us with your email address if none arrives."
     )]
     Uncertain,
+    /// A form that changes this browser's cart or recent orders came from another site.
+    #[error(
+        "This form was sent from another website, so nothing was changed. Use the form on this shop's own page."
+    )]
+    CrossSite,
     /// The browser could not reach our own server, or the call failed in transit.
     #[error("We couldn't reach the store. Check your connection and try again.")]
     Transport,
@@ -72,6 +77,7 @@ impl AppError {
             AppError::RateLimited { .. } => 429,
             AppError::Unavailable | AppError::Transport => 503,
             AppError::Uncertain => 502,
+            AppError::CrossSite => 403,
         }
     }
 

@@ -325,3 +325,56 @@ async fn a_card_that_fails_its_checks_stays_out_of_the_cart() {
     .await;
     assert_eq!(st, 422, "{e}");
 }
+
+#[tokio::test]
+async fn another_site_cannot_change_the_cart_or_the_recent_orders() {
+    let s = shop(&[]).await;
+    for (endpoint, form) in [
+        (
+            "cart/add",
+            vec![
+                ("country", "US"),
+                ("family", "steam"),
+                ("amount", "10"),
+                ("beneficiary", "ann@example.com"),
+            ],
+        ),
+        ("cart/update", vec![("line", "all")]),
+        ("orders/recent/forget", vec![]),
+    ] {
+        for (name, value) in [
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ] {
+            let resp = s
+                .http
+                .post(format!("{}/api/{endpoint}", s.base))
+                .header("accept", "application/json")
+                .header(name, value)
+                .form(&form)
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(resp.status().as_u16(), 403, "{endpoint} {name}");
+            assert!(
+                resp.headers().get("set-cookie").is_none(),
+                "{endpoint} {name}: no cookie set"
+            );
+        }
+    }
+    // The shop's own pages (same origin) still work.
+    let (st, _, set) = s
+        .call_cookies(
+            "cart/add",
+            &[
+                ("country", "US"),
+                ("family", "steam"),
+                ("amount", "10"),
+                ("beneficiary", "ann@example.com"),
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(st, 200);
+    assert!(set.iter().any(|c| c.starts_with("cart=")));
+}

@@ -75,7 +75,8 @@ pub async fn add_to_cart(
     #[server(default)] coupon: String,
     #[server(default)] idempotency_key: String,
 ) -> Result<u32, AppError> {
-    use super::ssr::{fail, is_plain_form_post, set_cookie, shopper, state};
+    use super::ssr::{fail, is_plain_form_post, same_site, set_cookie, shopper, state};
+    same_site().or_else(fail)?;
     let state = state()?;
     let who = shopper(&state, Some(&country));
     let result = add_line(
@@ -173,9 +174,10 @@ pub async fn update_cart(
     line: String,
     #[server(default)] quantity: String,
 ) -> Result<u32, AppError> {
-    use super::ssr::{fail, is_plain_form_post, set_cookie, state};
+    use super::ssr::{fail, is_plain_form_post, same_site, set_cookie, state};
     use crate::model::cart::Cart;
     use crate::model::problem::Field;
+    same_site().or_else(fail)?;
     let state = state()?;
     let mut cart = state
         .shop
@@ -343,10 +345,13 @@ pub async fn pay_cart(
     #[server(default)] coupon: String,
     idempotency_key: String,
 ) -> Result<Order, AppError> {
-    use super::ssr::{fail, is_plain_form_post, remember_recent, set_cookie, shopper, state};
+    use super::ssr::{
+        fail, is_plain_form_post, remember_recent, same_site, set_cookie, shopper, state,
+    };
     use crate::model::cart::CartCheckout;
     use crate::model::problem::Field;
     use crate::server::signed_cookie::Opened;
+    same_site().or_else(fail)?;
     let state = state()?;
     let headers = super::ssr::headers();
     let checkout = CartCheckout {

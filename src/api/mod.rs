@@ -73,6 +73,37 @@ pub(crate) mod ssr {
         }
     }
 
+    /// Refuses a request another website made the browser send (its
+    /// `Sec-Fetch-Site`, else its `Origin` against our `Host`): the cart and the
+    /// recent orders change only from the shop's own pages.
+    pub fn same_site() -> Result<(), AppError> {
+        use axum::http::header;
+        let headers = headers();
+        let text = |name| {
+            headers
+                .get(name)
+                .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+        };
+        if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
+            return match site {
+                "same-origin" | "same-site" | "none" => Ok(()),
+                _ => Err(AppError::CrossSite),
+            };
+        }
+        match (text(header::ORIGIN), text(header::HOST)) {
+            (Some(origin), Some(host)) => {
+                let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+                if origin_host.eq_ignore_ascii_case(host) {
+                    Ok(())
+                } else {
+                    Err(AppError::CrossSite)
+                }
+            }
+            (Some(_), None) => Err(AppError::CrossSite),
+            _ => Ok(()),
+        }
+    }
+
     /// True when the request is a plain HTML form post (no JavaScript).
     pub fn is_plain_form_post() -> bool {
         headers()

@@ -300,7 +300,8 @@ fn recent_title(order: &Order) -> String {
 /// Forgets this device's recent orders (the cookie is deleted).
 #[server(prefix = "/api", endpoint = "orders/recent/forget")]
 pub async fn forget_recent() -> Result<(), AppError> {
-    use super::ssr::{is_plain_form_post, set_cookie};
+    use super::ssr::{fail, is_plain_form_post, same_site, set_cookie};
+    same_site().or_else(fail)?;
     set_cookie(&crate::server::recent_orders::cleared());
     if is_plain_form_post() {
         leptos_axum::redirect("/");
