@@ -27,7 +27,7 @@ test('the whole journey works with the keyboard alone', async ({ shop: page, req
   await page.getByLabel('Email to receive the gift card').focus();
   await page.keyboard.type('friend@example.com');
   await page.keyboard.press('Tab');
-  await expect(page.getByText(/The code is delivered/)).toBeVisible();
+  await expect(page.getByText(/The code goes to this address/)).toBeVisible();
   await page.getByLabel('Your email (for the receipt)').focus();
   await page.keyboard.type('buyer@example.com');
   await page.keyboard.press('Tab');

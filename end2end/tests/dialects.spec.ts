@@ -24,6 +24,7 @@ for (const js of [true, false]) {
       await open(page, `/brands/US/${b.family}`, project);
       await page.getByLabel(/Email to receive/).fill('friend@example.com');
       await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+      await page.getByText('Have a coupon?').click();
       await page.getByLabel('Coupon code (optional)').fill('EXPIRED');
       await page.getByRole('button', { name: 'Place order' }).click();
       await expect(page.getByText('This coupon has expired.')).toBeVisible();

@@ -270,6 +270,10 @@ impl Order {
     /// delivered and no payment has been seen (never an invitation to pay twice).
     /// `now` is unknown before the browser's clock runs: the window counts as open.
     pub fn shows_payment(&self, now: Option<i64>) -> bool {
+        if self.order_state == OrderState::PaymentStarted {
+            // The payment was seen: nothing more to send.
+            return false;
+        }
         if self.order_state.awaits_payment() {
             return true;
         }
@@ -401,6 +405,11 @@ mod tests {
         assert!(!known.shows_payment(Some(1060)));
         let waiting_known = order(r#"{"order_id":"a","order_state":"WaitingForPayment"}"#);
         assert!(waiting_known.shows_payment(Some(1060)));
+        let seen = order(r#"{"order_id":"a","order_state":"PaymentStarted","created_at":1000}"#);
+        assert!(!seen.shows_payment(Some(1060)), "a seen payment: nothing more to send");
+        let partial =
+            order(r#"{"order_id":"a","order_state":"PartialPaymentStarted","created_at":1000}"#);
+        assert!(partial.shows_payment(Some(1060)), "the rest is still due");
     }
 
     #[test]
