@@ -406,7 +406,10 @@ mod tests {
         let waiting_known = order(r#"{"order_id":"a","order_state":"WaitingForPayment"}"#);
         assert!(waiting_known.shows_payment(Some(1060)));
         let seen = order(r#"{"order_id":"a","order_state":"PaymentStarted","created_at":1000}"#);
-        assert!(!seen.shows_payment(Some(1060)), "a seen payment: nothing more to send");
+        assert!(
+            !seen.shows_payment(Some(1060)),
+            "a seen payment: nothing more to send"
+        );
         let partial =
             order(r#"{"order_id":"a","order_state":"PartialPaymentStarted","created_at":1000}"#);
         assert!(partial.shows_payment(Some(1060)), "the rest is still due");
