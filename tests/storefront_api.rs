@@ -407,3 +407,41 @@ async fn a_bad_recipient_does_not_hide_an_expired_coupon() {
         );
     }
 }
+
+#[tokio::test]
+async fn price_quotes_make_one_upstream_call_per_key_per_ttl() {
+    let s = shop(&[("CR_QUOTE_TTL_SECS", "1")]).await;
+    let (family, amount) = fixed_brand(&s, "US").await;
+    let pairs = [
+        ("country", "US"),
+        ("family", family.as_str()),
+        ("amount", amount.as_str()),
+        ("pay", "USDC|Solana"),
+    ];
+    s.reset_stats().await;
+    let answers = futures::future::join_all((0..40).map(|_| s.call("pricing/quote", &pairs))).await;
+    assert!(
+        answers
+            .iter()
+            .all(|(st, q)| *st == 200 && *q == answers[0].1)
+    );
+    for _ in 0..10 {
+        assert_eq!(s.call("pricing/quote", &pairs).await.1, answers[0].1);
+    }
+    assert_eq!(
+        s.hits_exact("/v4/products/price").await,
+        1,
+        "one call per key"
+    );
+    // Another coin is another key; after the TTL the price is asked again.
+    let usdt = [pairs[0], pairs[1], pairs[2], ("pay", "USDT|Solana")];
+    assert_eq!(s.call("pricing/quote", &usdt).await.0, 200);
+    assert_eq!(s.hits_exact("/v4/products/price").await, 2);
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert_eq!(s.call("pricing/quote", &pairs).await.0, 200);
+    assert_eq!(
+        s.hits_exact("/v4/products/price").await,
+        3,
+        "asked again after the TTL"
+    );
+}

@@ -23,7 +23,7 @@ pub struct BrandPage {
     pub options: Vec<PayOption>,
     /// A fresh idempotency key for this page's checkout form.
     pub checkout_key: String,
-    /// The exact price of the preselected amount and coin (asked once, never cached).
+    /// The exact price of the preselected amount and coin (a quote reused for `CR_QUOTE_TTL_SECS`).
     pub quote: Option<Result<Quote, AppError>>,
 }
 

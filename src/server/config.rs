@@ -29,6 +29,8 @@ pub struct Config {
     pub cache_ttl: Duration,
     /// How long a stale catalogue answer may still be served while the upstream fails.
     pub cache_stale: Duration,
+    /// How long a price quote is reused (at most 30 s: the order fixes the final price).
+    pub quote_ttl: Duration,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     /// Order creations + validations allowed per client and minute.
@@ -64,6 +66,7 @@ impl std::fmt::Debug for Config {
             .field("app_version", &self.app_version)
             .field("default_country", &self.default_country)
             .field("cache_ttl", &self.cache_ttl)
+            .field("quote_ttl", &self.quote_ttl)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("order_rate_per_minute", &self.order_rate_per_minute)
             .field("upstream_rate_per_minute", &self.upstream_rate_per_minute)
@@ -263,6 +266,7 @@ impl Config {
             default_country,
             cache_ttl: Duration::from_secs(secs("CR_CACHE_TTL_SECS", 300, 1, 86_400)?),
             cache_stale: Duration::from_secs(secs("CR_CACHE_STALE_SECS", 3_600, 0, 604_800)?),
+            quote_ttl: Duration::from_secs(secs("CR_QUOTE_TTL_SECS", 20, 0, 30)?),
             connect_timeout: Duration::from_millis(secs(
                 "CR_CONNECT_TIMEOUT_MS",
                 3_000,

@@ -1,5 +1,6 @@
 //! The shop's server-side service: checks checkout input, prices, validates and
-//! creates orders through the upstream. Prices, validations and orders are never cached.
+//! creates orders through the upstream. Price quotes are reused for a few seconds
+//! (the order fixes the final price); validations and orders are never cached.
 
 use crate::error::{AppError, FieldIssue};
 use crate::model::beneficiary::{parse_beneficiary, parse_email};
@@ -21,6 +22,7 @@ use crate::server::draft_cookie::DraftSigner;
 use crate::server::order_ledger::{OrderLedger, Refusal};
 use crate::server::phone::parse_top_up_number;
 use crate::server::ratelimit::Limiter;
+use crate::server::upstream::cache::Cache;
 use crate::server::upstream::catalogue::Catalogue;
 use crate::server::upstream::requests::{
     Acquisition, Deliverable, OrderDelivery, OrderRequest, Payment, User, ValidationDelivery,
@@ -42,6 +44,9 @@ pub struct Shop {
     pub drafts: DraftSigner,
     /// Seals carts into a cookie.
     pub carts: CartSigner,
+    /// Price answers by brand, country, face value, coin and network, for
+    /// `quote_ttl` (single-flight: one upstream call per key per TTL).
+    quotes: Cache<PriceAnswer>,
     /// Orders that reached a final state (they no longer change), by id.
     finished: moka::sync::Cache<String, Order>,
     /// Orders by idempotency key + form, bounded, for [`IDEMPOTENCY_WINDOW`].
@@ -112,7 +117,7 @@ fn on_line(index: usize, mut issue: FieldIssue) -> FieldIssue {
     issue
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct PriceAnswer {
     #[serde(default, deserialize_with = "lenient::string")]
     coin_amount: String,
@@ -138,6 +143,7 @@ impl Shop {
         Ok(Shop {
             drafts: DraftSigner::new(&config.cookie_secret),
             carts: CartSigner::new(&config.cookie_secret),
+            quotes: Cache::new(config.quote_ttl, Duration::ZERO),
             finished: moka::sync::Cache::builder()
                 .max_capacity(config.idempotency_max_keys)
                 .time_to_live(Duration::from_secs(3600))
@@ -214,20 +220,32 @@ impl Shop {
             _ => return Err(AppError::Invalid(issues)),
         };
         let face_text = face.to_string();
-        let answer: PriceAnswer = self
-            .client
-            .get_json(
-                "/v4/products/price",
-                &[
-                    ("brand_name", fam.brand.as_str()),
-                    ("country_code", shopper.country.as_str()),
-                    ("face_value", face_text.as_str()),
-                    ("coin", coin.as_str()),
-                    ("network", network.as_str()),
-                ],
-                shopper,
-            )
-            .await?;
+        let key = format!(
+            "{}|{}|{face_text}|{coin}|{network}",
+            fam.brand, shopper.country
+        );
+        let ask = || async {
+            let answer: PriceAnswer = self
+                .client
+                .get_json(
+                    "/v4/products/price",
+                    &[
+                        ("brand_name", fam.brand.as_str()),
+                        ("country_code", shopper.country.as_str()),
+                        ("face_value", face_text.as_str()),
+                        ("coin", coin.as_str()),
+                        ("network", network.as_str()),
+                    ],
+                    shopper,
+                )
+                .await?;
+            Ok(answer)
+        };
+        let answer = if self.config.quote_ttl.is_zero() {
+            ask().await?
+        } else {
+            self.quotes.get(&key, ask).await?
+        };
         if Amount::parse(&answer.coin_amount).is_none() {
             return Err(UpstreamError::Undecodable("price without coin_amount".into()).into());
         }

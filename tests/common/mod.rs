@@ -161,14 +161,17 @@ impl Shop {
             .expect("clear faults");
     }
 
-    /// How many upstream requests the sandbox saw on exactly `path` (ids as `{id}`).
+    /// How many upstream requests the sandbox saw on exactly `path` (ids as `{id}`, any query).
     pub async fn hits_exact(&self, path: &str) -> u64 {
         let stats = self.stats().await;
         stats["requests"]
             .as_object()
             .map(|m| {
                 m.iter()
-                    .filter(|(k, _)| k.trim_start_matches("/sandbox") == path)
+                    .filter(|(k, _)| {
+                        let k = k.trim_start_matches("/sandbox");
+                        k.split('?').next() == Some(path)
+                    })
                     .filter_map(|(_, v)| v.as_u64())
                     .sum()
             })

@@ -1,5 +1,5 @@
 //! Catalogue reads through the cache: payment vias, brands, homepage, product families.
-//! Prices, validations and orders are never cached (see `server::shop`).
+//! Price quotes are cached briefly in `server::shop`; validations and orders never.
 
 use super::cache::Cache;
 use super::{Shopper, UpstreamClient, UpstreamError};
