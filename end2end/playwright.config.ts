@@ -45,7 +45,7 @@ export default defineConfig({
   // `cargo leptos end-to-end` starts the server itself; a plain `npx playwright test`
   // starts it here. Either way the tests wait until it answers.
   webServer: {
-    command: 'cd .. && cargo leptos serve --release',
+    command: 'cd .. && cargo leptos serve --release --precompress',
     url: `${baseURL}/healthz`,
     reuseExistingServer: true,
     timeout: 900_000,

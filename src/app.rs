@@ -5,7 +5,7 @@ use crate::pages::{
     brand::BrandPage, cart::CartPage, home::HomePage, not_found::NotFound, order::OrderPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -31,6 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="Gift cards, mobile top-ups and eSIMs paid in USDC or USDT, delivered in minutes." />
                 <meta name="theme-color" content="#0f3d3e" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -49,7 +50,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/storefront.css" />
         <Title formatter=|t: String| if t.is_empty() { "Stablecoin Gift Cards".to_string() } else { format!("{t} · Stablecoin Gift Cards") } />
         <Router>
             <a class="skip" href="#main">"Skip to content"</a>

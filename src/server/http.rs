@@ -67,6 +67,19 @@ async fn no_store_for_orders(req: Request, next: Next) -> Response {
     resp
 }
 
+/// Built assets (`/pkg`, hashed names, precompressed by the release build) are
+/// cached by browsers for a year: a new build has new names.
+pub async fn immutable_assets(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    if resp.status().is_success() || resp.status() == StatusCode::NOT_MODIFIED {
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    resp
+}
+
 /// Server functions answer their errors with the error's own status (the
 /// framework says 500 for every error it raises itself, such as unreadable arguments).
 async fn server_fn_status(req: Request, next: Next) -> Response {

@@ -52,8 +52,20 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
     let trusted = TrustedProxies::new(config.trusted_proxies.clone());
     let time_limit = config.handler_timeout;
     let options = state.leptos_options.clone();
+    let pkg = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let assets = Router::new()
+        .nest_service(
+            &format!("/{}", options.site_pkg_dir),
+            tower_http::services::ServeDir::new(pkg)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(axum::middleware::from_fn(
+            crate::server::http::immutable_assets,
+        ));
     let pages: Router = crate::server::routes::routes()
         .leptos_routes(&state, routes, move || shell(options.clone()))
+        .merge(assets)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone());
     let mut app = with_time_limit(pages, time_limit)

@@ -26,6 +26,11 @@ impl Drop for Shop {
 
 /// Starts a storefront with the given environment (sandbox unless CR_API_URL is set).
 pub async fn shop(env: &[(&str, &str)]) -> Shop {
+    shop_at(env, "target/site").await
+}
+
+/// Like [`shop`], serving static files from `site_root`.
+pub async fn shop_at(env: &[(&str, &str)], site_root: &str) -> Shop {
     // `TEST_LOG=warn` (a tracing filter) shows the servers' logs of a failing test.
     if let Ok(filter) = std::env::var("TEST_LOG") {
         let _ = tracing_subscriber::fmt()
@@ -48,7 +53,7 @@ pub async fn shop(env: &[(&str, &str)]) -> Shop {
     let config = Config::from_lookup(|k| map.get(k).cloned()).expect("config");
     let options = LeptosOptions::builder()
         .output_name("storefront")
-        .site_root("target/site")
+        .site_root(site_root)
         .site_pkg_dir("pkg")
         .build();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -1,0 +1,65 @@
+//! Static assets are served as built: the precompressed brotli or gzip file the
+//! browser accepts (never compressed again on the fly), with hashed names cached
+//! for a year as immutable.
+
+mod common;
+
+use common::shop_at;
+
+#[tokio::test]
+async fn precompressed_assets_are_served_as_they_are_and_cached_for_good() {
+    let site = std::env::temp_dir().join(format!("storefront-site-{}", std::process::id()));
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg dir");
+    let raw = vec![0u8; 40_000];
+    std::fs::write(pkg.join("storefront.0a1b2c.wasm"), &raw).expect("raw");
+    std::fs::write(pkg.join("storefront.0a1b2c.wasm.br"), b"brotli bytes").expect("br");
+    std::fs::write(pkg.join("storefront.0a1b2c.wasm.gz"), b"gzip bytes").expect("gz");
+    let s = shop_at(&[], site.to_str().expect("utf-8 path")).await;
+    let url = format!("{}/pkg/storefront.0a1b2c.wasm", s.base);
+
+    for (accept, encoding, body) in [
+        ("br, gzip", Some("br"), b"brotli bytes".to_vec()),
+        ("gzip", Some("gzip"), b"gzip bytes".to_vec()),
+        ("identity", None, raw.clone()),
+    ] {
+        let resp = s
+            .http
+            .get(&url)
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(resp.status(), 200, "{accept}");
+        let h = resp.headers().clone();
+        assert_eq!(
+            h.get("content-encoding").and_then(|v| v.to_str().ok()),
+            encoding,
+            "{accept}"
+        );
+        assert_eq!(
+            h.get("content-type").and_then(|v| v.to_str().ok()),
+            Some("application/wasm")
+        );
+        assert_eq!(
+            h.get("cache-control").and_then(|v| v.to_str().ok()),
+            Some("public, max-age=31536000, immutable"),
+            "{accept}"
+        );
+        assert_eq!(resp.bytes().await.expect("body").to_vec(), body, "{accept}");
+    }
+    let missing = s
+        .http
+        .get(format!("{}/pkg/nothing.js", s.base))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing
+            .headers()
+            .get("cache-control")
+            .is_none_or(|v| v != "public, max-age=31536000, immutable")
+    );
+    let _ = std::fs::remove_dir_all(&site);
+}
