@@ -396,22 +396,28 @@ async fn a_dropped_upstream_stream_ends_the_browsers_stream_without_stop() {
 }
 
 #[tokio::test]
-async fn a_brand_page_view_asks_the_price_once_and_the_catalogue_not_again() {
+async fn a_brand_page_view_asks_the_price_once_per_quote_ttl_and_the_catalogue_not_again() {
     let s = shop(&[]).await;
     let (family, _) = some_family(&s, "US").await;
     assert_eq!(s.get(&format!("/brands/US/{family}")).await.0, 200);
     s.reset_stats().await;
     let (st, html) = s.get(&format!("/brands/US/{family}")).await;
     assert_eq!(st, 200);
-    assert!(
-        html.contains("You pay"),
-        "the price is in the server-rendered page"
-    );
+    assert!(html.contains("You pay"), "the price is in the page");
     assert_eq!(
-        s.hits("/v4/products/price").await,
-        1,
-        "one quote per view (prices are never cached)"
+        s.stats().await["requests"],
+        serde_json::json!({}),
+        "a repeat view within the quote TTL asks nothing"
     );
+    // Without quote reuse, each view asks the price once, and only the price.
+    let s = shop(&[("CR_QUOTE_TTL_SECS", "0")]).await;
+    assert_eq!(s.get(&format!("/brands/US/{family}")).await.0, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    s.reset_stats().await;
+    let (st, html) = s.get(&format!("/brands/US/{family}")).await;
+    assert_eq!(st, 200);
+    assert!(html.contains("You pay"));
+    assert_eq!(s.hits("/v4/products/price").await, 1, "one quote per view");
     assert_eq!(
         s.hits("/v5/products").await + s.hits("/v3/payment_vias").await,
         0,

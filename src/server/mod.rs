@@ -8,6 +8,7 @@ pub mod http;
 pub mod ids;
 pub mod listener;
 pub mod order_ledger;
+pub mod page_cache;
 pub mod phone;
 pub mod ratelimit;
 pub mod recent_orders;

@@ -5,6 +5,7 @@ use crate::server::client_addr::TrustedProxies;
 use crate::server::config::{Config, Upstream};
 use crate::server::http::{layers, with_time_limit};
 use crate::server::listener::{ConnectionLimits, serve};
+use crate::server::page_cache::{PageCache, page_cache as page_cache_layer};
 use crate::server::ratelimit::{Limiter, RateLimitLayer};
 use crate::server::shop::Shop;
 use crate::server::sse::Hub;
@@ -27,6 +28,9 @@ pub struct Running {
     pub shutdown: CancellationToken,
     pub task: JoinHandle<std::io::Result<()>>,
 }
+
+/// Catalogue pages kept per kind (home, brand).
+const PAGES_KEPT: u64 = 2_000;
 
 /// The server-function paths the per-client order rate limit guards.
 pub const RATE_LIMITED_PATHS: [&str; 2] = ["/api/orders/create", "/api/orders/validate"];
@@ -63,11 +67,21 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
         .layer(axum::middleware::from_fn(
             crate::server::http::immutable_assets,
         ));
+    let page_cache = PageCache::new(
+        config.cache_ttl,
+        config.quote_ttl,
+        PAGES_KEPT,
+        &config.default_country,
+    );
     let pages: Router = crate::server::routes::routes()
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .merge(assets)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .with_state(state.clone());
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache,
+            page_cache_layer,
+        ));
     let mut app = with_time_limit(pages, time_limit)
         .merge(crate::server::routes::streams().with_state(state));
     if let Some(sandbox) = sandbox {
