@@ -22,6 +22,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, csp);
     }
+    // The stylesheet inlined (8 KB, 2 KB compressed): no render-blocking request
+    // before the first paint on a slow phone; the file when the build has none.
+    #[cfg(feature = "ssr")]
+    let css = crate::server::inline_css::stylesheet(&options);
+    #[cfg(not(feature = "ssr"))]
+    let css: Option<&'static str> = None;
+    let stylesheet = match css {
+        Some(css) => view! { <style id="leptos" inner_html=css></style> }.into_any(),
+        None => view! { <HashedStylesheet options=options.clone() id="leptos" /> }.into_any(),
+    };
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,7 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="Gift cards, mobile top-ups and eSIMs paid in USDC or USDT, delivered in minutes." />
                 <meta name="theme-color" content="#0f3d3e" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HashedStylesheet options=options.clone() id="leptos" />
+                {stylesheet}
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

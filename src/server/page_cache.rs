@@ -95,18 +95,14 @@ fn replace_all(body: &[u8], pairs: &[(&str, &str)]) -> Vec<u8> {
         if from.is_empty() {
             continue;
         }
-        let from = from.as_bytes();
-        let mut next = Vec::with_capacity(out.len());
-        let mut i = 0;
-        while i < out.len() {
-            if out[i..].starts_with(from) {
-                next.extend_from_slice(to.as_bytes());
-                i += from.len();
-            } else {
-                next.push(out[i]);
-                i += 1;
-            }
+        let mut next = Vec::with_capacity(out.len() + 64);
+        let mut last = 0;
+        for at in memchr::memmem::find_iter(&out, from.as_bytes()) {
+            next.extend_from_slice(&out[last..at]);
+            next.extend_from_slice(to.as_bytes());
+            last = at + from.len();
         }
+        next.extend_from_slice(&out[last..]);
         out = next;
     }
     out
