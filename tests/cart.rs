@@ -378,3 +378,54 @@ async fn another_site_cannot_change_the_cart_or_the_recent_orders() {
     assert_eq!(st, 200);
     assert!(set.iter().any(|c| c.starts_with("cart=")));
 }
+
+#[tokio::test]
+async fn a_bad_quantity_is_refused_clearly_and_the_line_is_kept() {
+    let s = shop(&[]).await;
+    let mut jar = Jar::default();
+    add(&s, &mut jar, "steam", "10", "ann@example.com").await;
+    for bad in ["", "abc", "11", "-1"] {
+        let (st, e) = call(
+            &s,
+            &mut jar,
+            "cart/update",
+            &[("line", "0"), ("quantity", bad)],
+        )
+        .await;
+        assert_eq!(st, 422, "{bad:?}: {e}");
+        let (_, cart) = call(&s, &mut jar, "cart/get", &[]).await;
+        assert_eq!(
+            cart["lines"].as_array().map(Vec::len),
+            Some(1),
+            "{bad:?}: nothing lost"
+        );
+    }
+    // Without JavaScript: back to the cart, with the reason shown there.
+    let resp = s
+        .http
+        .post(format!("{}/api/cart/update", s.base))
+        .header("accept", "text/html")
+        .header("cookie", jar.header())
+        .form(&[("line", "0"), ("quantity", "")])
+        .send()
+        .await
+        .expect("post");
+    assert!(resp.status().is_redirection(), "{}", resp.status());
+    assert_eq!(resp.headers()["location"], "/cart");
+    let set: Vec<String> = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+        .collect();
+    jar.keep(&set);
+    let (_, cart) = call(&s, &mut jar, "cart/get", &[]).await;
+    assert_eq!(cart["lines"].as_array().map(Vec::len), Some(1));
+    assert!(
+        cart["error"]
+            .to_string()
+            .contains("Choose from 1 to 10 cards"),
+        "{cart}"
+    );
+}

@@ -138,9 +138,6 @@ async fn add_line(
         Opened::Valid(c) => c,
         _ => Cart::default(),
     };
-    if cart.key.is_empty() {
-        cart.key = crate::server::ids::new_id();
-    }
     cart.add(
         country,
         CartItem {
@@ -189,21 +186,32 @@ pub async fn update_cart(
         cart.items.clear();
         true
     } else {
-        let quantity = if quantity.trim().is_empty() {
-            Some(0)
-        } else {
-            quantity.trim().parse::<u32>().ok()
-        };
+        // An emptied field is a mistake, not a removal (Remove sends 0).
+        let quantity = quantity.trim().parse::<u32>().ok();
         match (line.parse::<usize>().ok(), quantity) {
             (Some(index), Some(q)) => cart.set_quantity(index, q),
             _ => false,
         }
     };
     if !changed {
-        return fail(AppError::invalid(
+        let e = AppError::invalid(
             Field::Order,
-            "Choose from 0 to 10 cards of a line that is in your cart.",
-        ));
+            "Choose from 1 to 10 cards for a card in your cart, or remove it.",
+        );
+        if is_plain_form_post() {
+            // Back to the cart, which shows why; the cart itself is unchanged.
+            let form = crate::model::checkout::CheckoutForm {
+                country: cart.country.clone(),
+                ..Default::default()
+            };
+            set_cookie(&state.shop.drafts.seal(Draft {
+                form,
+                error: e.clone(),
+            }));
+            leptos_axum::redirect("/cart");
+            return Err(e);
+        }
+        return fail(e);
     }
     cart.key = crate::server::ids::new_id();
     if let Some(cookie) = state.shop.carts.seal(&cart) {
