@@ -165,6 +165,18 @@ async fn add_line(
     Ok((cookie, cart.count()))
 }
 
+/// Sends a refused plain form post back to the cart, with what was typed and
+/// why in the signed draft cookie (a draft without a family is the cart's).
+#[cfg(feature = "ssr")]
+fn back_to_cart(
+    state: &crate::server::state::AppState,
+    form: crate::model::checkout::CheckoutForm,
+    error: AppError,
+) {
+    super::ssr::set_cookie(&state.shop.drafts.seal(Draft { form, error }));
+    leptos_axum::redirect("/cart");
+}
+
 /// Changes a line's quantity (`0` removes it; `line` = `all` empties the cart).
 #[server(prefix = "/api", endpoint = "cart/update")]
 pub async fn update_cart(
@@ -199,16 +211,12 @@ pub async fn update_cart(
             "Choose from 1 to 10 cards for a card in your cart, or remove it.",
         );
         if is_plain_form_post() {
-            // Back to the cart, which shows why; the cart itself is unchanged.
+            // The cart itself is unchanged.
             let form = crate::model::checkout::CheckoutForm {
                 country: cart.country.clone(),
                 ..Default::default()
             };
-            set_cookie(&state.shop.drafts.seal(Draft {
-                form,
-                error: e.clone(),
-            }));
-            leptos_axum::redirect("/cart");
+            back_to_cart(&state, form, e.clone());
             return Err(e);
         }
         return fail(e);
@@ -368,7 +376,12 @@ pub async fn pay_cart(
         coupon,
         idempotency_key,
     };
-    let result = match state.shop.carts.open(&headers) {
+    let opened = state.shop.carts.open(&headers);
+    let country = match &opened {
+        Opened::Valid(cart) => cart.country.clone(),
+        _ => String::new(),
+    };
+    let result = match opened {
         Opened::Valid(cart) if cart.key != checkout.idempotency_key.trim() => {
             Err(AppError::invalid(
                 Field::Order,
@@ -398,27 +411,14 @@ pub async fn pay_cart(
             Ok(order)
         }
         Err(e) if is_plain_form_post() => {
-            let country = state
-                .shop
-                .carts
-                .open(&headers)
-                .valid()
-                .map(|c| c.country)
-                .unwrap_or_default();
             let form = crate::model::checkout::CheckoutForm {
                 country,
-                family: String::new(),
                 pay: checkout.pay,
                 email: checkout.email,
                 coupon: checkout.coupon,
                 ..Default::default()
             };
-            let cookie = state.shop.drafts.seal(Draft {
-                form,
-                error: e.clone(),
-            });
-            set_cookie(&cookie);
-            leptos_axum::redirect("/cart");
+            back_to_cart(&state, form, e.clone());
             Err(e)
         }
         Err(e) => fail(e),

@@ -279,11 +279,7 @@ pub async fn recent_orders() -> Result<Vec<RecentOrder>, AppError> {
 /// What a recent order was: its brand and amount, or how many cards.
 #[cfg(feature = "ssr")]
 fn recent_title(order: &Order) -> String {
-    let cards: i64 = order
-        .deliveries
-        .iter()
-        .map(|d| d.quantity.unwrap_or(1).max(1))
-        .sum();
+    let cards = order.card_count();
     match order.deliveries.first() {
         Some(d) if cards <= 1 => format!(
             "{} {}",

@@ -349,6 +349,14 @@ impl Order {
             .filter(|d| !d.is_zero())
     }
 
+    /// Cards in the order: each delivery's quantity (1 when not given).
+    pub fn card_count(&self) -> i64 {
+        self.deliveries
+            .iter()
+            .map(|d| d.quantity.unwrap_or(1).max(1))
+            .sum()
+    }
+
     /// When the payment window closes (epoch seconds), if the creation time is known.
     pub fn expires_at(&self) -> Option<i64> {
         self.created_at.map(|c| {
@@ -455,6 +463,16 @@ mod tests {
         assert!(OrderState::Expired.is_failure());
         assert!(!OrderState::Done.is_failure());
         assert_eq!(OrderState::WaitingForDelivery.step(), Step::Delivery);
+    }
+
+    #[test]
+    fn cards_are_counted_by_quantity() {
+        let o: Order = serde_json::from_str(
+            r#"{"order_id":"a","deliveries":[{"quantity":2},{},{"quantity":null}]}"#,
+        )
+        .expect("order");
+        assert_eq!(o.card_count(), 4);
+        assert_eq!(Order::default().card_count(), 0);
     }
 
     #[test]

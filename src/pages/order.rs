@@ -86,11 +86,7 @@ fn LiveOrder(view: OrderView) -> impl IntoView {
 
 /// `Your Steam Wallet order`, or `Your order of 3 cards` for several.
 fn order_title(order: &crate::model::order::Order) -> String {
-    let cards: i64 = order
-        .deliveries
-        .iter()
-        .map(|d| d.quantity.unwrap_or(1).max(1))
-        .sum();
+    let cards = order.card_count();
     match order.deliveries.first().and_then(|d| d.brand_name.clone()) {
         Some(brand) if cards <= 1 => format!("Your {brand} order"),
         _ if cards > 1 => format!("Your order of {cards} cards"),
