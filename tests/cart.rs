@@ -429,3 +429,32 @@ async fn a_bad_quantity_is_refused_clearly_and_the_line_is_kept() {
         "{cart}"
     );
 }
+
+#[tokio::test]
+async fn a_bad_email_is_said_once_and_not_blamed_on_the_supplier() {
+    let s = shop(&[]).await;
+    let mut jar = Jar::default();
+    add(&s, &mut jar, "steam", "10", "ann@example.com").await;
+    let (_, cart) = call(&s, &mut jar, "cart/get", &[]).await;
+    let key = cart["key"].as_str().unwrap_or_default().to_string();
+    let (st, e) = call(
+        &s,
+        &mut jar,
+        "cart/pay",
+        &[
+            ("pay", "USDC|Solana"),
+            ("email", ""),
+            ("idempotency_key", &key),
+        ],
+    )
+    .await;
+    assert_eq!(st, 422, "{e}");
+    assert!(e.to_string().contains("Enter an email address"), "{e}");
+    assert!(!e.to_string().contains("refused this request"), "{e}");
+    let (family, amount) = common::some_family(&s, "US").await;
+    let mut form = common::checkout(&family, &amount, "bad-email-key-01");
+    form[5] = ("email", "");
+    let (st, e) = s.call("orders/create", &form).await;
+    assert_eq!(st, 422, "{e}");
+    assert!(!e.to_string().contains("refused this request"), "{e}");
+}

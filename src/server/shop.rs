@@ -454,11 +454,11 @@ impl Shop {
         form: &CheckoutForm,
     ) -> Result<Quote, AppError> {
         let (order, local) = self.prepare_parts(shopper, form).await?;
-        let upstream = self.validate_prepared(shopper, &order).await;
         if local.is_empty() {
-            return upstream;
+            return self.validate_prepared(shopper, &order).await;
         }
-        Err(AppError::Invalid(merge_problems(local, upstream.err())))
+        let upstream = self.upstream_issues(shopper, &order).await;
+        Err(AppError::Invalid(merge_problems(local, upstream)))
     }
 
     async fn validate_prepared(
@@ -533,11 +533,41 @@ impl Shop {
         shopper: &Shopper,
         o: &PreparedOrder,
     ) -> Result<Quote, AppError> {
-        let answer = self.validate_prepared(shopper, o).await;
-        let problems = match answer {
-            Err(AppError::Rejected(problems)) if o.lines.len() > 1 => problems,
-            other => return other,
-        };
+        match self.validate_prepared(shopper, o).await {
+            Err(AppError::Rejected(problems)) if o.lines.len() > 1 => Err(AppError::Invalid(
+                self.place_on_lines(shopper, o, problems).await?,
+            )),
+            other => other,
+        }
+    }
+
+    /// What the upstream says about the fields of an order whose local checks
+    /// failed: its problems (on their lines in a cart) or a suspension. A refused
+    /// request or an outage says nothing about the fields: nothing is added.
+    async fn upstream_issues(&self, shopper: &Shopper, o: &PreparedOrder) -> Vec<FieldIssue> {
+        match self.validate_prepared(shopper, o).await {
+            Err(AppError::Rejected(problems)) if o.lines.len() > 1 => self
+                .place_on_lines(shopper, o, problems)
+                .await
+                .unwrap_or_default(),
+            Err(AppError::Rejected(problems)) => problems
+                .iter()
+                .map(|p| issue(p.field(), p.message()))
+                .collect(),
+            Err(AppError::Suspended(code)) => {
+                vec![issue(Field::Payment, Problem::new(&code).message())]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// A cart's problems as issues, those of a line on the line that brings them.
+    async fn place_on_lines(
+        &self,
+        shopper: &Shopper,
+        o: &PreparedOrder,
+        problems: Vec<Problem>,
+    ) -> Result<Vec<FieldIssue>, AppError> {
         let mut unplaced: Vec<Problem> = problems
             .iter()
             .filter(|p| is_line_problem(p))
@@ -575,7 +605,7 @@ impl Shop {
                 .iter()
                 .map(|p| on_line(last, issue(Field::Order, p.message()))),
         );
-        Err(AppError::Invalid(issues))
+        Ok(issues)
     }
 
     /// Validates, then `POST /v5/orders`. The same idempotency key with the same
@@ -587,7 +617,7 @@ impl Shop {
         let (o, local) = self.prepare_parts(shopper, form).await?;
         if !local.is_empty() {
             // Refused locally: what the upstream says about the rest comes along.
-            let upstream = self.validate_prepared(shopper, &o).await.err();
+            let upstream = self.upstream_issues(shopper, &o).await;
             return Err(AppError::Invalid(merge_problems(local, upstream)));
         }
         self.place(shopper, key, o).await
@@ -604,7 +634,7 @@ impl Shop {
         let key = checked_key(&pay.idempotency_key)?;
         let (o, local) = self.prepare_cart(shopper, cart, pay).await?;
         if !local.is_empty() {
-            let upstream = self.validate_lines(shopper, &o).await.err();
+            let upstream = self.upstream_issues(shopper, &o).await;
             return Err(AppError::Invalid(merge_problems(local, upstream)));
         }
         self.place(shopper, key, o).await
@@ -618,11 +648,11 @@ impl Shop {
         pay: &CartCheckout,
     ) -> Result<Quote, AppError> {
         let (o, local) = self.prepare_cart(shopper, cart, pay).await?;
-        let upstream = self.validate_lines(shopper, &o).await;
         if local.is_empty() {
-            return upstream;
+            return self.validate_lines(shopper, &o).await;
         }
-        Err(AppError::Invalid(merge_problems(local, upstream.err())))
+        let upstream = self.upstream_issues(shopper, &o).await;
+        Err(AppError::Invalid(merge_problems(local, upstream)))
     }
 
     async fn place(
@@ -800,21 +830,10 @@ fn checked_key(key: &str) -> Result<&str, AppError> {
     }
 }
 
-/// Local issues first, then the upstream's problems on fields that have none.
-fn merge_problems(local: Vec<FieldIssue>, upstream: Option<AppError>) -> Vec<FieldIssue> {
+/// Local issues first, then the upstream's on fields that have none.
+fn merge_problems(local: Vec<FieldIssue>, upstream: Vec<FieldIssue>) -> Vec<FieldIssue> {
     let mut all = local;
-    let extra: Vec<FieldIssue> = match upstream {
-        Some(AppError::Rejected(problems)) => problems
-            .iter()
-            .map(|p| issue(p.field(), p.message()))
-            .collect(),
-        Some(AppError::Suspended(code)) => {
-            vec![issue(Field::Payment, Problem::new(&code).message())]
-        }
-        Some(AppError::Invalid(issues)) => issues,
-        _ => Vec::new(),
-    };
-    for e in extra {
+    for e in upstream {
         if !all
             .iter()
             .any(|l| l.field == e.field && l.field != Field::Order)
