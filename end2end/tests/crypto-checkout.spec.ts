@@ -81,7 +81,7 @@ test('limits show on the card that breaks them', async ({ shop: page }, info) =>
 });
 
 test('a changed cart cookie is refused with a clear message', async ({ shop: page, context }, info) => {
-  await context.addCookies([{ name: 'cart', value: 'eyJjIjoiVVMifQ.forged', url: page.url() === 'about:blank' ? 'http://127.0.0.1:3000' : page.url() }]);
+  await context.addCookies([{ name: 'cart', value: 'eyJjIjoiVVMifQ.forged', url: info.project.use.baseURL ?? 'http://127.0.0.1:3000' }]);
   await open(page, '/cart', info.project.name);
   await expect(page.getByRole('alert')).toContainText("Your cart couldn't be read");
   await expect(page.getByText('Your cart is empty.')).toBeVisible();
