@@ -2,7 +2,8 @@
 
 use crate::api::cart::cart_count;
 use crate::pages::{
-    brand::BrandPage, cart::CartPage, home::HomePage, not_found::NotFound, order::OrderPage,
+    brand::BrandPage, cart::CartPage, countries::CountriesPage, home::HomePage,
+    not_found::NotFound, order::OrderPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -43,7 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 {stylesheet}
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/brands/:country/:family") view=BrandPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
+                    <Route path=path!("/countries") view=CountriesPage />
                 </Routes>
             </main>
             <footer class="site">

@@ -63,3 +63,43 @@ async fn precompressed_assets_are_served_as_they_are_and_cached_for_good() {
     );
     let _ = std::fs::remove_dir_all(&site);
 }
+
+/// The 233-country list costs no page its 11 KB: the home page has an empty
+/// suggestions list and a link to the countries page; the suggestions come from
+/// their own cacheable address, and the countries page lists every country.
+#[tokio::test]
+async fn the_country_list_is_fetched_apart_not_carried_by_every_page() {
+    let s = common::shop(&[]).await;
+    let (status, home) = s.get("/").await;
+    assert_eq!(status, 200);
+    let list = home
+        .split(r#"<datalist id="country-list">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</datalist>").next())
+        .expect("the picker's datalist");
+    assert!(!list.contains("<option"), "{list}");
+    assert!(!home.contains("France (FR)"));
+    assert!(home.contains(r#"href="/countries""#));
+
+    let resp = s
+        .http
+        .get(format!("{}/api/catalog/country_options", s.base))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("public, max-age=86400")
+    );
+    let options: String = resp.json().await.expect("a JSON string");
+    assert_eq!(options.matches("<option").count(), 233, "{options}");
+    assert!(!options.contains("<script"));
+
+    let (status, page) = s.get("/countries").await;
+    assert_eq!(status, 200);
+    assert_eq!(page.matches(r#"<a href="/country?country="#).count(), 233);
+    assert_eq!(page.matches("<option").count(), 233);
+}

@@ -48,6 +48,20 @@ pub async fn load_storefront() -> Result<Storefront, AppError> {
     })
 }
 
+/// The country picker's suggestions as `<option>` markup, the same for everyone
+/// (cached for a day): fetched when the field is first used, so that no page
+/// carries the 233 countries.
+#[server(prefix = "/api", endpoint = "catalog/country_options", input = server_fn::codec::GetUrl)]
+pub async fn country_options() -> Result<String, AppError> {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("public, max-age=86400"),
+        );
+    }
+    Ok(crate::components::country_picker::options_html().to_string())
+}
+
 /// The coin + network choices (`/v3/payment_vias`), suspended ones marked.
 #[server(prefix = "/api", endpoint = "catalog/payment_options")]
 pub async fn get_payment_options() -> Result<Vec<PayOption>, AppError> {

@@ -1,5 +1,6 @@
-//! Brand tiles: logo (webp srcset, jpg fallback, fixed size), name, availability.
+//! Brand tiles: logo (webp in two sizes, fixed size), name, availability.
 
+use crate::model::brand_filter::{BrandFilter, TileKeys};
 use crate::model::catalog::Brand;
 use leptos::prelude::*;
 
@@ -12,49 +13,61 @@ pub fn BrandGrid(
     brands: Vec<Brand>,
     country: String,
     #[prop(optional)] label: Option<String>,
+    /// Tiles carry their filter keys and are hidden when this filter refuses them.
+    #[prop(optional)]
+    filter: Option<BrandFilter>,
+    #[prop(optional)] id: Option<&'static str>,
 ) -> impl IntoView {
     let label = label.unwrap_or_else(|| "Brands".to_string());
-    view! {
-        <ul class="brand-grid" aria-label=label>
-            {brands
-                .into_iter()
-                .enumerate()
-                .map(|(i, b)| {
-                    let lazy = i >= EAGER_TILES;
-                    view! { <BrandTile brand=b country=country.clone() lazy=lazy /> }
-                })
-                .collect_view()}
-        </ul>
-    }
+    let mut shown = 0;
+    let tiles = brands
+        .into_iter()
+        .map(|b| {
+            let keys = filter.as_ref().map(|f| {
+                let keys = TileKeys::of(&b);
+                (f.admits(&keys), keys)
+            });
+            let hidden = keys.as_ref().is_some_and(|(admitted, _)| !admitted);
+            // Hidden tiles load nothing until shown (lazy images of a hidden tile wait).
+            let lazy = hidden || {
+                shown += 1;
+                shown > EAGER_TILES
+            };
+            view! { <BrandTile brand=b country=country.clone() lazy=lazy keys=keys.map(|(_, k)| k) hidden=hidden /> }
+        })
+        .collect_view();
+    view! { <ul class="brand-grid" aria-label=label id=id>{tiles}</ul> }
 }
 
 /// One brand tile.
 #[component]
-pub fn BrandTile(brand: Brand, country: String, lazy: bool) -> impl IntoView {
+pub fn BrandTile(
+    brand: Brand,
+    country: String,
+    lazy: bool,
+    #[prop(optional_no_strip)] keys: Option<TileKeys>,
+    #[prop(optional)] hidden: bool,
+) -> impl IntoView {
     let href = format!("/brands/{country}/{}", brand.slug());
-    let loading = if lazy { "lazy" } else { "eager" };
+    // One webp image in two sizes (a tile is at most 220 px wide, 45% of a
+    // phone): every browser the shop supports reads webp, and a tile's markup
+    // is a third of what a jpg fallback and a 1000 px size cost (issue 11).
     let logo = brand
         .logo_base_url
         .clone()
         .filter(|u| !u.is_empty())
         .map(|base| {
-            let webp =
-                format!("{base}_300x190.webp 300w, {base}_500x318.webp 500w, {base}.webp 1000w");
-            let jpg = format!("{base}_300x190.jpg 300w, {base}_500x318.jpg 500w, {base}.jpg 1000w");
             view! {
-                <picture>
-                    <source type="image/webp" srcset=webp sizes="(max-width: 600px) 45vw, 220px" />
-                    <img
-                        src=format!("{base}_300x190.jpg")
-                        srcset=jpg
-                        sizes="(max-width: 600px) 45vw, 220px"
-                        width="300"
-                        height="190"
-                        alt=""
-                        loading=loading
-                        decoding="async"
-                    />
-                </picture>
+                <img
+                    src=format!("{base}_300x190.webp")
+                    srcset=format!("{base}_300x190.webp 300w, {base}_500x318.webp 500w")
+                    sizes="(max-width: 600px) 45vw, 220px"
+                    width="300"
+                    height="190"
+                    alt=""
+                    loading=lazy.then_some("lazy")
+                    decoding="async"
+                />
             }
         });
     let out = brand.is_out_of_stock;
@@ -66,7 +79,10 @@ pub fn BrandTile(brand: Brand, country: String, lazy: bool) -> impl IntoView {
         _ => None,
     };
     view! {
-        <li class="brand-tile" class:out=out>
+        <li class="brand-tile" class:out=out hidden=hidden
+            data-kind=keys.as_ref().map(|k| k.kind.clone())
+            data-cat=keys.as_ref().map(|k| k.categories.clone())
+            data-q=keys.map(|k| k.names)>
             <a href=href>
                 {logo}
                 <span class="name">{brand.brand.clone()}</span>

@@ -12,45 +12,95 @@ use crate::api::pricing::get_quote;
 use crate::error::AppError;
 use crate::model::catalog::Kind;
 use crate::model::checkout::{Quote, pay_value};
-use crate::model::payment::{default_option, network_label};
+use crate::model::money::AmountRule;
+use crate::model::payment::{PayOption, default_option, network_label};
 use crate::model::problem::Field;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use serde::{Deserialize, Serialize};
 
-/// The checkout form of a brand page.
-#[component]
-pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
-    let fam = data.family.clone();
-    let country = data.country.clone();
-    let family = fam.family.clone();
-    let kind = fam.kind.clone();
-    // One choice per product: products of equal face value (eSIM plans) stay apart.
-    let fixed: Vec<(String, String)> = fam
-        .fixed_products()
-        .into_iter()
-        .filter(|p| p.fixed_value().is_some())
-        .map(|p| {
-            // The catalogue's own words first; the plan only where they don't say it.
-            let said = p
-                .localized_denomination
-                .as_deref()
-                .is_some_and(|l| !l.is_empty());
-            let label = match p.benefits_label() {
-                Some(b) if !said => format!("{} · {b}", p.label()),
-                _ => p.label(),
-            };
-            (p.choice(), label)
-        })
-        .collect();
-    let rule = if fixed.is_empty() {
-        fam.range_product().and_then(|p| p.amount_rule())
-    } else {
-        None
-    };
-    let default_amount = fam.default_amount();
-    let default_pay = default_option(&data.options)
-        .map(|o| pay_value(&o.coin, &o.network))
-        .unwrap_or_default();
+/// What the checkout island needs, and nothing more: its props travel in the
+/// page, so the brand's description and terms stay in the markup only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutSetup {
+    pub country: String,
+    pub family: String,
+    pub kind: Kind,
+    /// One `(choice, label)` per fixed product; empty for a custom amount.
+    pub fixed: Vec<(String, String)>,
+    pub rule: Option<AmountRule>,
+    pub default_amount: String,
+    pub default_pay: String,
+    pub options: Vec<PayOption>,
+    pub checkout_key: String,
+    /// The price of the preselected amount and coin.
+    pub quote: Option<Result<Quote, AppError>>,
+    pub out_of_stock: bool,
+}
+
+impl CheckoutSetup {
+    /// The checkout of a brand page.
+    pub fn of(data: BrandPage) -> Self {
+        let fam = data.family;
+        // One choice per product: products of equal face value (eSIM plans) stay apart.
+        let fixed: Vec<(String, String)> = fam
+            .fixed_products()
+            .into_iter()
+            .filter(|p| p.fixed_value().is_some())
+            .map(|p| {
+                // The catalogue's own words first; the plan only where they don't say it.
+                let said = p
+                    .localized_denomination
+                    .as_deref()
+                    .is_some_and(|l| !l.is_empty());
+                let label = match p.benefits_label() {
+                    Some(b) if !said => format!("{} · {b}", p.label()),
+                    _ => p.label(),
+                };
+                (p.choice(), label)
+            })
+            .collect();
+        let rule = if fixed.is_empty() {
+            fam.range_product().and_then(|p| p.amount_rule())
+        } else {
+            None
+        };
+        let default_pay = default_option(&data.options)
+            .map(|o| pay_value(&o.coin, &o.network))
+            .unwrap_or_default();
+        Self {
+            country: data.country,
+            default_amount: fam.default_amount(),
+            family: fam.family,
+            kind: fam.kind,
+            fixed,
+            rule,
+            default_pay,
+            options: data.options,
+            checkout_key: data.checkout_key,
+            quote: data.quote,
+            out_of_stock: fam.is_out_of_stock,
+        }
+    }
+}
+
+/// The checkout form of a brand page: the island of that page (the rest is
+/// server HTML).
+#[island]
+pub fn Checkout(setup: CheckoutSetup, draft: Option<Draft>) -> impl IntoView {
+    let CheckoutSetup {
+        country,
+        family,
+        kind,
+        fixed,
+        rule,
+        default_amount,
+        default_pay,
+        options,
+        checkout_key,
+        quote,
+        out_of_stock,
+    } = setup;
     let (draft_form, draft_error) = match draft {
         Some(d) => (Some(d.form), Some(d.error)),
         None => (None, None),
@@ -84,7 +134,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     let preselected = (amount.get_untracked(), pay.get_untracked());
     let price = RwSignal::new(
         if preselected == (default_amount.clone(), default_pay.clone()) {
-            data.quote.clone()
+            quote
         } else {
             None
         },
@@ -124,45 +174,20 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
         || draft_error
             .as_ref()
             .is_some_and(|e| !e.messages_for(Field::Coupon).is_empty());
-    let create = ServerAction::<CreateOrder>::new();
-    let add = ServerAction::<AddToCart>::new();
-    // The latest answer of either button (placing the order, adding to the cart).
-    let last_error = RwSignal::new(None::<Option<AppError>>);
-    Effect::new(move |_| {
-        if let Some(r) = create.value().get() {
-            last_error.set(Some(r.err()));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(r) = add.value().get() {
-            last_error.set(Some(r.err()));
-        }
-    });
-    let error = Memo::new(move |_| match last_error.get() {
-        Some(e) => e,
-        None => draft_error.clone(),
-    });
+    // Both buttons post the form as it is, with or without JavaScript: "Place
+    // order" to the order, "Add to cart" (its formaction) to the cart. A refusal
+    // comes back as this page with the values and the problems (a draft); the
+    // checks while typing catch most problems before that. Code that posted in
+    // place would weigh the browser's download (issue 11) for no gain the shopper sees.
+    let error = Memo::new(move |_| draft_error.clone());
+    let order_url = <CreateOrder as ServerFn>::url();
     let add_url = <AddToCart as ServerFn>::url();
-    let busy = move || create.pending().get() || add.pending().get();
-    // With JavaScript, "Add to cart" dispatches its own action with the form's
-    // values; without, the button's formaction posts the form to the cart.
-    let add_click = {
-        let (country, family, key) = (country.clone(), family.clone(), data.checkout_key.clone());
-        move |ev: leptos::ev::MouseEvent| {
-            ev.prevent_default();
-            add.dispatch(AddToCart {
-                country: country.clone(),
-                family: family.clone(),
-                amount: amount.get_untracked(),
-                beneficiary: beneficiary.get_untracked(),
-                pay: pay.get_untracked(),
-                email: email.get_untracked(),
-                coupon: coupon.get_untracked(),
-                idempotency_key: key.clone(),
-            });
-        }
-    };
-
+    // Which button was pressed, until the next page arrives.
+    let sending = RwSignal::new(None::<Sent>);
+    let busy = move || sending.get().is_some();
+    // A page brought back by the Back button is usable again.
+    #[cfg(feature = "hydrate")]
+    let _ = window_event_listener(leptos::ev::pageshow, move |_| sending.set(None));
     let messages = move |f: Field| match error.get() {
         Some(e) => e.messages_for(f),
         None if touched.with(|t| t.contains(&f)) => {
@@ -225,15 +250,18 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
         }
     };
     let (left_b, left_e, left_c, left_a) = (left.clone(), left.clone(), left.clone(), left);
-    let out_of_stock = fam.is_out_of_stock;
 
     view! {
         <section class="checkout panel" id="checkout" aria-labelledby="checkout-title">
             <h2 id="checkout-title">"Buy"</h2>
-            <ActionForm action=create attr:novalidate="true">
+            <form method="post" action=order_url novalidate
+                on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    let add = ev.submitter().and_then(|b| b.get_attribute("formaction")).is_some();
+                    sending.set(Some(if add { Sent::ToCart } else { Sent::Order }));
+                }>
                 <input type="hidden" name="country" value=country.clone() />
                 <input type="hidden" name="family" value=family.clone() />
-                <input type="hidden" name="idempotency_key" value=data.checkout_key.clone() />
+                <input type="hidden" name="idempotency_key" value=checkout_key.clone() />
                 <FormSummary error=error />
 
                 <fieldset>
@@ -286,7 +314,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                 <div class="field">
                     <label for="pay">"Pay with"</label>
                     <select id="pay" name="pay" aria-describedby="pay-hint pay-error" on:change=move |ev| pay.set(event_target_value(&ev))>
-                        {data.options.iter().map(|o| {
+                        {options.iter().map(|o| {
                             let v = pay_value(&o.coin, &o.network);
                             let selected = pay.get_untracked() == v;
                             let label = format!("{} on {}{}", o.coin, network_label(&o.network), if o.suspended { " (paused)" } else { "" });
@@ -343,17 +371,23 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                 <FieldErrors id="order-error" messages=Signal::derive(move || messages(Field::Order)) />
                 <div class="buy-buttons">
                     <button type="submit" class="primary" disabled=move || busy() || out_of_stock>
-                        {move || if create.pending().get() { "Placing order…" } else { "Place order" }}
+                        {move || if sending.get() == Some(Sent::Order) { "Placing order…" } else { "Place order" }}
                     </button>
-                    <button type="submit" class="secondary" formaction=add_url disabled=move || busy() || out_of_stock
-                        on:click=add_click>
-                        {move || if add.pending().get() { "Adding…" } else { "Add to cart" }}
+                    <button type="submit" class="secondary" formaction=add_url disabled=move || busy() || out_of_stock>
+                        {move || if sending.get() == Some(Sent::ToCart) { "Adding…" } else { "Add to cart" }}
                     </button>
                 </div>
                 <p class="hint">"Next you get a wallet address and the exact amount: 30 minutes to pay. Or add it to your cart and pay for several cards at once."</p>
-            </ActionForm>
+            </form>
         </section>
     }
+}
+
+/// Which button sent the form.
+#[derive(Clone, Copy, PartialEq)]
+enum Sent {
+    Order,
+    ToCart,
 }
 
 #[component]

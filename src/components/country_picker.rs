@@ -1,51 +1,96 @@
-//! The country picker: a searchable text field over the 233 countries (the
-//! browser's own list suggestions, keyboard-usable), posted as a plain GET form
-//! so it works with and without JavaScript. The choice is kept in a cookie.
-//! Options whose country has other names (Turkey, Deutschland) carry them in their
-//! `label`, which browsers search too; the server reads any of them.
+//! The country picker: a text field over the 233 countries, posted as a plain
+//! GET form, so it works with and without JavaScript; the server reads any name
+//! of a country (Turkey, Deutschland, DE). The choice is kept in a cookie.
+//!
+//! The browser's suggestions (a `<datalist>` of 11 KB) are not in every page:
+//! once hydrated, the field fetches them the first time it is used
+//! (`/api/catalog/country_options`, cached); without JavaScript, "See all countries"
+//! opens the page that lists them all. Options whose country has other names
+//! carry them in their `label`, which browsers search too.
 
 use crate::model::countries;
 use leptos::prelude::*;
 
-/// Picks the shop's country; `next` is where to go after choosing.
+/// Picks the shop's country; `next` is where to go after choosing. `listed`
+/// puts the suggestions in the page (the countries page).
 #[component]
-pub fn CountryPicker(current: String, #[prop(into)] next: String) -> impl IntoView {
+pub fn CountryPicker(
+    current: String,
+    #[prop(into)] next: String,
+    #[prop(optional)] listed: bool,
+) -> impl IntoView {
     let current_label = countries::find(&current)
         .map(countries::label)
         .unwrap_or_default();
     view! {
         <form class="country-picker" method="get" action="/country">
             <label for="country-input">"Country"</label>
-            <input
-                id="country-input"
-                name="country"
-                list="country-list"
-                autocomplete="off"
-                value=current_label
-                placeholder="Type a country"
-                aria-describedby="country-hint"
-                required
-            />
+            <CountryField value=current_label listed=listed />
+            // Outside the island: the list's code and data stay on the server.
+            <datalist id="country-list">{listed.then(options)}</datalist>
             <input type="hidden" name="next" value=next />
             <button type="submit">"Change country"</button>
             <span id="country-hint" class="hint">
-                "Type to search, e.g. Germany, Deutschland or DE"
+                "Type to search, e.g. Germany, Deutschland or DE. "
+                {(!listed).then(|| view! { <a href="/countries">"See all countries"</a> })}
             </span>
-            <datalist id="country-list">
-                {countries::all()
-                    .iter()
-                    .map(|c| {
-                        view! {
-                            <option
-                                value=countries::label(*c)
-                                label=countries::picker_label(*c)
-                            ></option>
-                        }
-                    })
-                    .collect_view()}
-            </datalist>
         </form>
     }
+}
+
+/// The field; fetches its suggestions on first use when the page came
+/// without them.
+#[island]
+fn CountryField(value: String, listed: bool) -> impl IntoView {
+    let fetched = StoredValue::new(listed);
+    let on_focus = move |_: leptos::ev::FocusEvent| {
+        if fetched.get_value() {
+            return;
+        }
+        fetched.set_value(true);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async {
+            let Ok(html) = crate::api::catalog::country_options().await else {
+                return;
+            };
+            if let Some(list) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("country-list"))
+            {
+                list.set_inner_html(&html);
+            }
+        });
+    };
+    view! {
+        <input
+            id="country-input"
+            name="country"
+            list="country-list"
+            autocomplete="off"
+            value=value
+            placeholder="Type a country"
+            aria-describedby="country-hint"
+            required
+            on:focus=on_focus
+        />
+    }
+}
+
+/// The suggestions: one option per country, its other names in the label.
+pub fn options() -> impl IntoView {
+    countries::all()
+        .iter()
+        .map(|c| {
+            view! { <option value=countries::label(*c) label=countries::picker_label(*c)></option> }
+        })
+        .collect_view()
+}
+
+/// The suggestions as HTML, rendered once (the `/countries/options` answer).
+#[cfg(feature = "ssr")]
+pub fn options_html() -> &'static str {
+    static HTML: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HTML.get_or_init(|| Owner::new().with(|| options().to_html()))
 }
 
 #[cfg(all(test, feature = "ssr"))]
@@ -59,10 +104,21 @@ mod tests {
     }
 
     #[test]
+    fn the_list_is_in_the_countries_page_and_its_fragment_only() {
+        let page = Owner::new().with(|| {
+            view! { <CountryPicker current="DE".to_string() next="/" listed=true /> }.to_html()
+        });
+        assert_eq!(datalist(&page).matches("<option").count(), 233);
+        let home = Owner::new()
+            .with(|| view! { <CountryPicker current="DE".to_string() next="/" /> }.to_html());
+        assert_eq!(datalist(&home).matches("<option").count(), 0, "{home}");
+        assert!(home.contains(r#"<a href="/countries">See all countries</a>"#));
+        assert_eq!(options_html().matches("<option").count(), 233);
+    }
+
+    #[test]
     fn options_carry_other_names_for_the_browser_filter() {
-        let html = Owner::new()
-            .with(|| view! { <CountryPicker current="TR".to_string() next="/" /> }.to_html());
-        let list = datalist(&html);
+        let list = options_html();
         assert!(
             list.contains(
                 r#"<option value="Türkiye (TR)" label="Türkiye (TR) · Turkey · Turkiye">"#
@@ -77,11 +133,9 @@ mod tests {
 
     #[test]
     fn other_names_keep_the_list_light() {
-        // Every page with the picker carries the list: the labels may add a few
-        // kilobytes (1.5 KB today, over the 9.5 KB of the bare options), not double it.
-        let html = Owner::new()
-            .with(|| view! { <CountryPicker current="DE".to_string() next="/" /> }.to_html());
-        let list = datalist(&html);
+        // The labels may add a few kilobytes to the list (1.5 KB today, over the
+        // 9.5 KB of the bare options), not double it.
+        let list = options_html();
         let bare: usize = countries::all()
             .iter()
             .map(|c| {

@@ -4,6 +4,7 @@
 //! that arrive as strings are accepted and unknown enum values are kept as `Other`.
 
 pub mod beneficiary;
+pub mod brand_filter;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

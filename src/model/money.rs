@@ -102,7 +102,7 @@ impl fmt::Display for Amount {
 }
 
 /// The rules of a custom-amount (range) product.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmountRule {
     pub min: Amount,
     pub max: Amount,

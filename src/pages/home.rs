@@ -7,11 +7,11 @@ use crate::components::brand_grid::BrandGrid;
 use crate::components::country_picker::CountryPicker;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::recent_orders::RecentOrders;
-use crate::model::catalog::{Brand, Kind};
+use crate::model::brand_filter::{BrandFilter, TileKeys};
+use crate::model::catalog::Kind;
 use crate::model::countries;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 /// The home page.
@@ -31,131 +31,195 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// Submits the filter form as the shopper types or picks (once hydrated; without
-/// JavaScript the Filter button does it). No inline `on…=` attribute: the CSP
-/// allows no inline script.
-fn resubmit(ev: leptos::ev::Event) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let form = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("form").ok().flatten())
-            .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
-        if let Some(form) = form {
-            let _ = form.request_submit();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = ev;
-}
-
 #[component]
 fn Shop(data: Storefront) -> impl IntoView {
     let query = use_query_map();
-    let kind = move || query.read().get("kind").unwrap_or_default();
-    let category = move || query.read().get("category").unwrap_or_default();
-    let text = move || query.read().get("q").unwrap_or_default();
-    let unknown_country = move || query.read().get("unknown_country").is_some();
+    let (filter, unknown_country) = query.with_untracked(|q| {
+        (
+            BrandFilter {
+                kind: q.get("kind").unwrap_or_default(),
+                category: q.get("category").unwrap_or_default(),
+                text: q.get("q").unwrap_or_default(),
+            },
+            q.get("unknown_country").is_some(),
+        )
+    });
     let country = data.country.clone();
     let country_name = countries::find(&country)
         .map(|c| c.name)
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .to_string();
     let categories = data.directory.categories();
-    let all = StoredValue::new(data.directory.all_brands.clone());
-    let feed = data.homepage.sections.clone();
-    let filtering = move || !kind().is_empty() || !category().is_empty() || !text().is_empty();
-    let shown = move || -> Vec<Brand> {
-        let (k, c, t) = (kind(), category(), text());
-        all.with_value(|brands| {
-            brands
-                .iter()
-                .filter(|b| k.is_empty() || b.kind.as_str() == k)
-                .filter(|b| b.in_category(&c))
-                .filter(|b| b.matches(&t))
-                .cloned()
-                .collect()
-        })
-    };
-    let grid_country = country.clone();
-    let feed_country = country.clone();
+    let all = data.directory.all_brands;
+    let filtering = filter.is_active();
+    let shown = all
+        .iter()
+        .filter(|b| filter.admits(&TileKeys::of(b)))
+        .count();
+    let feed = data.homepage.sections.into_iter().map(|s| {
+        let title = s.title.clone();
+        view! {
+            <section class="feed">
+                <h2>{s.title}</h2>
+                <BrandGrid brands=s.brands country=country.clone() label=title />
+            </section>
+        }
+    });
     view! {
         <section class="intro">
             <h1>{format!("Gift cards, top-ups and eSIMs in {country_name}")}</h1>
             <CountryPicker current=country.clone() next="/" />
-            <Show when=unknown_country>
+            {unknown_country.then(|| view! {
                 <p class="field-error" role="alert">"We don't know that country. Pick one from the list."</p>
-            </Show>
+            })}
         </section>
         <RecentOrders />
-        <Form method="GET" action="">
+        <Filters categories=categories filter=filter.clone() country_name=country_name.clone() />
+        <div id="feed" hidden=filtering>{feed.collect_view()}</div>
+        <section class="all-brands">
+            <h2 id="all-title">{all_title(filtering, &country_name)}</h2>
+            <p class="count" id="brand-count" role="status" hidden=shown == 0>{brand_count(shown)}</p>
+            <p class="empty" id="no-match" role="status" hidden=shown != 0>
+                "No brand matches these filters. Try another search or clear the filters."
+            </p>
+            <BrandGrid brands=all country=country.clone() label="All brands".to_string() filter=filter id="all-brands" />
+        </section>
+    }
+}
+
+fn all_title(filtering: bool, country_name: &str) -> String {
+    if filtering {
+        "Matching brands".to_string()
+    } else {
+        format!("All brands in {country_name}")
+    }
+}
+
+fn brand_count(n: usize) -> String {
+    format!("{n} brand{}", if n == 1 { "" } else { "s" })
+}
+
+/// The filter form: a plain GET form (the Filter button submits it without
+/// JavaScript); once hydrated, the grid narrows as the shopper types or picks,
+/// and the address follows.
+#[island]
+fn Filters(categories: Vec<String>, filter: BrandFilter, country_name: String) -> impl IntoView {
+    let apply = move |_: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        narrow(&country_name);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &country_name;
+    };
+    let BrandFilter {
+        kind,
+        category,
+        text,
+    } = filter;
+    view! {
+        <form method="get" action="">
             <div class="filters" role="search">
                 <div class="field">
                     <label for="q">"Search brands"</label>
                     <input id="q" type="search" name="q" value=text placeholder="e.g. Steam, Airalo"
-                        on:input=resubmit />
+                        on:input=apply.clone() />
                 </div>
                 <div class="field">
                     <label for="kind">"Kind"</label>
-                    <select id="kind" name="kind" on:change=resubmit>
-                        <option value="" selected=move || kind().is_empty()>"All kinds"</option>
+                    <select id="kind" name="kind" on:change=apply.clone()>
+                        <option value="" selected=kind.is_empty()>"All kinds"</option>
                         {Kind::SHOP_KINDS
                             .iter()
                             .map(|k| {
                                 let v = k.as_str().to_string();
-                                let v2 = v.clone();
-                                view! { <option value=v selected=move || kind() == v2>{k.label().to_string()}</option> }
+                                let selected = kind == v;
+                                view! { <option value=v selected=selected>{k.label().to_string()}</option> }
                             })
                             .collect_view()}
                     </select>
                 </div>
                 <div class="field">
                     <label for="category">"Category"</label>
-                    <select id="category" name="category" on:change=resubmit>
-                        <option value="" selected=move || category().is_empty()>"All categories"</option>
+                    <select id="category" name="category" on:change=apply>
+                        <option value="" selected=category.is_empty()>"All categories"</option>
                         {categories
                             .into_iter()
                             .map(|c| {
-                                let c2 = c.clone();
-                                view! { <option value=c.clone() selected=move || category() == c2>{c.clone()}</option> }
+                                let selected = category == c;
+                                let label = c.clone();
+                                view! { <option value=c selected=selected>{label}</option> }
                             })
                             .collect_view()}
                     </select>
                 </div>
                 <button type="submit">"Filter"</button>
             </div>
-        </Form>
-        <Show when=move || !filtering()>
-            {feed
-                .clone()
-                .into_iter()
-                .map(|s| {
-                    let title = s.title.clone();
-                    view! {
-                        <section class="feed">
-                            <h2>{s.title}</h2>
-                            <BrandGrid brands=s.brands country=feed_country.clone() label=title />
-                        </section>
-                    }
-                })
-                .collect_view()}
-        </Show>
-        <section class="all-brands">
-            <h2>{move || if filtering() { "Matching brands".to_string() } else { format!("All brands in {country_name}") }}</h2>
-            {move || {
-                let brands = shown();
-                if brands.is_empty() {
-                    view! { <p class="empty" role="status">"No brand matches these filters. Try another search or clear the filters."</p> }.into_any()
-                } else {
-                    let n = brands.len();
-                    view! {
-                        <p class="count" role="status">{format!("{n} brand{}", if n == 1 { "" } else { "s" })}</p>
-                        <BrandGrid brands=brands country=grid_country.clone() label="All brands".to_string() />
-                    }
-                    .into_any()
-                }
-            }}
-        </section>
+        </form>
+    }
+}
+
+/// Shows the tiles the form's filter admits (from their data attributes), the
+/// feed only when nothing is filtered, the count, and the filter in the address.
+#[cfg(feature = "hydrate")]
+fn narrow(country_name: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let value = |id: &str| -> String {
+        let Some(el) = doc.get_element_by_id(id) else {
+            return String::new();
+        };
+        if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            input.value()
+        } else if let Some(select) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+            select.value()
+        } else {
+            String::new()
+        }
+    };
+    let filter = BrandFilter {
+        kind: value("kind"),
+        category: value("category"),
+        text: value("q"),
+    };
+    let mut shown = 0;
+    if let Ok(tiles) = doc.query_selector_all("#all-brands > li") {
+        for i in 0..tiles.length() {
+            let Some(tile) = tiles
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let attr = |name: &str| tile.get_attribute(name).unwrap_or_default();
+            let keys = TileKeys {
+                kind: attr("data-kind"),
+                categories: attr("data-cat"),
+                names: attr("data-q"),
+            };
+            let admitted = filter.admits(&keys);
+            shown += usize::from(admitted);
+            let _ = tile.toggle_attribute_with_force("hidden", !admitted);
+        }
+    }
+    let filtering = filter.is_active();
+    let set = |id: &str, hidden: bool, text: Option<String>| {
+        if let Some(el) = doc.get_element_by_id(id) {
+            let _ = el.toggle_attribute_with_force("hidden", hidden);
+            if let Some(t) = text {
+                el.set_text_content(Some(&t));
+            }
+        }
+    };
+    set("feed", filtering, None);
+    set("all-title", false, Some(all_title(filtering, country_name)));
+    set("brand-count", shown == 0, Some(brand_count(shown)));
+    set("no-match", shown != 0, None);
+    if let Some(w) = web_sys::window()
+        && let Ok(history) = w.history()
+        && let Ok(path) = w.location().pathname()
+    {
+        let url = format!("{path}{}", filter.query());
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }

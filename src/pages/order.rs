@@ -30,8 +30,9 @@ pub fn OrderPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn LiveOrder(view: OrderView) -> impl IntoView {
+/// The island of the order page: status, payment and cards, kept current.
+#[island]
+pub fn LiveOrder(view: OrderView) -> impl IntoView {
     let order = RwSignal::new(view.order.clone());
     let (now, set_now) = signal(None::<i64>);
     let live = RwSignal::new(if view.order.order_state.is_terminal() {
