@@ -1,16 +1,18 @@
-//! Browser-only live order view: an `EventSource` on the local proxy that drops
-//! invalid payloads, stops for good on `stop`, reconnects with exponential backoff
-//! (1 s doubling to 30 s, reset after a good message) and falls back to polling
-//! the order every 5 s while the stream keeps failing or can't be opened.
+//! Browser-only live order page. The page is server HTML; this keeps it current:
+//! an `EventSource` on the local proxy (stops for good on `stop`, reconnects with
+//! exponential backoff, 1 s doubling to 30 s, reset after a good message, and
+//! falls back to polling every 5 s while the stream keeps failing or can't be
+//! opened). On each change the server renders the order's region again
+//! (`order_region`) and it is swapped in: the browser never decodes an order.
+//! Also the countdown (every second) and the copy buttons.
 
-use crate::model::order::Order;
+use crate::components::payment_panel::countdown;
 use gloo_timers::callback::{Interval, Timeout};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{EventSource, MessageEvent};
-
+use web_sys::{Element, EventSource};
 /// First reconnect delay.
 pub const BACKOFF_START_MS: u32 = 1_000;
 /// Longest reconnect delay.
@@ -31,6 +33,7 @@ pub fn now_secs() -> i64 {
 }
 
 type Handler = Closure<dyn FnMut(web_sys::Event)>;
+type OnMode = Rc<dyn Fn(&'static str)>;
 
 struct Inner {
     id: String,
@@ -41,40 +44,167 @@ struct Inner {
     stopped: bool,
     retry: Option<Timeout>,
     poll: Option<Interval>,
-    on_order: Rc<dyn Fn(Order)>,
-    on_mode: Rc<dyn Fn(&'static str)>,
+    /// The number of the latest region asked for: only its answer is shown.
+    asked: u64,
+    on_mode: OnMode,
 }
 
-/// Watches one order until it is terminal or the watcher is dropped.
-pub struct Watcher(Rc<RefCell<Inner>>);
+/// The live parts of an order page, until dropped.
+pub struct LivePage {
+    watch: Option<Rc<RefCell<Inner>>>,
+    _clock: Interval,
+    copy: Option<Handler>,
+}
 
-impl Drop for Watcher {
+impl Drop for LivePage {
     fn drop(&mut self) {
-        stop(&self.0);
+        if let Some(w) = &self.watch {
+            stop(w);
+        }
+        if let (Some(doc), Some(copy)) = (document(), self.copy.take()) {
+            let _ = doc.remove_event_listener_with_callback("click", copy.as_ref().unchecked_ref());
+        }
     }
 }
 
-/// Starts watching `id`; `on_order` gets every valid order, `on_mode` a short
-/// description of how the page is kept up to date.
-pub fn watch_order(
-    id: &str,
-    on_order: impl Fn(Order) + 'static,
-    on_mode: impl Fn(&'static str) + 'static,
-) -> Watcher {
-    let inner = Rc::new(RefCell::new(Inner {
-        id: id.to_string(),
-        source: None,
-        handlers: Vec::new(),
-        backoff: BACKOFF_START_MS,
-        failures: 0,
-        stopped: false,
-        retry: None,
-        poll: None,
-        on_order: Rc::new(on_order),
-        on_mode: Rc::new(on_mode),
-    }));
-    connect(&inner);
-    Watcher(inner)
+impl LivePage {
+    /// Starts the countdown and the copy buttons, and follows order `id` unless
+    /// it is already `terminal`; `on_mode` gets a short description of how the
+    /// page is kept up to date.
+    pub fn start(id: &str, terminal: bool, on_mode: impl Fn(&'static str) + 'static) -> LivePage {
+        let on_mode: OnMode = Rc::new(on_mode);
+        reveal_copy_buttons();
+        let copy: Handler = Closure::new(copy_clicked);
+        if let Some(doc) = document() {
+            let _ = doc.add_event_listener_with_callback("click", copy.as_ref().unchecked_ref());
+        }
+        tick();
+        let clock = Interval::new(1_000, tick);
+        let watch = (!terminal).then(|| {
+            let inner = Rc::new(RefCell::new(Inner {
+                id: id.to_string(),
+                source: None,
+                handlers: Vec::new(),
+                backoff: BACKOFF_START_MS,
+                failures: 0,
+                stopped: false,
+                retry: None,
+                poll: None,
+                asked: 0,
+                on_mode: on_mode.clone(),
+            }));
+            connect(&inner);
+            inner
+        });
+        if terminal {
+            on_mode("");
+        }
+        LivePage {
+            watch,
+            _clock: clock,
+            copy: Some(copy),
+        }
+    }
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+fn each(selector: &str, mut f: impl FnMut(Element)) {
+    let Some(list) = document().and_then(|d| d.query_selector_all(selector).ok()) else {
+        return;
+    };
+    for i in 0..list.length() {
+        if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            f(el);
+        }
+    }
+}
+
+/// The countdown of every payment window on the page.
+fn tick() {
+    let now = now_secs();
+    each("[data-expires]", |el| {
+        if let Some(exp) = el
+            .get_attribute("data-expires")
+            .and_then(|e| e.parse().ok())
+        {
+            el.set_text_content(Some(&countdown(exp, now)));
+            let _ = el.remove_attribute("hidden");
+        }
+    });
+}
+
+/// Copy buttons are server HTML, hidden until code can run them.
+fn reveal_copy_buttons() {
+    each("button[data-copy]", |el| {
+        let _ = el.remove_attribute("hidden");
+    });
+}
+
+/// One click handler for every copy button, present or swapped in later.
+fn copy_clicked(ev: web_sys::Event) {
+    let Some(button) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|el| el.closest("button[data-copy]").ok().flatten())
+    else {
+        return;
+    };
+    let (Some(value), Some(window)) = (button.get_attribute("data-copy"), web_sys::window()) else {
+        return;
+    };
+    let what = button.get_attribute("data-what").unwrap_or_default();
+    let _ = window.navigator().clipboard().write_text(&value);
+    let status = button.next_element_sibling();
+    button.set_text_content(Some("Copied"));
+    if let Some(s) = &status {
+        s.set_text_content(Some(&format!("{what} copied")));
+    }
+    Timeout::new(2_000, move || {
+        button.set_text_content(Some("Copy"));
+        if let Some(s) = status {
+            s.set_text_content(Some(""));
+        }
+    })
+    .forget();
+}
+
+/// Asks for the order's region again and swaps it in (only the latest answer);
+/// a terminal order ends the watch.
+fn refresh(w: &Rc<RefCell<Inner>>, polling: bool) {
+    let (id, ticket) = {
+        let mut i = w.borrow_mut();
+        i.asked += 1;
+        (i.id.clone(), i.asked)
+    };
+    let weak = Rc::downgrade(w);
+    leptos::task::spawn_local(async move {
+        let Ok(html) = crate::api::orders::order_region(id, polling).await else {
+            return;
+        };
+        let Some(w) = weak.upgrade() else { return };
+        // A `stop` right after the last change must not drop that change's answer.
+        if w.borrow().asked != ticket {
+            return;
+        }
+        let Some(region) = document().and_then(|d| d.get_element_by_id("live-region")) else {
+            return;
+        };
+        region.set_outer_html(&html);
+        reveal_copy_buttons();
+        tick();
+        let terminal = document()
+            .and_then(|d| d.get_element_by_id("live-region"))
+            .and_then(|r| r.get_attribute("data-terminal"))
+            .is_some_and(|t| t == "true");
+        if terminal {
+            let on_mode = w.borrow().on_mode.clone();
+            stop(&w);
+            on_mode("");
+        }
+    });
 }
 
 fn connect(w: &Rc<RefCell<Inner>>) {
@@ -92,38 +222,17 @@ fn connect(w: &Rc<RefCell<Inner>>) {
     let weak = Rc::downgrade(w);
     let on_message: Handler = Closure::new({
         let weak = weak.clone();
-        move |ev: web_sys::Event| {
+        move |_ev: web_sys::Event| {
             let Some(w) = weak.upgrade() else { return };
-            let Some(data) = ev
-                .dyn_ref::<MessageEvent>()
-                .and_then(|m| m.data().as_string())
-            else {
-                return;
-            };
-            let Some(order) = Order::from_event(&data) else {
-                return;
-            };
-            let (on_order, on_mode) = {
+            let on_mode = {
                 let mut i = w.borrow_mut();
-                if order.order_id != i.id {
-                    return;
-                }
                 i.backoff = BACKOFF_START_MS;
                 i.failures = 0;
                 i.poll = None;
-                (i.on_order.clone(), i.on_mode.clone())
+                i.on_mode.clone()
             };
-            // A terminal state ends the watch even if `stop` never comes.
-            let terminal = order.order_state.is_terminal();
-            on_mode(if terminal {
-                ""
-            } else {
-                "Live: this page updates by itself."
-            });
-            on_order(order);
-            if terminal {
-                stop(&w);
-            }
+            on_mode("Live: this page updates by itself.");
+            refresh(&w, false);
         }
     });
     let on_stop: Handler = Closure::new({
@@ -190,21 +299,9 @@ fn start_polling(w: &Rc<RefCell<Inner>>) {
     }
     let weak = Rc::downgrade(w);
     let poll = Interval::new(POLL_MS, move || {
-        let Some(w) = weak.upgrade() else { return };
-        let id = w.borrow().id.clone();
-        let weak = Rc::downgrade(&w);
-        leptos::task::spawn_local(async move {
-            let Ok(view) = crate::api::orders::get_order(id).await else {
-                return;
-            };
-            let Some(w) = weak.upgrade() else { return };
-            let on_order = w.borrow().on_order.clone();
-            let terminal = view.order.order_state.is_terminal();
-            on_order(view.order);
-            if terminal {
-                stop(&w);
-            }
-        });
+        if let Some(w) = weak.upgrade() {
+            refresh(&w, true);
+        }
     });
     w.borrow_mut().poll = Some(poll);
 }

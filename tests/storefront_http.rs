@@ -424,3 +424,61 @@ async fn a_brand_page_view_asks_the_price_once_per_quote_ttl_and_the_catalogue_n
         "catalogue from the cache"
     );
 }
+
+/// The live view asks for the order's region on each event: while the order's
+/// stream is open, the region comes from that stream's latest event, so any
+/// number of watching pages cost the upstream no order call; polling asks the
+/// upstream (its stream is the one failing).
+#[tokio::test]
+async fn the_live_region_comes_from_the_shared_stream_not_the_upstream() {
+    let s = shop(&[]).await;
+    let id = new_order(&s, "region-key-0001").await;
+    let (resp, st) = Events::open(&s, &id, None).await;
+    assert_eq!(st, 200);
+    let mut events = Events::new(resp);
+    let first = events.next().await.expect("the current state");
+    assert_eq!(state_of(&first), "WaitingForPayment");
+
+    let region = |polling: &'static str| {
+        let (s, id) = (&s, id.clone());
+        async move {
+            let (st, v) = s
+                .call("orders/region", &[("order_id", &id), ("polling", polling)])
+                .await;
+            assert_eq!(st, 200, "{v}");
+            v.as_str().expect("the region's HTML").to_string()
+        }
+    };
+    let before = s.hits_exact("/v5/orders/{id}").await;
+    for _ in 0..20 {
+        let html = region("false").await;
+        assert!(html.contains(r#"data-state="WaitingForPayment""#), "{html}");
+        assert!(html.contains(r#"id="live-region""#));
+        assert!(html.contains("data-testid=\"wallet-address\""));
+    }
+    assert_eq!(
+        s.hits_exact("/v5/orders/{id}").await,
+        before,
+        "no upstream call"
+    );
+
+    s.control(&format!("/orders/{id}/pay"), json!({})).await;
+    let mut seen = Vec::new();
+    while let Some(f) = events.next().await {
+        seen.push(state_of(&f));
+        if f.event.as_deref() == Some("stop") {
+            break;
+        }
+    }
+    let html = region("false").await;
+    assert!(html.contains(r#"data-state="Done""#), "{seen:?} {html}");
+    assert!(html.contains(r#"data-terminal="true""#));
+    assert_eq!(s.hits_exact("/v5/orders/{id}").await, before, "still none");
+
+    let html = region("true").await;
+    assert!(html.contains(r#"data-state="Done""#));
+    assert!(
+        s.hits_exact("/v5/orders/{id}").await <= before + 1,
+        "polling asks the upstream at most once"
+    );
+}

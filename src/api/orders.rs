@@ -177,11 +177,23 @@ pub async fn checkout_draft(
 #[server(prefix = "/api", endpoint = "orders/get")]
 pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
     use super::ssr::{fail, shopper, state};
-    use crate::model::payment::pay_options;
     let state = state()?;
     let who = shopper(&state, None);
     let order = state.shop.order(&who, &order_id).await.or_else(fail)?;
-    let options = match state.shop.catalogue.payment_vias(&who).await {
+    super::ssr::remember_recent(&order.order_id);
+    Ok(view_of(&state, &who, order).await)
+}
+
+/// What the payment panel needs beside the order: its coin and network (the
+/// order's own words, else the shopper's choice kept with it) and their token.
+#[cfg(feature = "ssr")]
+async fn view_of(
+    state: &crate::server::state::AppState,
+    who: &crate::server::upstream::Shopper,
+    order: Order,
+) -> OrderView {
+    use crate::model::payment::pay_options;
+    let options = match state.shop.catalogue.payment_vias(who).await {
         Ok(vias) => pay_options(&vias),
         Err(_) => Vec::new(),
     };
@@ -199,7 +211,6 @@ pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
             decimals: option.and_then(|o| o.decimals),
         }
     });
-    super::ssr::remember_recent(&order.order_id);
     let mut view = OrderView {
         coin: pair.as_ref().map(|p| p.0.clone()),
         network: pair.map(|p| p.1),
@@ -208,7 +219,26 @@ pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
         payment_uri: None,
     };
     view.payment_uri = view.wallet_uri(&view.order);
-    Ok(view)
+    view
+}
+
+/// The order page's changing region (status, payment, cards) as HTML, rendered
+/// by the same components as the page: the live view swaps it in on each change,
+/// so the browser needs neither the order's model nor its views.
+#[server(prefix = "/api", endpoint = "orders/region")]
+pub async fn order_region(order_id: String, polling: bool) -> Result<String, AppError> {
+    use super::ssr::{shopper, state};
+    use crate::pages::order::OrderRegion;
+    let state = state()?;
+    // After an event: the state the order's stream last told (shared by all its
+    // watchers), so a change seen by 10,000 pages costs the upstream nothing more.
+    // Polling (the stream keeps failing) or no stream: the upstream is asked.
+    let latest = (!polling).then(|| state.hub.latest(&order_id)).flatten();
+    let view = match latest {
+        Some(order) => view_of(&state, &shopper(&state, None), order).await,
+        None => get_order(order_id).await?,
+    };
+    Ok(Owner::new().with(|| view! { <OrderRegion view=view /> }.to_html()))
 }
 
 /// One of the shopper's recent orders, as the home page lists it.

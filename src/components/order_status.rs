@@ -7,23 +7,18 @@ use leptos::prelude::*;
 
 /// WaitingForPayment → WaitingForDelivery → Done, with failures said plainly.
 #[component]
-pub fn StatusTimeline(
-    order: Signal<Order>,
-    live: Signal<&'static str>,
-    coin: String,
-) -> impl IntoView {
-    let state = move || order.with(|o| o.order_state.clone());
-    let step_class = move |s: Step| {
-        let st = state();
-        let cur = st.step();
+pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
+    let state = order.order_state.clone();
+    let step_class = |s: Step| {
+        let cur = state.step();
         let rank = |s: Step| match s {
             Step::Payment => 0,
             Step::Delivery => 1,
             Step::Done => 2,
         };
-        if st.is_failure() && rank(s) >= rank(cur) {
+        if state.is_failure() && rank(s) >= rank(cur) {
             "step failed"
-        } else if rank(s) < rank(cur) || st == OrderState::Done {
+        } else if rank(s) < rank(cur) || state == OrderState::Done {
             "step done"
         } else if s == cur {
             "step current"
@@ -34,18 +29,17 @@ pub fn StatusTimeline(
     view! {
         <section class="status panel" aria-labelledby="status-title">
             <h2 id="status-title">"Order status"</h2>
-            <p class="state" role="status" data-testid="order-state" data-state=move || state().as_str().to_string()>
-                {move || order.with(OrderState::headline)}
+            <p class="state" role="status" data-testid="order-state" data-state=state.as_str().to_string()>
+                {OrderState::headline(&order)}
             </p>
             <p class="next-step" data-testid="next-step">
-                {move || order.with(|o| PaymentStatus::of(o).next_step(o, &coin))}
+                {PaymentStatus::of(&order).next_step(&order, &coin)}
             </p>
             <ol class="timeline">
-                <li class=move || step_class(Step::Payment)>"Payment"</li>
-                <li class=move || step_class(Step::Delivery)>"Delivery"</li>
-                <li class=move || step_class(Step::Done)>"Code ready"</li>
+                <li class=step_class(Step::Payment)>"Payment"</li>
+                <li class=step_class(Step::Delivery)>"Delivery"</li>
+                <li class=step_class(Step::Done)>"Code ready"</li>
             </ol>
-            <p class="live-mode muted">{move || live.get()}</p>
         </section>
     }
 }

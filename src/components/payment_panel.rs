@@ -13,6 +13,14 @@ pub fn utc_clock(epoch: i64) -> String {
     format!("{:02}:{:02} UTC", secs / 3600, (secs % 3600) / 60)
 }
 
+/// What the countdown says at `now`.
+pub fn countdown(expires_at: i64, now: i64) -> String {
+    match time_left(expires_at, now) {
+        Some(left) => format!(" · {left} left"),
+        None => " · time is up".to_string(),
+    }
+}
+
 /// `mm:ss` left, or `None` when the time is up.
 pub fn time_left(expires_at: i64, now: i64) -> Option<String> {
     let left = expires_at - now;
@@ -23,7 +31,7 @@ pub fn time_left(expires_at: i64, now: i64) -> Option<String> {
 /// that opens the wallet app with address and amount filled in comes first; on
 /// a desktop, the QR code. After a partial payment, what is still due.
 #[component]
-pub fn PaymentPanel(view: OrderView, now: ReadSignal<Option<i64>>) -> AnyView {
+pub fn PaymentPanel(view: OrderView) -> AnyView {
     let o = view.order.clone();
     let address = o.wallet_address.clone().unwrap_or_default();
     let (Some(coin), Some(network)) = (
@@ -116,10 +124,8 @@ pub fn PaymentPanel(view: OrderView, now: ReadSignal<Option<i64>>) -> AnyView {
             {expires.map(|exp| view! {
                 <p class="countdown">
                     {format!("Pay before {}", utc_clock(exp))}
-                    {move || now.get().map(|n| match time_left(exp, n) {
-                        Some(left) => view! { <span role="timer" aria-live="off">{format!(" · {left} left")}</span> }.into_any(),
-                        None => view! { <span>" · time is up"</span> }.into_any(),
-                    })}
+                    // Filled in and kept current by the page's island (`live::tick`).
+                    <span role="timer" aria-live="off" data-expires=exp.to_string() hidden></span>
                 </p>
             })}
         </section>
@@ -160,6 +166,8 @@ mod tests {
         assert_eq!(utc_clock(1_700_000_000), "22:13 UTC");
         assert_eq!(time_left(100, 40).as_deref(), Some("01:00"));
         assert_eq!(time_left(100, 100), None);
+        assert_eq!(countdown(100, 40), " · 01:00 left");
+        assert_eq!(countdown(100, 101), " · time is up");
         assert_eq!(
             encode_query("solana:A?amount=1&x=y"),
             "solana%3AA%3Famount%3D1%26x%3Dy"

@@ -1,12 +1,10 @@
 //! `/orders/{id}`: payment instructions, countdown, live status and the code.
-//! Server-rendered first; after hydration the live view keeps it current.
+//! Server HTML; a small island keeps it current.
 
 use crate::api::orders::{OrderView, get_order};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::order_status::{OrderItems, StatusTimeline};
 use crate::components::payment_panel::PaymentPanel;
-#[cfg(feature = "hydrate")]
-use crate::model::order::Order;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -30,59 +28,66 @@ pub fn OrderPage() -> impl IntoView {
     }
 }
 
-/// The island of the order page: status, payment and cards, kept current.
+/// The order: server HTML. Its island keeps the region current (`order_region`
+/// renders it again on each change) without shipping the order's model and
+/// views to the browser.
+#[component]
+fn LiveOrder(view: OrderView) -> impl IntoView {
+    let id = view.order.order_id.clone();
+    let title = order_title(&view.order);
+    let terminal = view.order.order_state.is_terminal();
+    view! {
+        <h1>{title}</h1>
+        <p class="muted">"Order "<code>{id.clone()}</code></p>
+        <LiveUpdates order_id=id.clone() terminal=terminal />
+        <OrderRegion view=view />
+        <p><a href=format!("/orders/{id}") rel="nofollow">"Refresh status"</a>" · "<a href="/">"Back to the shop"</a></p>
+    }
+}
+
+/// Status, payment and cards: what changes while the order goes live.
+#[component]
+pub fn OrderRegion(view: OrderView) -> impl IntoView {
+    let o = view.order.clone();
+    let terminal = o.order_state.is_terminal();
+    #[cfg(feature = "ssr")]
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .ok();
+    #[cfg(not(feature = "ssr"))]
+    let now = None;
+    let pay = o
+        .shows_payment(now)
+        .then(|| view! { <PaymentPanel view=view.clone() /> });
+    view! {
+        <div id="live-region" data-terminal=terminal.to_string()>
+            <StatusTimeline order=o.clone() coin=view.coin.clone().unwrap_or_default() />
+            {pay}
+            <OrderItems order=o />
+        </div>
+    }
+}
+
+/// The island of the order page: says how the page stays current, follows the
+/// order's stream (polling when it fails), swaps the region, runs the countdown
+/// and the copy buttons.
 #[island]
-pub fn LiveOrder(view: OrderView) -> impl IntoView {
-    let order = RwSignal::new(view.order.clone());
-    let (now, set_now) = signal(None::<i64>);
-    let live = RwSignal::new(if view.order.order_state.is_terminal() {
+fn LiveUpdates(order_id: String, terminal: bool) -> impl IntoView {
+    let mode = RwSignal::new(if terminal {
         ""
     } else {
         "Refresh the page to update the status."
     });
     #[cfg(feature = "hydrate")]
-    {
-        let id = view.order.order_id.clone();
-        let terminal = view.order.order_state.is_terminal();
-        Effect::new(move |_| {
-            set_now.set(Some(crate::live::now_secs()));
-            let clock = send_wrapper::SendWrapper::new(gloo_timers::callback::Interval::new(
-                1_000,
-                move || set_now.set(Some(crate::live::now_secs())),
-            ));
-            let watcher = (!terminal).then(|| {
-                send_wrapper::SendWrapper::new(crate::live::watch_order(
-                    &id,
-                    move |o: Order| order.set(o),
-                    move |m| live.set(m),
-                ))
-            });
-            on_cleanup(move || {
-                drop(clock);
-                drop(watcher);
-            });
-        });
-    }
+    Effect::new(move |_| {
+        let page = crate::live::LivePage::start(&order_id, terminal, move |m| mode.set(m));
+        let page = send_wrapper::SendWrapper::new(page);
+        on_cleanup(move || drop(page));
+    });
     #[cfg(not(feature = "hydrate"))]
-    let _ = set_now;
-    let id = view.order.order_id.clone();
-    let title = order_title(&view.order);
-    let pay_view = view.clone();
-    view! {
-        <h1>{title}</h1>
-        <p class="muted">"Order "<code>{id.clone()}</code></p>
-        <StatusTimeline order=order.into() live=live.into() coin=view.coin.clone().unwrap_or_default() />
-        {move || {
-            let o = order.get();
-            let pay = o.shows_payment(now.get()).then(|| {
-                let mut v = pay_view.clone();
-                v.order = o.clone();
-                view! { <PaymentPanel view=v now=now /> }
-            });
-            view! { {pay}<OrderItems order=o /> }
-        }}
-        <p><a href=format!("/orders/{id}") rel="nofollow">"Refresh status"</a>" · "<a href="/">"Back to the shop"</a></p>
-    }
+    let _ = &order_id;
+    view! { <p class="live-mode muted" role="status">{move || mode.get()}</p> }
 }
 
 /// `Your Steam Wallet order`, or `Your order of 3 cards` for several.

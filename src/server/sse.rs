@@ -7,7 +7,7 @@
 //! each client holds a bounded number of streams.
 
 use crate::error::AppError;
-use crate::model::order::is_valid_order_id;
+use crate::model::order::{Order, is_valid_order_id};
 use crate::model::problem::Field;
 use crate::server::client_addr::ClientAddr;
 use crate::server::order_ledger::Refusal;
@@ -145,6 +145,20 @@ impl Hub {
     pub fn open_upstreams(&self) -> usize {
         let feeds = self.feeds.lock().unwrap_or_else(PoisonError::into_inner);
         feeds.values().filter(|w| w.strong_count() > 0).count()
+    }
+
+    /// The order as its stream last told it (an open stream's latest event, or
+    /// the last state of one that ended), without asking the upstream.
+    pub fn latest(&self, id: &str) -> Option<Order> {
+        let frame = match self.existing(id) {
+            Some(feed) => feed
+                .last
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
+            None => self.endings.get(id).and_then(|e| e.0.clone()),
+        }?;
+        Order::from_event(&frame.data).filter(|o| o.order_id == id)
     }
 
     fn existing(&self, id: &str) -> Option<Arc<Feed>> {
