@@ -469,6 +469,14 @@ async fn pages_carry_a_fresh_csp_nonce_and_no_unsafe_inline_script() {
             .expect("script-src")
             .to_string();
         assert!(!script_src.contains("'unsafe-inline'"), "{script_src}");
+        // No inline style either: the stylesheet is a file, and no markup has a
+        // `style` attribute, so injected markup can't restyle the page.
+        assert!(
+            csp.split(';')
+                .map(str::trim)
+                .any(|d| d == "style-src 'self'"),
+            "{csp}"
+        );
         let nonce = script_src
             .split_whitespace()
             .find_map(|t| t.strip_prefix("'nonce-"))

@@ -64,6 +64,15 @@ test('three cards from two brands in one payment, three codes at Done', async ({
   await expect(page.getByText('Your cart is empty.')).toBeVisible();
 });
 
+test('the cart total follows the coin chosen to pay with', async ({ shop: page }, info) => {
+  test.skip(isNoJs(info.project.name), 'repricing as one chooses needs JavaScript; without it the order states the exact amount in the chosen coin');
+  await addToCart(page, info.project.name, 'steam', 'ann@example.com');
+  await expect(page.getByTestId('cart-total')).toHaveText(/^\d+(\.\d+)? USDC$/);
+  await page.getByLabel('Pay with').selectOption('USDT|Mainnet');
+  await expect(page.getByTestId('cart-total')).toHaveText(/^\d+(\.\d+)? USDT$/);
+  await expect(page.getByText(/on Ethereum for 1 card$/)).toBeVisible();
+});
+
 test('limits show on the card that breaks them', async ({ shop: page }, info) => {
   const project = info.project.name;
   await addToCart(page, project, 'razer-gold', 'ann@example.com');

@@ -231,6 +231,16 @@ pub async fn update_cart(
     Ok(cart.count())
 }
 
+/// The cart's total line for another coin and network, as HTML (the cart page's
+/// `PayChoice` swaps it in).
+#[server(prefix = "/api", endpoint = "cart/total")]
+pub async fn cart_total(#[server(default)] pay: String) -> Result<String, AppError> {
+    use crate::pages::cart::TotalLine;
+    let cart = get_cart(pay).await?;
+    let count = cart.lines.iter().map(|l| l.quantity).sum::<u32>();
+    Ok(Owner::new().with(|| view! { <TotalLine total=cart.total count=count /> }.to_html()))
+}
+
 /// The cart with names, prices and the pay form's last values.
 #[server(prefix = "/api", endpoint = "cart/get")]
 pub async fn get_cart(#[server(default)] pay: String) -> Result<CartPage, AppError> {

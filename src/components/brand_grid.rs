@@ -6,6 +6,8 @@ use leptos::prelude::*;
 
 /// Tiles above this index load lazily (below the fold on most screens).
 const EAGER_TILES: usize = 8;
+/// Tiles in a phone's first row.
+const FIRST_ROW: usize = 2;
 
 /// A grid of brands linking to their pages in `country`.
 #[component]
@@ -17,6 +19,10 @@ pub fn BrandGrid(
     #[prop(optional)]
     filter: Option<BrandFilter>,
     #[prop(optional)] id: Option<&'static str>,
+    /// The page's first grid: its first row's logos are the largest paint of a
+    /// phone's first screen, fetched first.
+    #[prop(optional)]
+    first: bool,
 ) -> impl IntoView {
     let label = label.unwrap_or_else(|| "Brands".to_string());
     let mut shown = 0;
@@ -33,7 +39,8 @@ pub fn BrandGrid(
                 shown += 1;
                 shown > EAGER_TILES
             };
-            view! { <BrandTile brand=b country=country.clone() lazy=lazy keys=keys.map(|(_, k)| k) hidden=hidden /> }
+            let high = first && !hidden && shown <= FIRST_ROW;
+            view! { <BrandTile brand=b country=country.clone() lazy=lazy high=high keys=keys.map(|(_, k)| k) hidden=hidden /> }
         })
         .collect_view();
     view! { <ul class="brand-grid" aria-label=label id=id>{tiles}</ul> }
@@ -47,6 +54,7 @@ pub fn BrandTile(
     lazy: bool,
     #[prop(optional_no_strip)] keys: Option<TileKeys>,
     #[prop(optional)] hidden: bool,
+    #[prop(optional)] high: bool,
 ) -> impl IntoView {
     let href = format!("/brands/{country}/{}", brand.slug());
     // One webp image in two sizes (a tile is at most 220 px wide, 45% of a
@@ -66,7 +74,7 @@ pub fn BrandTile(
                     height="190"
                     alt=""
                     loading=lazy.then_some("lazy")
-                    decoding="async"
+                    fetchpriority=high.then_some("high")
                 />
             }
         });

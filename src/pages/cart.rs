@@ -1,12 +1,13 @@
 //! `/cart`: the cards chosen so far, each with its recipient, quantity and
-//! price; the exact total; one payment for all. Works as plain forms without
-//! JavaScript; hydrated, changes update the page in place.
+//! price; the exact total; one payment for all. Server HTML with plain form
+//! posts, with or without JavaScript; one small island reprices the total when
+//! another coin is chosen.
 
 use crate::api::cart::{CartLine, CartPage as CartData, PayCart, UpdateCart, get_cart};
 use crate::components::checkout::{FieldErrors, FormSummary};
 use crate::components::error_panel::ErrorPanel;
 use crate::error::AppError;
-use crate::model::checkout::pay_value;
+use crate::model::checkout::{Quote, pay_value};
 use crate::model::payment::network_label;
 use crate::model::problem::Field;
 use leptos::prelude::*;
@@ -17,18 +18,14 @@ use leptos_meta::Title;
 pub fn CartPage() -> impl IntoView {
     let update = ServerAction::<UpdateCart>::new();
     let pay = ServerAction::<PayCart>::new();
-    let chosen = RwSignal::new(String::new());
-    let data = Resource::new_blocking(
-        move || (update.version().get(), chosen.get()),
-        |(_, pay)| get_cart(pay),
-    );
+    let data = Resource::new_blocking(move || update.version().get(), |_| get_cart(String::new()));
     view! {
         <Title text="Your cart" />
         <h1>"Your cart"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading your cart…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => view! { <Cart data=d update=update pay=pay chosen=chosen /> }.into_any(),
+                    Ok(d) => view! { <Cart data=d update=update pay=pay /> }.into_any(),
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                 }
             })}
@@ -41,7 +38,6 @@ fn Cart(
     data: CartData,
     update: ServerAction<UpdateCart>,
     pay: ServerAction<PayCart>,
-    chosen: RwSignal<String>,
 ) -> impl IntoView {
     let notice = data
         .notice
@@ -79,36 +75,32 @@ fn Cart(
         .enumerate()
         .map(|(i, line)| view! { <Line index=i line=line coin=coin.clone() update=update error=error /> })
         .collect_view();
-    let total = data.total.clone().map(|t| {
-        view! {
-            <p class="total">
-                "Total "<strong data-testid="cart-total">{format!("{} {}", t.coin_amount, t.coin)}</strong>
-                {format!(" on {} for {count} card{}", network_label(&t.network), if count == 1 { "" } else { "s" })}
-            </p>
-        }
-    });
-    let selected = data.pay.clone();
+    let choices: Vec<(String, String, bool)> = data
+        .options
+        .iter()
+        .map(|o| {
+            let label = format!(
+                "{} on {}{}",
+                o.coin,
+                network_label(&o.network),
+                if o.suspended { " (paused)" } else { "" }
+            );
+            (pay_value(&o.coin, &o.network), label, o.suspended)
+        })
+        .collect();
     view! {
         {notice}
         {move || update_error().map(|m| view! { <p class="form-summary" role="alert">{m}</p> })}
         <ul class="cart-lines" aria-label="Cards in your cart">{lines}</ul>
         <section class="panel cart-pay" aria-labelledby="pay-cart-title">
             <h2 id="pay-cart-title">"Pay for all cards at once"</h2>
-            {total}
+            <TotalLine total=data.total.clone() count=count />
             <ActionForm action=pay attr:novalidate="true">
                 <input type="hidden" name="idempotency_key" value=data.key.clone() />
                 <FormSummary error=error />
                 <div class="field">
                     <label for="pay">"Pay with"</label>
-                    <select id="pay" name="pay" aria-describedby="pay-error"
-                        on:change=move |ev| chosen.set(event_target_value(&ev))>
-                        {data.options.iter().map(|o| {
-                            let v = pay_value(&o.coin, &o.network);
-                            let is = selected == v;
-                            let label = format!("{} on {}{}", o.coin, network_label(&o.network), if o.suspended { " (paused)" } else { "" });
-                            view! { <option value=v selected=is disabled=o.suspended>{label}</option> }
-                        }).collect_view()}
-                    </select>
+                    <PayChoice choices=choices selected=data.pay.clone() />
                     <FieldErrors id="pay-error" messages=Signal::derive(move || messages(error, Field::Payment)) />
                 </div>
                 <div class="field">
@@ -138,6 +130,53 @@ fn Cart(
         <p><a href="/">"Keep shopping"</a></p>
     }
     .into_any()
+}
+
+/// The cart's total in the chosen coin (`#cart-total`, swapped by `PayChoice`).
+#[component]
+pub fn TotalLine(total: Option<Quote>, count: u32) -> impl IntoView {
+    total.map(|t| {
+        view! {
+            <p class="total" id="cart-total">
+                "Total "<strong data-testid="cart-total">{format!("{} {}", t.coin_amount, t.coin)}</strong>
+                {format!(" on {} for {count} card{}", network_label(&t.network), if count == 1 { "" } else { "s" })}
+            </p>
+        }
+    })
+}
+
+/// The coin and network to pay with; once hydrated, the total follows the
+/// choice (asked from the server). Without JavaScript the order states the
+/// exact amount in the chosen coin.
+#[island]
+fn PayChoice(choices: Vec<(String, String, bool)>, selected: String) -> impl IntoView {
+    let changed = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            let pay = event_target_value(&ev);
+            leptos::task::spawn_local(async move {
+                let Ok(html) = crate::api::cart::cart_total(pay).await else {
+                    return;
+                };
+                if let Some(line) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("cart-total"))
+                {
+                    line.set_outer_html(&html);
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <select id="pay" name="pay" aria-describedby="pay-error" on:change=changed>
+            {choices.into_iter().map(|(value, label, suspended)| {
+                let is = selected == value;
+                view! { <option value=value selected=is disabled=suspended>{label}</option> }
+            }).collect_view()}
+        </select>
+    }
 }
 
 fn messages(error: Memo<Option<AppError>>, field: Field) -> Vec<String> {

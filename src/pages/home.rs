@@ -56,15 +56,21 @@ fn Shop(data: Storefront) -> impl IntoView {
         .iter()
         .filter(|b| filter.admits(&TileKeys::of(b)))
         .count();
-    let feed = data.homepage.sections.into_iter().map(|s| {
-        let title = s.title.clone();
-        view! {
-            <section class="feed">
-                <h2>{s.title}</h2>
-                <BrandGrid brands=s.brands country=country.clone() label=title />
-            </section>
-        }
-    });
+    let feed_first = !data.homepage.sections.is_empty() && !filtering;
+    let feed = data
+        .homepage
+        .sections
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let title = s.title.clone();
+            view! {
+                <section class="feed">
+                    <h2>{s.title}</h2>
+                    <BrandGrid brands=s.brands country=country.clone() label=title first=feed_first && i == 0 />
+                </section>
+            }
+        });
     view! {
         <section class="intro">
             <h1>{format!("Gift cards, top-ups and eSIMs in {country_name}")}</h1>
@@ -82,7 +88,7 @@ fn Shop(data: Storefront) -> impl IntoView {
             <p class="empty" id="no-match" role="status" hidden=shown != 0>
                 "No brand matches these filters. Try another search or clear the filters."
             </p>
-            <BrandGrid brands=all country=country.clone() label="All brands".to_string() filter=filter id="all-brands" />
+            <BrandGrid brands=all country=country.clone() label="All brands".to_string() filter=filter id="all-brands" first=!feed_first />
         </section>
     }
 }

@@ -36,7 +36,7 @@ pub fn csp(nonce: Option<&str>) -> String {
     };
     format!(
         "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
-style-src 'self' 'unsafe-inline'; img-src 'self' data: https:{dev_img}; \
+style-src 'self'; img-src 'self' data: https:{dev_img}; \
 connect-src 'self'{dev_connect}; font-src 'self'; object-src 'none'; \
 base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )

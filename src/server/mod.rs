@@ -6,7 +6,6 @@ pub mod config;
 pub mod draft_cookie;
 pub mod http;
 pub mod ids;
-pub mod inline_css;
 pub mod listener;
 pub mod order_ledger;
 pub mod page_cache;
