@@ -9,6 +9,10 @@ test('every page has zero axe violations', async ({ shop: page, request }, info)
   };
   await open(page, '/', info.project.name);
   await scan('home');
+  await open(page, '/countries', info.project.name);
+  await scan('countries');
+  await open(page, '/cart', info.project.name);
+  await scan('empty cart');
   const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
   await open(page, `/brands/US/${b.family}`, info.project.name);
   await scan('brand');
