@@ -46,6 +46,9 @@ struct Inner {
     poll: Option<Interval>,
     /// The number of the latest region asked for: only its answer is shown.
     asked: u64,
+    /// The region as the server last rendered it (the browser's serialization,
+    /// before the countdown and the copy buttons touch it).
+    shown: String,
     on_mode: OnMode,
 }
 
@@ -73,6 +76,10 @@ impl LivePage {
     /// page is kept up to date.
     pub fn start(id: &str, terminal: bool, on_mode: impl Fn(&'static str) + 'static) -> LivePage {
         let on_mode: OnMode = Rc::new(on_mode);
+        let shown = document()
+            .and_then(|d| d.get_element_by_id("live-region"))
+            .map(|r| r.outer_html())
+            .unwrap_or_default();
         reveal_copy_buttons();
         let copy: Handler = Closure::new(copy_clicked);
         if let Some(doc) = document() {
@@ -91,6 +98,7 @@ impl LivePage {
                 retry: None,
                 poll: None,
                 asked: 0,
+                shown: shown.clone(),
                 on_mode: on_mode.clone(),
             }));
             connect(&inner);
@@ -192,9 +200,15 @@ fn refresh(w: &Rc<RefCell<Inner>>, polling: bool) {
         let Some(region) = document().and_then(|d| d.get_element_by_id("live-region")) else {
             return;
         };
-        region.set_outer_html(&html);
-        reveal_copy_buttons();
-        tick();
+        // Swapped only when it changed: the first event repeats what the page
+        // shows, and replacing it would redo what a reader or a finger is on.
+        let fresh = serialized(&html);
+        if fresh.as_deref() != Some(w.borrow().shown.as_str()) {
+            region.set_outer_html(&html);
+            w.borrow_mut().shown = fresh.unwrap_or_default();
+            reveal_copy_buttons();
+            tick();
+        }
         let terminal = document()
             .and_then(|d| d.get_element_by_id("live-region"))
             .and_then(|r| r.get_attribute("data-terminal"))
@@ -205,6 +219,20 @@ fn refresh(w: &Rc<RefCell<Inner>>, polling: bool) {
             on_mode("");
         }
     });
+}
+
+/// How the browser serializes `html` once parsed (to compare with the page).
+fn serialized(html: &str) -> Option<String> {
+    let template = document()?
+        .create_element("template")
+        .ok()?
+        .dyn_into::<web_sys::HtmlTemplateElement>()
+        .ok()?;
+    template.set_inner_html(html);
+    template
+        .content()
+        .first_element_child()
+        .map(|e| e.outer_html())
 }
 
 fn connect(w: &Rc<RefCell<Inner>>) {

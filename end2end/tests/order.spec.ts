@@ -46,6 +46,28 @@ test('pay an order and watch it go live to Done', async ({ shop: page, request }
   await expect(page.getByTestId('order-state')).toHaveAttribute('data-state', 'Done');
 });
 
+test('the live view redraws only what changed', async ({ shop: page, request }, info) => {
+  test.skip(isNoJs(info.project.name), 'live updates need JavaScript');
+  // The stream's first event repeats what the page shows: the address a shopper is
+  // reading (or copying) must stay the very same element. The stream is held back
+  // until the element is marked.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  await page.route('**/api/orders/*/subscribe', async (route) => {
+    await gate;
+    await route.continue();
+  });
+  await orderPage(page, request, info.project.name);
+  const address = page.getByTestId('wallet-address');
+  await address.evaluate((el) => el.setAttribute('data-seen', 'yes'));
+  const asked = page.waitForResponse((r) => r.url().includes('/api/orders/region'));
+  release();
+  await asked;
+  await expect(page.getByText('Live: this page updates by itself.')).toBeVisible();
+  await page.waitForTimeout(300);
+  await expect(address).toHaveAttribute('data-seen', 'yes');
+});
+
 test('a dropped live stream still reaches Done', async ({ shop: page, request }, info) => {
   test.skip(isNoJs(info.project.name), 'live updates need JavaScript');
   const id = await orderPage(page, request, info.project.name);
