@@ -317,7 +317,7 @@ pub fn Checkout(setup: CheckoutSetup, draft: Option<Draft>) -> impl IntoView {
                         {options.iter().map(|o| {
                             let v = pay_value(&o.coin, &o.network);
                             let selected = pay.get_untracked() == v;
-                            let label = format!("{} on {}{}", o.coin, network_label(&o.network), if o.suspended { " (paused)" } else { "" });
+                            let label = o.label();
                             view! { <option value=v selected=selected disabled=o.suspended>{label}</option> }
                         }).collect_view()}
                     </select>

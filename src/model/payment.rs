@@ -95,6 +95,14 @@ pub fn pay_options(vias: &[PaymentVia]) -> Vec<PayOption> {
         .collect()
 }
 
+impl PayOption {
+    /// How a choice reads in a list: `USDC on Solana`, `(paused)` when suspended.
+    pub fn label(&self) -> String {
+        let paused = if self.suspended { " (paused)" } else { "" };
+        format!("{} on {}{paused}", self.coin, network_label(&self.network))
+    }
+}
+
 /// The option preselected for a shopper: USDC on Solana when open, else the first open one.
 pub fn default_option(options: &[PayOption]) -> Option<&PayOption> {
     options
@@ -187,6 +195,22 @@ mod tests {
             ]}]),
         )
         .expect("vias")
+    }
+
+    #[test]
+    fn options_read_as_coin_on_network_and_say_when_paused() {
+        let labels: Vec<String> = pay_options(&vias()).iter().map(PayOption::label).collect();
+        assert!(
+            labels.contains(&"USDC on Ethereum".to_string()),
+            "{labels:?}"
+        );
+        assert!(labels.contains(&"USDC on Solana".to_string()), "{labels:?}");
+        assert!(
+            labels
+                .iter()
+                .any(|l| l.starts_with("USDT on Polygon") && l.ends_with(" (paused)")),
+            "{labels:?}"
+        );
     }
 
     #[test]

@@ -78,15 +78,7 @@ fn Cart(
     let choices: Vec<(String, String, bool)> = data
         .options
         .iter()
-        .map(|o| {
-            let label = format!(
-                "{} on {}{}",
-                o.coin,
-                network_label(&o.network),
-                if o.suspended { " (paused)" } else { "" }
-            );
-            (pay_value(&o.coin, &o.network), label, o.suspended)
-        })
+        .map(|o| (pay_value(&o.coin, &o.network), o.label(), o.suspended))
         .collect();
     view! {
         {notice}
