@@ -124,17 +124,18 @@ fn Cart(
     .into_any()
 }
 
-/// The cart's total in the chosen coin (`#cart-total`, swapped by `PayChoice`).
+/// The cart's total in the chosen coin (`#cart-total`, swapped by `PayChoice`;
+/// present, hidden, when a line couldn't be priced, so the next choice can fill it).
 #[component]
 pub fn TotalLine(total: Option<Quote>, count: u32) -> impl IntoView {
-    total.map(|t| {
+    let hidden = total.is_none();
+    let line = total.map(|t| {
         view! {
-            <p class="total" id="cart-total">
-                "Total "<strong data-testid="cart-total">{format!("{} {}", t.coin_amount, t.coin)}</strong>
-                {format!(" on {} for {count} card{}", network_label(&t.network), if count == 1 { "" } else { "s" })}
-            </p>
+            "Total "<strong data-testid="cart-total">{format!("{} {}", t.coin_amount, t.coin)}</strong>
+            {format!(" on {} for {count} card{}", network_label(&t.network), if count == 1 { "" } else { "s" })}
         }
-    })
+    });
+    view! { <p class="total" id="cart-total" hidden=hidden>{line}</p> }
 }
 
 /// The coin and network to pay with; once hydrated, the total follows the
@@ -213,5 +214,19 @@ fn Line(
             </div>
             <FieldErrors id=format!("line-{index}-error") messages=Signal::derive(move || messages(error, field)) />
         </li>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_total_line_is_there_to_swap_even_without_a_total() {
+        // `PayChoice` replaces `#cart-total`: a coin that couldn't be priced must
+        // leave the element in place for the next choice to fill.
+        let html = Owner::new().with(|| view! { <TotalLine total=None count=2 /> }.to_html());
+        assert!(html.contains(r#"id="cart-total""#), "{html}");
+        assert!(!html.contains("Total "), "{html}");
     }
 }
