@@ -80,12 +80,11 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The header's link to the cart, with how many cards it holds (read again on
-/// every page change).
+/// The header's link to the cart, with how many cards it holds (server HTML:
+/// read on every page).
 #[component]
 fn CartLink() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let count = Resource::new_blocking(move || location.pathname.get(), |_| cart_count());
+    let count = Resource::new_blocking(|| (), |_| cart_count());
     view! {
         <a class="cart-link" href="/cart">
             "Cart"

@@ -3,24 +3,24 @@
 
 use crate::api::orders::{ForgetRecent, RecentOrder, recent_orders};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// The list of recent orders, newest first.
 #[component]
 pub fn RecentOrders() -> impl IntoView {
-    let forget = ServerAction::<ForgetRecent>::new();
-    let list = Resource::new_blocking(move || forget.version().get(), |_| recent_orders());
+    let list = Resource::new_blocking(|| (), |_| recent_orders());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let orders = list.await.unwrap_or_default();
-                (!orders.is_empty()).then(|| view! { <RecentList orders=orders forget=forget /> })
+                (!orders.is_empty()).then(|| view! { <RecentList orders=orders /> })
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn RecentList(orders: Vec<RecentOrder>, forget: ServerAction<ForgetRecent>) -> impl IntoView {
+fn RecentList(orders: Vec<RecentOrder>) -> impl IntoView {
     view! {
         <section class="recent panel" aria-labelledby="recent-title">
             <h2 id="recent-title">"Your recent orders"</h2>
@@ -33,9 +33,10 @@ fn RecentList(orders: Vec<RecentOrder>, forget: ServerAction<ForgetRecent>) -> i
                     </li>
                 }).collect_view()}
             </ul>
-            <ActionForm action=forget>
+            // Server HTML: the plain post comes back to this page, with or without JavaScript.
+            <form method="post" action=ForgetRecent::url()>
                 <button type="submit" class="link">"Forget these orders on this device"</button>
-            </ActionForm>
+            </form>
             <p class="hint">"Kept only in this browser, as order numbers; anyone with this device can open them."</p>
         </section>
     }

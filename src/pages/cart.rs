@@ -11,21 +11,20 @@ use crate::model::checkout::{Quote, pay_value};
 use crate::model::payment::network_label;
 use crate::model::problem::Field;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 /// The cart page.
 #[component]
 pub fn CartPage() -> impl IntoView {
-    let update = ServerAction::<UpdateCart>::new();
-    let pay = ServerAction::<PayCart>::new();
-    let data = Resource::new_blocking(move || update.version().get(), |_| get_cart(String::new()));
+    let data = Resource::new_blocking(|| (), |_| get_cart(String::new()));
     view! {
         <Title text="Your cart" />
         <h1>"Your cart"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading your cart…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => view! { <Cart data=d update=update pay=pay /> }.into_any(),
+                    Ok(d) => view! { <Cart data=d /> }.into_any(),
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                 }
             })}
@@ -34,11 +33,7 @@ pub fn CartPage() -> impl IntoView {
 }
 
 #[component]
-fn Cart(
-    data: CartData,
-    update: ServerAction<UpdateCart>,
-    pay: ServerAction<PayCart>,
-) -> impl IntoView {
+fn Cart(data: CartData) -> impl IntoView {
     let notice = data
         .notice
         .clone()
@@ -53,15 +48,9 @@ fn Cart(
         .into_any();
     }
     let page_error = data.error.clone();
-    let error = Memo::new(move |_| match pay.value().get() {
-        Some(Err(e)) => Some(e),
-        Some(Ok(_)) => None,
-        None => page_error.clone(),
-    });
-    let update_error = move || match update.value().get() {
-        Some(Err(e)) => Some(e.to_string()),
-        _ => None,
-    };
+    // Server HTML: a refusal comes back as this page, with the typed values
+    // and the problems (the draft), with or without JavaScript.
+    let error = Memo::new(move |_| page_error.clone());
     let count: u32 = data.lines.iter().map(|l| l.quantity).sum();
     let coin = data
         .total
@@ -73,7 +62,7 @@ fn Cart(
         .iter()
         .cloned()
         .enumerate()
-        .map(|(i, line)| view! { <Line index=i line=line coin=coin.clone() update=update error=error /> })
+        .map(|(i, line)| view! { <Line index=i line=line coin=coin.clone() error=error /> })
         .collect_view();
     let choices: Vec<(String, String, bool)> = data
         .options
@@ -82,12 +71,11 @@ fn Cart(
         .collect();
     view! {
         {notice}
-        {move || update_error().map(|m| view! { <p class="form-summary" role="alert">{m}</p> })}
         <ul class="cart-lines" aria-label="Cards in your cart">{lines}</ul>
         <section class="panel cart-pay" aria-labelledby="pay-cart-title">
             <h2 id="pay-cart-title">"Pay for all cards at once"</h2>
             <TotalLine total=data.total.clone() count=count />
-            <ActionForm action=pay attr:novalidate="true">
+            <form method="post" action=PayCart::url() novalidate>
                 <input type="hidden" name="idempotency_key" value=data.key.clone() />
                 <FormSummary error=error />
                 <div class="field">
@@ -109,16 +97,16 @@ fn Cart(
                     <FieldErrors id="coupon-error" messages=Signal::derive(move || messages(error, Field::Coupon)) />
                 </details>
                 <FieldErrors id="order-error" messages=Signal::derive(move || messages(error, Field::Order)) />
-                <button type="submit" class="primary" disabled=move || pay.pending().get()>
-                    {move || if pay.pending().get() { "Placing order…".to_string() } else { format!("Pay for {count} card{}", if count == 1 { "" } else { "s" }) }}
+                <button type="submit" class="primary">
+                    {format!("Pay for {count} card{}", if count == 1 { "" } else { "s" })}
                 </button>
                 <p class="hint">"One order, one payment, one network fee. Next you get a wallet address and the exact amount: 30 minutes to pay."</p>
-            </ActionForm>
+            </form>
         </section>
-        <ActionForm action=update>
+        <form method="post" action=UpdateCart::url()>
             <input type="hidden" name="line" value="all" />
             <button type="submit" class="link">"Empty the cart"</button>
-        </ActionForm>
+        </form>
         <p><a href="/">"Keep shopping"</a></p>
     }
     .into_any()
@@ -185,7 +173,6 @@ fn Line(
     index: usize,
     line: CartLine,
     coin: String,
-    update: ServerAction<UpdateCart>,
     error: Memo<Option<AppError>>,
 ) -> impl IntoView {
     let name = format!("{} {}", line.brand, line.label);
@@ -200,17 +187,17 @@ fn Line(
             <h2 id=title_id>{name.clone()}</h2>
             <p>{format!("For {}", line.beneficiary)}{price.map(|p| format!(" · {p}"))}</p>
             <div class="line-actions">
-                <ActionForm action=update>
+                <form method="post" action=UpdateCart::url()>
                     <input type="hidden" name="line" value=index.to_string() />
                     <label for=qty_for>"Cards"</label>
                     <input id=qty_id name="quantity" type="number" inputmode="numeric" min="1" max="10" value=line.quantity.to_string() />
                     <button type="submit">"Update"</button>
-                </ActionForm>
-                <ActionForm action=update>
+                </form>
+                <form method="post" action=UpdateCart::url()>
                     <input type="hidden" name="line" value=index.to_string() />
                     <input type="hidden" name="quantity" value="0" />
                     <button type="submit" aria-label=format!("Remove {name}")>"Remove"</button>
-                </ActionForm>
+                </form>
             </div>
             <FieldErrors id=format!("line-{index}-error") messages=Signal::derive(move || messages(error, field)) />
         </li>
