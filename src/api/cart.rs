@@ -48,6 +48,13 @@ pub struct CartPage {
     pub error: Option<AppError>,
 }
 
+impl CartPage {
+    /// The cards in the cart: every line's quantity.
+    pub fn card_count(&self) -> u32 {
+        self.lines.iter().map(|l| l.quantity).sum()
+    }
+}
+
 /// How many cards the shopper's cart holds (0 without a cart).
 #[server(prefix = "/api", endpoint = "cart/count")]
 pub async fn cart_count() -> Result<u32, AppError> {
@@ -237,7 +244,7 @@ pub async fn update_cart(
 pub async fn cart_total(#[server(default)] pay: String) -> Result<String, AppError> {
     use crate::pages::cart::TotalLine;
     let cart = get_cart(pay).await?;
-    let count = cart.lines.iter().map(|l| l.quantity).sum::<u32>();
+    let count = cart.card_count();
     Ok(Owner::new().with(|| view! { <TotalLine total=cart.total count=count /> }.to_html()))
 }
 

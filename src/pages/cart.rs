@@ -51,7 +51,7 @@ fn Cart(data: CartData) -> impl IntoView {
     // Server HTML: a refusal comes back as this page, with the typed values
     // and the problems (the draft), with or without JavaScript.
     let error = Memo::new(move |_| page_error.clone());
-    let count: u32 = data.lines.iter().map(|l| l.quantity).sum();
+    let count = data.card_count();
     let coin = data
         .total
         .as_ref()

@@ -51,10 +51,7 @@ pub fn OrderRegion(view: OrderView) -> impl IntoView {
     let o = view.order.clone();
     let terminal = o.order_state.is_terminal();
     #[cfg(feature = "ssr")]
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .ok();
+    let now = i64::try_from(crate::server::signed_cookie::now()).ok();
     #[cfg(not(feature = "ssr"))]
     let now = None;
     let pay = o
