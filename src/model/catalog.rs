@@ -108,25 +108,6 @@ impl Brand {
         }
         slugify(&self.brand)
     }
-
-    /// True when the brand matches a shopper's search text (name or category).
-    pub fn matches(&self, query: &str) -> bool {
-        let q = query.trim().to_lowercase();
-        q.is_empty()
-            || self.brand.to_lowercase().contains(&q)
-            || self.category.to_lowercase().contains(&q)
-            || self.family.to_lowercase().contains(&q)
-    }
-
-    /// True when the brand belongs to a category (main or additional).
-    pub fn in_category(&self, category: &str) -> bool {
-        category.is_empty()
-            || self.category.eq_ignore_ascii_case(category)
-            || self
-                .additional_categories
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(category))
-    }
 }
 
 /// Lowercase, dash-separated, ASCII-only form of a name.
@@ -525,8 +506,13 @@ mod tests {
         assert_eq!(b.kind, Kind::Other("teleport".into()));
         assert_eq!(b.min.as_deref(), Some("10"));
         assert!(b.is_out_of_stock);
-        assert!(b.matches("air"));
-        assert!(!b.matches("zzz"));
+        let search = |text: &str| crate::model::brand_filter::BrandFilter {
+            text: text.into(),
+            ..Default::default()
+        };
+        let keys = crate::model::brand_filter::TileKeys::of(&b);
+        assert!(search("air").admits(&keys));
+        assert!(!search("zzz").admits(&keys));
     }
 
     #[test]
