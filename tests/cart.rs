@@ -412,14 +412,7 @@ async fn a_bad_quantity_is_refused_clearly_and_the_line_is_kept() {
         .expect("post");
     assert!(resp.status().is_redirection(), "{}", resp.status());
     assert_eq!(resp.headers()["location"], "/cart");
-    let set: Vec<String> = resp
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or_default().to_string())
-        .collect();
-    jar.keep(&set);
+    jar.keep(&common::set_cookies(&resp));
     let (_, cart) = call(&s, &mut jar, "cart/get", &[]).await;
     assert_eq!(cart["lines"].as_array().map(Vec::len), Some(1));
     assert!(

@@ -118,13 +118,7 @@ impl Shop {
         }
         let resp = req.send().await.expect("send");
         let status = resp.status().as_u16();
-        let set: Vec<String> = resp
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or_default().to_string())
-            .collect();
+        let set = set_cookies(&resp);
         let body = resp.text().await.expect("body");
         let json = serde_json::from_str(&body).unwrap_or(Value::String(body));
         (status, json, set)
@@ -251,6 +245,16 @@ pub async fn some_family(s: &Shop, country: &str) -> (String, String) {
         }
     }
     panic!("no brand");
+}
+
+/// The `Set-Cookie` values of an answer (`name=value` only).
+pub fn set_cookies(resp: &reqwest::Response) -> Vec<String> {
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+        .collect()
 }
 
 /// Places an order with idempotency key `key`; its id.
