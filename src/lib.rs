@@ -10,6 +10,8 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "hydrate")]
+pub mod dom;
+#[cfg(feature = "hydrate")]
 pub mod live;
 
 /// Everything that only exists on the server: configuration, the upstream client,

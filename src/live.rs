@@ -7,6 +7,7 @@
 //! Also the countdown (every second) and the copy buttons.
 
 use crate::components::payment_panel::countdown;
+use crate::dom::document;
 use gloo_timers::callback::{Interval, Timeout};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -115,10 +116,6 @@ impl LivePage {
     }
 }
 
-fn document() -> Option<web_sys::Document> {
-    web_sys::window().and_then(|w| w.document())
-}
-
 fn each(selector: &str, mut f: impl FnMut(Element)) {
     let Some(list) = document().and_then(|d| d.query_selector_all(selector).ok()) else {
         return;
@@ -223,14 +220,7 @@ fn refresh(w: &Rc<RefCell<Inner>>, polling: bool) {
 
 /// How the browser serializes `html` once parsed (to compare with the page).
 fn serialized(html: &str) -> Option<String> {
-    let template = document()?
-        .create_element("template")
-        .ok()?
-        .dyn_into::<web_sys::HtmlTemplateElement>()
-        .ok()?;
-    template.set_inner_html(html);
-    template
-        .content()
+    crate::dom::fragment(html)?
         .first_element_child()
         .map(|e| e.outer_html())
 }

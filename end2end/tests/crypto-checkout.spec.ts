@@ -71,6 +71,10 @@ test('the cart total follows the coin chosen to pay with', async ({ shop: page }
   await page.getByLabel('Pay with').selectOption('USDT|Mainnet');
   await expect(page.getByTestId('cart-total')).toHaveText(/^\d+(\.\d+)? USDT$/);
   await expect(page.getByText(/on Ethereum for 1 card$/)).toBeVisible();
+  // Each line's price follows too: no line keeps reading the first coin.
+  const line = page.getByRole('list', { name: 'Cards in your cart' }).getByRole('listitem').first();
+  await expect(line).toContainText(/\d+(\.\d+)? USDT each/);
+  await expect(line).not.toContainText('USDC');
 });
 
 test('limits show on the card that breaks them', async ({ shop: page }, info) => {

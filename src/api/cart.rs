@@ -238,14 +238,21 @@ pub async fn update_cart(
     Ok(cart.count())
 }
 
-/// The cart's total line for another coin and network, as HTML (the cart page's
-/// `PayChoice` swaps it in).
-#[server(prefix = "/api", endpoint = "cart/total")]
-pub async fn cart_total(#[server(default)] pay: String) -> Result<String, AppError> {
-    use crate::pages::cart::TotalLine;
+/// The cart's prices (each line's and the total) in another coin and network,
+/// as HTML (the cart page's `PayChoice` swaps them in by id).
+#[server(prefix = "/api", endpoint = "cart/prices")]
+pub async fn cart_prices(#[server(default)] pay: String) -> Result<String, AppError> {
+    use crate::pages::cart::Prices;
     let cart = get_cart(pay).await?;
     let count = cart.card_count();
-    Ok(Owner::new().with(|| view! { <TotalLine total=cart.total count=count /> }.to_html()))
+    let coin = cart
+        .total
+        .as_ref()
+        .map(|t| t.coin.clone())
+        .unwrap_or_default();
+    Ok(Owner::new().with(|| {
+        view! { <Prices lines=cart.lines total=cart.total coin=coin count=count /> }.to_html()
+    }))
 }
 
 /// The cart with names, prices and the pay form's last values.

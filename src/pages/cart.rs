@@ -112,8 +112,34 @@ fn Cart(data: CartData) -> impl IntoView {
     .into_any()
 }
 
-/// The cart's total in the chosen coin (`#cart-total`, swapped by `PayChoice`;
-/// present, hidden, when a line couldn't be priced, so the next choice can fill it).
+/// Everything on the cart page that is priced in the chosen coin: each line's
+/// unit price and the total. `PayChoice` swaps these elements by id.
+#[component]
+pub fn Prices(
+    lines: Vec<CartLine>,
+    coin: String,
+    total: Option<Quote>,
+    count: u32,
+) -> impl IntoView {
+    let prices = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| view! { <LinePrice index=i price=line.unit_price coin=coin.clone() /> })
+        .collect_view();
+    view! { {prices}<TotalLine total=total count=count /> }
+}
+
+/// A line's unit price in the chosen coin (`#line-{index}-price`; empty when
+/// the line couldn't be priced).
+#[component]
+fn LinePrice(index: usize, price: Option<String>, coin: String) -> impl IntoView {
+    view! {
+        <span id=format!("line-{index}-price")>{price.map(|p| format!(" · {p} {coin} each"))}</span>
+    }
+}
+
+/// The cart's total in the chosen coin (`#cart-total`; present, hidden, when a
+/// line couldn't be priced, so the next choice can fill it).
 #[component]
 pub fn TotalLine(total: Option<Quote>, count: u32) -> impl IntoView {
     let hidden = total.is_none();
@@ -136,14 +162,8 @@ fn PayChoice(choices: Vec<(String, String, bool)>, selected: String) -> impl Int
         {
             let pay = event_target_value(&ev);
             leptos::task::spawn_local(async move {
-                let Ok(html) = crate::api::cart::cart_total(pay).await else {
-                    return;
-                };
-                if let Some(line) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id("cart-total"))
-                {
-                    line.set_outer_html(&html);
+                if let Ok(html) = crate::api::cart::cart_prices(pay).await {
+                    crate::dom::swap_by_id(&html);
                 }
             });
         }
@@ -181,11 +201,10 @@ fn Line(
     let qty_id = format!("qty-{index}");
     let qty_for = qty_id.clone();
     let field = Field::Item(u8::try_from(index).unwrap_or(u8::MAX));
-    let price = line.unit_price.clone().map(|p| format!("{p} {coin} each"));
     view! {
         <li class="cart-line panel" aria-labelledby=labelled data-testid="cart-line">
             <h2 id=title_id>{name.clone()}</h2>
-            <p>{format!("For {}", line.beneficiary)}{price.map(|p| format!(" · {p}"))}</p>
+            <p>{format!("For {}", line.beneficiary)}<LinePrice index=index price=line.unit_price.clone() coin=coin /></p>
             <div class="line-actions">
                 <form method="post" action=UpdateCart::url()>
                     <input type="hidden" name="line" value=index.to_string() />
@@ -215,5 +234,29 @@ mod tests {
         let html = Owner::new().with(|| view! { <TotalLine total=None count=2 /> }.to_html());
         assert!(html.contains(r#"id="cart-total""#), "{html}");
         assert!(!html.contains("Total "), "{html}");
+    }
+
+    #[test]
+    fn the_prices_are_each_line_and_the_total_in_the_chosen_coin() {
+        // `PayChoice` swaps these by id: every priced thing on the page is here.
+        let line = |price: Option<&str>| CartLine {
+            family: "steam".into(),
+            brand: "Steam".into(),
+            label: "10 USD".into(),
+            beneficiary: "ann@example.com".into(),
+            quantity: 1,
+            unit_price: price.map(str::to_string),
+        };
+        let html = Owner::new().with(|| {
+            view! { <Prices lines=vec![line(Some("10.41")), line(None)] coin="USDT".into() total=None count=2 /> }
+                .to_html()
+        });
+        assert!(
+            html.contains(r#"<span id="line-0-price"> · 10.41 USDT each</span>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<span id="line-1-price">"#), "{html}");
+        assert_eq!(html.matches(" each").count(), 1, "{html}");
+        assert!(html.contains(r#"id="cart-total""#), "{html}");
     }
 }

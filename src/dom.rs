@@ -1,0 +1,35 @@
+//! Browser-only helpers for islands that swap server-rendered HTML into the page.
+
+use wasm_bindgen::JsCast;
+
+/// The page's document.
+pub fn document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+/// `html` parsed as the browser would parse it inside the page (not attached).
+pub fn fragment(html: &str) -> Option<web_sys::DocumentFragment> {
+    let template = document()?
+        .create_element("template")
+        .ok()?
+        .dyn_into::<web_sys::HtmlTemplateElement>()
+        .ok()?;
+    template.set_inner_html(html);
+    Some(template.content())
+}
+
+/// Replaces each element of the page with the top-level element of `html`
+/// that has the same id.
+pub fn swap_by_id(html: &str) {
+    let (Some(document), Some(fresh)) = (document(), fragment(html)) else {
+        return;
+    };
+    let fresh = fresh.children();
+    for i in 0..fresh.length() {
+        if let Some(new) = fresh.item(i)
+            && let Some(old) = document.get_element_by_id(&new.id())
+        {
+            old.set_outer_html(&new.outer_html());
+        }
+    }
+}
