@@ -19,14 +19,15 @@ pub fn fragment(html: &str) -> Option<web_sys::DocumentFragment> {
 }
 
 /// Replaces each element of the page with the top-level element of `html`
-/// that has the same id.
-pub fn swap_by_id(html: &str) {
+/// that has the same id, for the ids `wanted` accepts.
+pub fn swap_by_id(html: &str, wanted: impl Fn(&str) -> bool) {
     let (Some(document), Some(fresh)) = (document(), fragment(html)) else {
         return;
     };
     let fresh = fresh.children();
     for i in 0..fresh.length() {
         if let Some(new) = fresh.item(i)
+            && wanted(&new.id())
             && let Some(old) = document.get_element_by_id(&new.id())
         {
             old.set_outer_html(&new.outer_html());

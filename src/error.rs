@@ -128,6 +128,45 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// The error of the functions islands call for server-rendered HTML: only the
+/// status and the shopper's words, so the browser build carries none of
+/// `AppError` (its variants, the problem catalogue, the messages). The islands
+/// keep the page as it is when one comes back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct Refusal {
+    pub status: u16,
+    pub message: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<AppError> for Refusal {
+    fn from(e: AppError) -> Self {
+        Refusal {
+            status: e.status(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl FromServerFnError for Refusal {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        return AppError::from_server_fn_error(value).into();
+        // In the browser: no answer (status 0); the island keeps the page.
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = value;
+            Refusal {
+                status: 0,
+                message: String::new(),
+            }
+        }
+    }
+}
+
 /// The one answer of every error on every route: server functions (whose own
 /// framework errors are given their status by `server::http`), the order stream
 /// proxy and the plain routes. The status is the error's (a route may override

@@ -445,3 +445,132 @@ async fn price_quotes_make_one_upstream_call_per_key_per_ttl() {
         "asked again after the TTL"
     );
 }
+
+/// A custom-amount gift card family of `country` and its smallest amount.
+async fn range_brand(s: &common::Shop, country: &str) -> (String, String) {
+    let (_, dir) = s.call("catalog/brands", &[("country", country)]).await;
+    for b in dir["all_brands"].as_array().expect("brands") {
+        if b["kind"] != "giftcard" || b["is_out_of_stock"] == true {
+            continue;
+        }
+        let family = b["family"].as_str().expect("family").to_string();
+        let (_, page) = s
+            .call(
+                "catalog/products",
+                &[("country", country), ("family", &family)],
+            )
+            .await;
+        let products = page["family"]["products"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if products.iter().any(|p| p["is_dynamic"] != true) {
+            continue;
+        }
+        let min = products
+            .iter()
+            .find_map(|p| p["range"]["min"].as_str().map(str::to_string));
+        if let Some(min) = min {
+            return (family, min);
+        }
+    }
+    panic!("no custom-amount brand in {country}");
+}
+
+/// The checkout island's price: the line and the typed amount's problem, as
+/// the server renders them (the browser carries no rule or message).
+#[tokio::test]
+async fn the_checkout_price_comes_as_html_with_the_amount_problem() {
+    let s = shop(&[]).await;
+    let (family, min) = range_brand(&s, "US").await;
+    let price = |amount: String| {
+        let (s, family) = (&s, family.clone());
+        async move {
+            let (st, v) = s
+                .call(
+                    "checkout/price",
+                    &[
+                        ("country", "US"),
+                        ("family", &family),
+                        ("amount", &amount),
+                        ("pay", "USDT|Solana"),
+                    ],
+                )
+                .await;
+            assert_eq!(st, 200, "{v}");
+            v.as_str().expect("HTML").to_string()
+        }
+    };
+    let html = price(min.clone()).await;
+    assert!(
+        html.contains(r#"id="price-line""#) && html.contains(" USDT</strong>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<div id="amount-error" class="field-errors"><!></div>"#),
+        "{html}"
+    );
+    let html = price("0.01".into()).await;
+    assert!(html.contains("The smallest amount is"), "{html}");
+    assert!(
+        html.contains("Choose an amount to see the price."),
+        "{html}"
+    );
+    let html = price("ten".into()).await;
+    assert!(
+        html.contains(r#"<div id="amount-error" class="field-errors"><p class="field-error">"#),
+        "{html}"
+    );
+}
+
+/// The checkout island's check: every field's messages as HTML, by the ids the
+/// inputs' `aria-describedby` name; a malformed call is the caller's fault (4xx).
+#[tokio::test]
+async fn the_checkout_check_comes_as_html_per_field() {
+    let s = shop(&[]).await;
+    let (family, amount) = fixed_brand(&s, "US").await;
+    let mut f = form("US", &family, &amount);
+    f[4] = ("beneficiary", "not-an-email");
+    f[6] = ("coupon", "EXPIRED");
+    let (st, v) = s.call("checkout/check", &f).await;
+    assert_eq!(st, 200, "{v}");
+    let html = v.as_str().expect("HTML");
+    for id in [
+        "amount-error",
+        "pay-error",
+        "beneficiary-error",
+        "email-error",
+        "coupon-error",
+        "order-error",
+    ] {
+        assert!(html.contains(&format!(r#"id="{id}""#)), "{id}: {html}");
+    }
+    let after = |id: &str| {
+        html.split(&format!(r#"id="{id}""#))
+            .nth(1)
+            .unwrap_or_default()
+            .split("</div>")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        after("beneficiary-error").contains("Enter an email address"),
+        "{html}"
+    );
+    assert!(
+        after("coupon-error").contains("This coupon has expired."),
+        "{html}"
+    );
+    assert!(!after("email-error").contains("<p"), "{html}");
+
+    let (st, v) = s
+        .call("checkout/check", &form("US", &family, &amount))
+        .await;
+    assert_eq!(st, 200, "{v}");
+    assert!(!v.as_str().expect("HTML").contains("<p"), "{v}");
+
+    let (st, v) = s.call("checkout/check", &[("country", "US")]).await;
+    assert!((400..500).contains(&st), "{st} {v}");
+    assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+}

@@ -128,6 +128,27 @@ test('a double submit places one order', async ({ shop: page, request }, info) =
   for (const seen of ids) expect(seen).toBe(id);
 });
 
+test('the checkout says who gets the card, and the pressed button what is happening until the next page', async ({ shop: page, request }, info) => {
+  test.skip(isNoJs(info.project.name), 'the recipient line and the busy button follow typing and pressing; without JavaScript the next page says it');
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  await page.getByLabel('Email to receive the gift card').fill('friend@example.com');
+  await expect(page.getByText('Delivered to: friend@example.com')).toBeVisible();
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+  // Keep the form from leaving (the shop's own handler still runs) to see the
+  // buttons as they are while the next page loads.
+  await page.evaluate(() => document.addEventListener('submit', (e) => e.preventDefault(), { once: true }));
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByRole('button', { name: 'Placing order…' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Add to cart' })).toBeDisabled();
+  // A page brought back by the Back button (from the browser's page cache) is usable again.
+  await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
+  await expect(page.getByRole('button', { name: 'Place order' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Add to cart' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-zA-Z_-]+$/);
+});
+
 test('a network suspended after the page loaded is refused in plain words', async ({ shop: page, request }, info) => {
   const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
   await open(page, `/brands/US/${b.family}`, info.project.name);

@@ -8,7 +8,7 @@
 
 #[cfg(feature = "ssr")]
 use crate::api::orders::Draft;
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::model::checkout::Quote;
 use crate::model::order::Order;
 use crate::model::payment::PayOption;
@@ -241,7 +241,7 @@ pub async fn update_cart(
 /// The cart's prices (each line's and the total) in another coin and network,
 /// as HTML (the cart page's `PayChoice` swaps them in by id).
 #[server(prefix = "/api", endpoint = "cart/prices")]
-pub async fn cart_prices(#[server(default)] pay: String) -> Result<String, AppError> {
+pub async fn cart_prices(#[server(default)] pay: String) -> Result<String, Refusal> {
     use crate::pages::cart::Prices;
     let cart = get_cart(pay).await?;
     let count = cart.card_count();

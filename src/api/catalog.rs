@@ -1,6 +1,6 @@
 //! Catalogue server functions: payment options, brands, homepage, product families.
 
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::model::catalog::{BrandDirectory, Homepage, ProductFamily};
 use crate::model::checkout::Quote;
 use crate::model::payment::PayOption;
@@ -52,7 +52,7 @@ pub async fn load_storefront() -> Result<Storefront, AppError> {
 /// (cached for a day): fetched when the field is first used, so that no page
 /// carries the 233 countries.
 #[server(prefix = "/api", endpoint = "catalog/country_options", input = server_fn::codec::GetUrl)]
-pub async fn country_options() -> Result<String, AppError> {
+pub async fn country_options() -> Result<String, Refusal> {
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.insert_header(
             axum::http::header::CACHE_CONTROL,

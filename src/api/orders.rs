@@ -4,7 +4,7 @@
 // Server functions take one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::model::checkout::{CheckoutForm, Quote};
 use crate::model::money::Amount;
 use crate::model::order::Order;
@@ -94,6 +94,42 @@ pub async fn validate_order(
         idempotency_key: String::new(),
     };
     state.shop.validate(&who, &form).await.or_else(fail)
+}
+
+/// Every checkout field's problems for the form as typed, as HTML, from the
+/// same check as `validate_order` (the brand page's checkout swaps in those of
+/// the fields the shopper has left). Busy or unreachable is an error: the page
+/// keeps what it shows, and the order's own check will say so.
+#[server(prefix = "/api", endpoint = "checkout/check")]
+pub async fn checkout_check(
+    country: String,
+    family: String,
+    amount: String,
+    pay: String,
+    beneficiary: String,
+    email: String,
+    #[server(default)] coupon: String,
+) -> Result<String, Refusal> {
+    use super::ssr::{shopper, state};
+    use crate::components::checkout::CheckedFields;
+    let state = state()?;
+    let who = shopper(&state, Some(&country));
+    let form = CheckoutForm {
+        country,
+        family,
+        amount,
+        pay,
+        beneficiary,
+        email,
+        coupon,
+        idempotency_key: String::new(),
+    };
+    let error = match state.shop.validate(&who, &form).await {
+        Ok(_) => None,
+        Err(e @ (AppError::Invalid(_) | AppError::Rejected(_) | AppError::Suspended(_))) => Some(e),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Owner::new().with(|| view! { <CheckedFields error=error /> }.to_html()))
 }
 
 /// Validates and creates the order, then sends the shopper to its page. A plain
@@ -226,7 +262,7 @@ async fn view_of(
 /// by the same components as the page: the live view swaps it in on each change,
 /// so the browser needs neither the order's model nor its views.
 #[server(prefix = "/api", endpoint = "orders/region")]
-pub async fn order_region(order_id: String, polling: bool) -> Result<String, AppError> {
+pub async fn order_region(order_id: String, polling: bool) -> Result<String, Refusal> {
     use super::ssr::{shopper, state};
     use crate::pages::order::OrderRegion;
     let state = state()?;

@@ -30,6 +30,32 @@ pub enum Field {
     Item(u8),
 }
 
+impl Field {
+    /// The fields of a brand page's checkout, in the order they appear.
+    pub const CHECKOUT: [Field; 6] = [
+        Field::Amount,
+        Field::Payment,
+        Field::Beneficiary,
+        Field::Email,
+        Field::Coupon,
+        Field::Order,
+    ];
+
+    /// The id of the element that holds this field's messages (what the
+    /// inputs' `aria-describedby` name, and what islands swap).
+    pub fn error_id(self) -> String {
+        match self {
+            Field::Amount => "amount-error".into(),
+            Field::Beneficiary => "beneficiary-error".into(),
+            Field::Email => "email-error".into(),
+            Field::Coupon => "coupon-error".into(),
+            Field::Payment => "pay-error".into(),
+            Field::Order => "order-error".into(),
+            Field::Item(i) => format!("line-{i}-error"),
+        }
+    }
+}
+
 impl Problem {
     /// A problem with no details (used for checks done before the upstream).
     pub fn new(code: &str) -> Problem {

@@ -2,7 +2,7 @@
 
 use crate::api::catalog::{BrandPage as BrandData, get_products};
 use crate::api::orders::{Draft, checkout_draft};
-use crate::components::checkout::{Checkout, CheckoutSetup};
+use crate::components::checkout::Checkout;
 use crate::components::error_panel::ErrorPanel;
 use crate::model::countries;
 use leptos::prelude::*;
@@ -73,7 +73,7 @@ fn Brand(data: BrandData, draft: Option<Draft>) -> impl IntoView {
                     {fam.is_out_of_stock.then(|| view! { <p class="badge">"Out of stock right now"</p> })}
                 </div>
             </header>
-            <Checkout setup=CheckoutSetup::of(data) draft=draft />
+            <Checkout data=data draft=draft />
             <section class="brand-info" aria-label="About this brand">
                 {desc.description.map(|d| view! { <p>{d}</p> })}
                 {desc.how_to_redeem.map(|h| view! { <h2>"How to redeem"</h2><p>{h}</p> })}

@@ -6,7 +6,6 @@
 use crate::api::cart::{CartLine, CartPage as CartData, PayCart, UpdateCart, get_cart};
 use crate::components::checkout::{FieldErrors, FormSummary};
 use crate::components::error_panel::ErrorPanel;
-use crate::error::AppError;
 use crate::model::checkout::{Quote, pay_value};
 use crate::model::payment::network_label;
 use crate::model::problem::Field;
@@ -47,10 +46,15 @@ fn Cart(data: CartData) -> impl IntoView {
         }
         .into_any();
     }
-    let page_error = data.error.clone();
     // Server HTML: a refusal comes back as this page, with the typed values
     // and the problems (the draft), with or without JavaScript.
-    let error = Memo::new(move |_| page_error.clone());
+    let error = data.error.clone();
+    let messages = |field: Field| {
+        error
+            .as_ref()
+            .map(|e| e.messages_for(field))
+            .unwrap_or_default()
+    };
     let count = data.card_count();
     let coin = data
         .total
@@ -62,7 +66,10 @@ fn Cart(data: CartData) -> impl IntoView {
         .iter()
         .cloned()
         .enumerate()
-        .map(|(i, line)| view! { <Line index=i line=line coin=coin.clone() error=error /> })
+        .map(|(i, line)| {
+            let field = Field::Item(u8::try_from(i).unwrap_or(u8::MAX));
+            view! { <Line index=i line=line coin=coin.clone() messages=messages(field) /> }
+        })
         .collect_view();
     let choices: Vec<(String, String, bool)> = data
         .options
@@ -77,26 +84,26 @@ fn Cart(data: CartData) -> impl IntoView {
             <TotalLine total=data.total.clone() count=count />
             <form method="post" action=PayCart::url() novalidate>
                 <input type="hidden" name="idempotency_key" value=data.key.clone() />
-                <FormSummary error=error />
+                <FormSummary error=error.clone() />
                 <div class="field">
                     <label for="pay">"Pay with"</label>
                     <PayChoice choices=choices selected=data.pay.clone() />
-                    <FieldErrors id="pay-error" messages=Signal::derive(move || messages(error, Field::Payment)) />
+                    <FieldErrors field=Field::Payment messages=messages(Field::Payment) />
                 </div>
                 <div class="field">
                     <label for="email">"Your email (for the receipt)"</label>
                     <input id="email" name="email" type="email" autocomplete="email" value=data.email.clone()
                         aria-describedby="email-error" required />
-                    <FieldErrors id="email-error" messages=Signal::derive(move || messages(error, Field::Email)) />
+                    <FieldErrors field=Field::Email messages=messages(Field::Email) />
                 </div>
                 <details class="field coupon" open=!data.coupon.is_empty()>
                     <summary>"Have a coupon?"</summary>
                     <label for="coupon">"Coupon code (optional)"</label>
                     <input id="coupon" name="coupon" type="text" autocomplete="off" value=data.coupon.clone()
                         aria-describedby="coupon-error" />
-                    <FieldErrors id="coupon-error" messages=Signal::derive(move || messages(error, Field::Coupon)) />
+                    <FieldErrors field=Field::Coupon messages=messages(Field::Coupon) />
                 </details>
-                <FieldErrors id="order-error" messages=Signal::derive(move || messages(error, Field::Order)) />
+                <FieldErrors field=Field::Order messages=messages(Field::Order) />
                 <button type="submit" class="primary">
                     {format!("Pay for {count} card{}", if count == 1 { "" } else { "s" })}
                 </button>
@@ -163,7 +170,7 @@ fn PayChoice(choices: Vec<(String, String, bool)>, selected: String) -> impl Int
             let pay = event_target_value(&ev);
             leptos::task::spawn_local(async move {
                 if let Ok(html) = crate::api::cart::cart_prices(pay).await {
-                    crate::dom::swap_by_id(&html);
+                    crate::dom::swap_by_id(&html, |_| true);
                 }
             });
         }
@@ -180,21 +187,9 @@ fn PayChoice(choices: Vec<(String, String, bool)>, selected: String) -> impl Int
     }
 }
 
-fn messages(error: Memo<Option<AppError>>, field: Field) -> Vec<String> {
-    error
-        .get()
-        .map(|e| e.messages_for(field))
-        .unwrap_or_default()
-}
-
 /// One line of the cart with its quantity form, remove button and problems.
 #[component]
-fn Line(
-    index: usize,
-    line: CartLine,
-    coin: String,
-    error: Memo<Option<AppError>>,
-) -> impl IntoView {
+fn Line(index: usize, line: CartLine, coin: String, messages: Vec<String>) -> impl IntoView {
     let name = format!("{} {}", line.brand, line.label);
     let title_id = format!("line-{index}");
     let labelled = title_id.clone();
@@ -218,7 +213,7 @@ fn Line(
                     <button type="submit" aria-label=format!("Remove {name}")>"Remove"</button>
                 </form>
             </div>
-            <FieldErrors id=format!("line-{index}-error") messages=Signal::derive(move || messages(error, field)) />
+            <FieldErrors field=field messages=messages />
         </li>
     }
 }

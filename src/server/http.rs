@@ -2,7 +2,7 @@
 //! per-response CSP, body and time limits, `no-store` for orders, compression
 //! (never for event streams) and request tracing.
 
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -98,9 +98,11 @@ async fn server_fn_status(req: Request, next: Next) -> Response {
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
-    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = serde_json::from_slice::<AppError>(&bytes)
+        .map(|e| e.status())
+        .or_else(|_| serde_json::from_slice::<Refusal>(&bytes).map(|r| r.status));
+    if let Ok(status) = status {
+        parts.status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
