@@ -103,3 +103,25 @@ async fn the_country_list_is_fetched_apart_not_carried_by_every_page() {
     assert_eq!(page.matches(r#"<a href="/country?country="#).count(), 233);
     assert_eq!(page.matches("<option").count(), 233);
 }
+
+/// The islands' code loads when the browser is idle, after the page's images:
+/// no page preloads it (it competed with the largest image), the island script
+/// is still there. Cached and uncached answers alike.
+#[tokio::test]
+async fn no_page_preloads_the_islands_code() {
+    let s = common::shop(&[]).await;
+    let (family, _) = common::some_family(&s, "US").await;
+    for path in [
+        "/".to_string(),
+        "/".to_string(),
+        format!("/brands/US/{family}"),
+        "/cart".into(),
+        "/countries".into(),
+        "/no-such-page".into(),
+    ] {
+        let (_, html) = s.get(&path).await;
+        assert!(!html.contains("modulepreload"), "{path}: {html}");
+        assert!(!html.contains(r#"rel="preload""#), "{path}: {html}");
+        assert!(html.contains(r#"<script type="module""#), "{path}: {html}");
+    }
+}

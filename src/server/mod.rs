@@ -5,6 +5,7 @@ pub mod client_addr;
 pub mod config;
 pub mod draft_cookie;
 pub mod http;
+pub mod idle_islands;
 pub mod ids;
 pub mod listener;
 pub mod order_ledger;

@@ -78,6 +78,9 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
         .merge(assets)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone())
+        .layer(axum::middleware::from_fn(
+            crate::server::idle_islands::idle_islands,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             page_cache,
             page_cache_layer,
