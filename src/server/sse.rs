@@ -13,8 +13,8 @@ use crate::server::client_addr::ClientAddr;
 use crate::server::order_ledger::Refusal;
 use crate::server::shop::Shop;
 use crate::server::upstream::{Shopper, UpstreamError};
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::{Stream, StreamExt};
 use std::collections::HashMap;
@@ -37,12 +37,52 @@ impl Frame {
     fn is_stop(&self) -> bool {
         self.event.as_deref() == Some("stop")
     }
+
+    /// The event as sent to browsers (`text/event-stream`), serialized once
+    /// and shared by every subscriber.
+    fn wire(&self) -> Wire {
+        let mut out = String::with_capacity(self.data.len() + 32);
+        if let Some(id) = self.id.as_deref().filter(|i| !i.contains(['\n', '\r'])) {
+            out.push_str("id: ");
+            out.push_str(id);
+            out.push('\n');
+        }
+        if let Some(name) = self.event.as_deref().filter(|n| !n.contains(['\n', '\r'])) {
+            out.push_str("event: ");
+            out.push_str(name);
+            out.push('\n');
+        }
+        // A browser drops an event whose data is empty: `stop` must always arrive.
+        let data = if self.data.is_empty() && self.is_stop() {
+            "{}"
+        } else {
+            self.data.as_str()
+        };
+        for line in data.split('\n') {
+            out.push_str("data: ");
+            out.push_str(line.trim_end_matches('\r'));
+            out.push('\n');
+        }
+        out.push('\n');
+        Wire {
+            bytes: Bytes::from(out),
+            stop: self.is_stop(),
+        }
+    }
+}
+
+/// An event ready to write: the same bytes for every subscriber (cloning is a
+/// reference count), and whether it ends the stream.
+#[derive(Clone, Debug)]
+struct Wire {
+    bytes: Bytes,
+    stop: bool,
 }
 
 /// What the pump tells subscribers.
 #[derive(Clone, Debug)]
 enum Signal {
-    Frame(Frame),
+    Frame(Wire),
     /// The upstream stream ended (or failed): subscribers end theirs too.
     Closed,
 }
@@ -214,8 +254,9 @@ impl Hub {
             );
         };
         if let Some(ending) = self.endings.get(id) {
-            let (last, stop) = (*ending).clone();
-            let events = futures::stream::iter(last.into_iter().chain([stop]).map(to_event));
+            let (last, stop) = &*ending;
+            let wires: Vec<Bytes> = last.iter().chain([stop]).map(|f| f.wire().bytes).collect();
+            let events = futures::stream::iter(wires);
             return self.respond(events, place);
         }
         let feed = match self.existing(id) {
@@ -251,25 +292,26 @@ impl Hub {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        self.respond(subscriber_stream(feed, rx, replay), place)
+        self.respond(
+            subscriber_stream(feed, rx, replay.map(|f| f.wire()), self.keep_alive),
+            place,
+        )
     }
 
     /// The event-stream answer: keep-alives, ended by `stop` or shutdown; the
     /// client's stream place is given back when it ends.
     fn respond(
         &self,
-        events: impl Stream<Item = Event> + Send + 'static,
+        events: impl Stream<Item = Bytes> + Send + 'static,
         place: Option<StreamPlace>,
     ) -> Response {
         let events = events
             .take_until(self.shutdown.clone().cancelled_owned())
             .map(move |e| {
                 let _held = &place;
-                Ok::<Event, Infallible>(e)
+                Ok::<Bytes, Infallible>(e)
             });
-        let mut resp = Sse::new(events)
-            .keep_alive(KeepAlive::new().interval(self.keep_alive))
-            .into_response();
+        let mut resp = Body::from_stream(events).into_response();
         let h = resp.headers_mut();
         h.insert(
             header::CONTENT_TYPE,
@@ -399,7 +441,7 @@ async fn pump(
                     .clone();
                 endings.insert(feed.id.clone(), Arc::new((last, frame.clone())));
             }
-            let _ = feed.tx.send(Signal::Frame(frame));
+            let _ = feed.tx.send(Signal::Frame(frame.wire()));
             if stop {
                 break 'read;
             }
@@ -412,46 +454,41 @@ async fn pump(
     }
 }
 
-/// One browser's events: the latest state first, then every new one, ending after `stop`.
+/// A comment line sent when nothing else was for a while, so that proxies and
+/// browsers keep the connection.
+const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
+
+/// One browser's events: the latest state first, then every new one (the
+/// shared bytes), ending after `stop`; a keep-alive after `keep_alive` of silence.
 fn subscriber_stream(
     feed: Arc<Feed>,
     rx: broadcast::Receiver<Signal>,
-    replay: Option<Frame>,
-) -> impl Stream<Item = Event> + Send + 'static {
-    let replay = futures::stream::iter(replay.map(to_event));
-    let live = futures::stream::unfold((feed, rx, false), |(feed, mut rx, done)| async move {
-        if done {
-            return None;
-        }
-        loop {
-            match rx.recv().await {
-                Ok(Signal::Frame(f)) => {
-                    let stop = f.is_stop();
-                    return Some((to_event(f), (feed, rx, stop)));
-                }
-                Ok(Signal::Closed) | Err(broadcast::error::RecvError::Closed) => return None,
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+    replay: Option<Wire>,
+    keep_alive: Duration,
+) -> impl Stream<Item = Bytes> + Send + 'static {
+    futures::stream::unfold(
+        (feed, rx, replay, false),
+        move |(feed, mut rx, replay, done)| async move {
+            if let Some(w) = replay {
+                return Some((w.bytes, (feed, rx, None, w.stop)));
             }
-        }
-    });
-    replay.chain(live)
-}
-
-fn to_event(f: Frame) -> Event {
-    // A browser drops an event whose data is empty: `stop` must always arrive.
-    let data = if f.data.is_empty() && f.is_stop() {
-        "{}".to_string()
-    } else {
-        f.data
-    };
-    let mut e = Event::default().data(data);
-    if let Some(id) = f.id.filter(|i| !i.contains(['\n', '\r'])) {
-        e = e.id(id);
-    }
-    if let Some(name) = f.event.filter(|n| !n.contains(['\n', '\r'])) {
-        e = e.event(name);
-    }
-    e
+            if done {
+                return None;
+            }
+            loop {
+                tokio::select! {
+                    got = rx.recv() => match got {
+                        Ok(Signal::Frame(w)) => return Some((w.bytes, (feed, rx, None, w.stop))),
+                        Ok(Signal::Closed) | Err(broadcast::error::RecvError::Closed) => return None,
+                        Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    },
+                    () = tokio::time::sleep(keep_alive) => {
+                        return Some((Bytes::from_static(KEEP_ALIVE), (feed, rx, None, false)));
+                    }
+                }
+            }
+        },
+    )
 }
 
 /// An incremental `text/event-stream` parser.
@@ -541,5 +578,83 @@ mod tests {
         assert!(f[1].is_stop());
         let f = p.push(b"data: a\ndata: b\n\n");
         assert_eq!(f[0].data, "a\nb");
+    }
+
+    #[test]
+    fn an_event_is_written_as_a_browser_reads_it() {
+        let f = Frame {
+            id: Some("7".into()),
+            event: Some("update".into()),
+            data: "{\"a\":1}\nsecond".into(),
+        };
+        let w = f.wire();
+        assert_eq!(
+            &w.bytes[..],
+            b"id: 7\nevent: update\ndata: {\"a\":1}\ndata: second\n\n"
+        );
+        assert!(!w.stop);
+        // Read back by our own parser: the same frame.
+        assert_eq!(Parser::default().push(&w.bytes), vec![f]);
+        // `stop` always carries data (a browser drops an event without any).
+        let stop = Frame {
+            event: Some("stop".into()),
+            ..Frame::default()
+        }
+        .wire();
+        assert_eq!(&stop.bytes[..], b"event: stop\ndata: {}\n\n");
+        assert!(stop.stop);
+        // A field that would break the framing is left out.
+        let odd = Frame {
+            id: Some("1\nevent: stop".into()),
+            event: None,
+            data: "x".into(),
+        };
+        assert_eq!(&odd.wire().bytes[..], b"data: x\n\n");
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_gets_keep_alives_in_silence_then_the_shared_bytes_until_stop() {
+        let (tx, rx) = broadcast::channel(8);
+        let feed = Arc::new(Feed {
+            id: "o".into(),
+            tx: tx.clone(),
+            last: Mutex::new(None),
+            finished: std::sync::atomic::AtomicBool::new(false),
+            pump: Mutex::new(None),
+            feeds: Weak::new(),
+        });
+        let replay = Frame {
+            data: "first".into(),
+            ..Frame::default()
+        };
+        let mut s = Box::pin(subscriber_stream(
+            feed,
+            rx,
+            Some(replay.wire()),
+            Duration::from_millis(20),
+        ));
+        assert_eq!(s.next().await.as_deref(), Some(&b"data: first\n\n"[..]));
+        assert_eq!(s.next().await.as_deref(), Some(KEEP_ALIVE));
+        let change = Frame {
+            data: "second".into(),
+            ..Frame::default()
+        }
+        .wire();
+        let _ = tx.send(Signal::Frame(change.clone()));
+        let got = s.next().await.expect("the change");
+        assert_eq!(got, change.bytes);
+        assert_eq!(
+            got.as_ptr(),
+            change.bytes.as_ptr(),
+            "the same bytes, not a copy"
+        );
+        let stop = Frame {
+            event: Some("stop".into()),
+            ..Frame::default()
+        }
+        .wire();
+        let _ = tx.send(Signal::Frame(stop.clone()));
+        assert_eq!(s.next().await, Some(stop.bytes));
+        assert_eq!(s.next().await, None);
     }
 }
