@@ -30,9 +30,12 @@ struct Cached {
 }
 
 /// The cached pages: home pages for the catalogue TTL, brand pages (which show a
-/// price) for the quote TTL.
+/// price) for the quote TTL. One reference count to clone: axum clones a
+/// middleware's state on every request.
 #[derive(Clone)]
-pub struct PageCache {
+pub struct PageCache(Arc<Pages>);
+
+struct Pages {
     home: moka::sync::Cache<String, Arc<Cached>>,
     brand: moka::sync::Cache<String, Arc<Cached>>,
     default_country: Arc<str>,
@@ -68,17 +71,17 @@ impl PageCache {
                 .time_to_live(ttl.max(Duration::from_millis(1)))
                 .build()
         };
-        PageCache {
+        PageCache(Arc::new(Pages {
             home: build(home_ttl),
             brand: build(brand_ttl),
             default_country: default_country.into(),
-        }
+        }))
     }
 
     fn pages(&self, kind: Kind) -> &moka::sync::Cache<String, Arc<Cached>> {
         match kind {
-            Kind::Home => &self.home,
-            Kind::Brand => &self.brand,
+            Kind::Home => &self.0.home,
+            Kind::Brand => &self.0.brand,
         }
     }
 }
@@ -153,7 +156,7 @@ pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next
     if own {
         return with_header(next.run(req).await, "bypass");
     }
-    let country = shopper::country(headers, &cache.default_country);
+    let country = shopper::country(headers, &cache.0.default_country);
     let key = format!(
         "{}?{}|{country}",
         req.uri().path(),

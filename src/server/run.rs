@@ -55,7 +55,7 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
     let limiter = Arc::new(Limiter::new(config.order_rate_per_minute));
     let trusted = TrustedProxies::new(config.trusted_proxies.clone());
     let time_limit = config.handler_timeout;
-    let options = state.leptos_options.clone();
+    let options = (*state.leptos_options).clone();
     let pkg = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let assets = Router::new()
         .nest_service(
@@ -137,7 +137,7 @@ pub async fn start(
         Duration::from_secs(15),
     ));
     let state = AppState {
-        leptos_options: options,
+        leptos_options: Arc::new(options),
         shop,
         hub,
     };
