@@ -80,7 +80,23 @@ pub async fn validate_order(
     email: String,
     #[server(default)] coupon: String,
 ) -> Result<Quote, AppError> {
-    use super::ssr::{fail, shopper, state};
+    check(country, family, amount, pay, beneficiary, email, coupon)
+        .await
+        .or_else(super::ssr::fail)
+}
+
+/// The upstream's check of a form as typed (no order is made).
+#[cfg(feature = "ssr")]
+async fn check(
+    country: String,
+    family: String,
+    amount: String,
+    pay: String,
+    beneficiary: String,
+    email: String,
+    coupon: String,
+) -> Result<Quote, AppError> {
+    use super::ssr::{shopper, state};
     let state = state()?;
     let who = shopper(&state, Some(&country));
     let form = CheckoutForm {
@@ -93,7 +109,7 @@ pub async fn validate_order(
         coupon,
         idempotency_key: String::new(),
     };
-    state.shop.validate(&who, &form).await.or_else(fail)
+    state.shop.validate(&who, &form).await
 }
 
 /// Every checkout field's problems for the form as typed, as HTML, from the
@@ -110,21 +126,9 @@ pub async fn checkout_check(
     email: String,
     #[server(default)] coupon: String,
 ) -> Result<String, Refusal> {
-    use super::ssr::{shopper, state};
     use crate::components::checkout::CheckedFields;
-    let state = state()?;
-    let who = shopper(&state, Some(&country));
-    let form = CheckoutForm {
-        country,
-        family,
-        amount,
-        pay,
-        beneficiary,
-        email,
-        coupon,
-        idempotency_key: String::new(),
-    };
-    let error = match state.shop.validate(&who, &form).await {
+    let checked = check(country, family, amount, pay, beneficiary, email, coupon).await;
+    let error = match checked {
         Ok(_) => None,
         Err(e @ (AppError::Invalid(_) | AppError::Rejected(_) | AppError::Suspended(_))) => Some(e),
         Err(e) => return Err(e.into()),
