@@ -24,9 +24,19 @@ const MAX_PAGE: usize = 512 * 1024;
 /// A rendered page and what must change in each copy of it.
 struct Cached {
     body: Bytes,
+    /// The body as text runs and the places of its nonce and checkout key,
+    /// found once when the page is kept: each answer is one copy.
+    pieces: Vec<Piece>,
     content_type: HeaderValue,
-    nonce: String,
     key: Option<String>,
+}
+
+/// A run of the kept body, or a place for the answer's own value.
+#[derive(Clone, Debug, PartialEq)]
+enum Piece {
+    Text(std::ops::Range<usize>),
+    Nonce,
+    Key,
 }
 
 /// The cached pages: home pages for the catalogue TTL, brand pages (which show a
@@ -91,22 +101,42 @@ fn fresh_nonce() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>())
 }
 
-/// `body` with every `from` replaced by `to` (pairs applied in order).
-fn replace_all(body: &[u8], pairs: &[(&str, &str)]) -> Vec<u8> {
-    let mut out = body.to_vec();
-    for (from, to) in pairs {
-        if from.is_empty() {
+/// `body` cut at every occurrence of `nonce` and `key` (neither may be empty).
+fn pieces(body: &[u8], nonce: &str, key: Option<&str>) -> Vec<Piece> {
+    let mut places: Vec<(usize, usize, Piece)> = Vec::new();
+    for (what, piece) in [(Some(nonce), Piece::Nonce), (key, Piece::Key)] {
+        let Some(what) = what.filter(|w| !w.is_empty()) else {
+            continue;
+        };
+        places.extend(
+            memchr::memmem::find_iter(body, what.as_bytes())
+                .map(|at| (at, what.len(), piece.clone())),
+        );
+    }
+    places.sort_by_key(|(at, _, _)| *at);
+    let mut out = Vec::with_capacity(places.len() * 2 + 1);
+    let mut last = 0;
+    for (at, len, piece) in places {
+        if at < last {
             continue;
         }
-        let mut next = Vec::with_capacity(out.len() + 64);
-        let mut last = 0;
-        for at in memchr::memmem::find_iter(&out, from.as_bytes()) {
-            next.extend_from_slice(&out[last..at]);
-            next.extend_from_slice(to.as_bytes());
-            last = at + from.len();
+        out.push(Piece::Text(last..at));
+        out.push(piece);
+        last = at + len;
+    }
+    out.push(Piece::Text(last..body.len()));
+    out
+}
+
+/// One answer's copy of a kept body, with its own nonce and key.
+fn fill(body: &[u8], pieces: &[Piece], nonce: &str, key: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 64);
+    for p in pieces {
+        match p {
+            Piece::Text(run) => out.extend_from_slice(body.get(run.clone()).unwrap_or_default()),
+            Piece::Nonce => out.extend_from_slice(nonce.as_bytes()),
+            Piece::Key => out.extend_from_slice(key.as_bytes()),
         }
-        next.extend_from_slice(&out[last..]);
-        out = next;
     }
     out
 }
@@ -120,12 +150,12 @@ fn with_header(mut resp: Response, what: &'static str) -> Response {
 /// The copy of a cached page for one answer.
 fn serve(page: &Cached) -> Response {
     let nonce = fresh_nonce();
-    let key = page.key.as_ref().map(|_| crate::server::ids::new_id());
-    let mut pairs = vec![(page.nonce.as_str(), nonce.as_str())];
-    if let (Some(old), Some(new)) = (&page.key, &key) {
-        pairs.push((old.as_str(), new.as_str()));
-    }
-    let body = replace_all(&page.body, &pairs);
+    let key = page
+        .key
+        .as_ref()
+        .map(|_| crate::server::ids::new_id())
+        .unwrap_or_default();
+    let body = fill(&page.body, &page.pieces, &nonce, &key);
     let mut resp = Response::new(Body::from(body));
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, page.content_type.clone());
@@ -193,17 +223,22 @@ pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next
             "miss",
         );
     };
+    let checkout = (kind == Kind::Brand)
+        .then(|| checkout_key(&bytes))
+        .flatten();
     let page = Cached {
-        key: (kind == Kind::Brand)
-            .then(|| checkout_key(&bytes))
-            .flatten(),
+        pieces: pieces(
+            &bytes,
+            nonce.as_deref().unwrap_or_default(),
+            checkout.as_deref(),
+        ),
+        key: checkout,
         body: bytes.clone(),
         content_type: parts
             .headers
             .get(header::CONTENT_TYPE)
             .cloned()
             .unwrap_or_else(|| HeaderValue::from_static("text/html; charset=utf-8")),
-        nonce: nonce.unwrap_or_default(),
     };
     // A brand page without a readable key would hand one key to everyone: not kept.
     if kind == Kind::Home || page.key.is_some() {
@@ -233,7 +268,11 @@ mod tests {
 
     #[test]
     fn every_occurrence_is_replaced() {
-        let out = replace_all(b"a N b N c K", &[("N", "nn"), ("K", "kk")]);
-        assert_eq!(out, b"a nn b nn c kk");
+        let body = b"N a NN b K c N";
+        let p = pieces(body, "N", Some("K"));
+        assert_eq!(fill(body, &p, "nn", "kk"), b"nn a nnnn b kk c nn");
+        // Without a key, the key's places are none.
+        let p = pieces(b"a K N", "N", None);
+        assert_eq!(fill(b"a K N", &p, "nn", ""), b"a K nn");
     }
 }
