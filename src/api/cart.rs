@@ -53,6 +53,14 @@ impl CartPage {
     pub fn card_count(&self) -> u32 {
         self.lines.iter().map(|l| l.quantity).sum()
     }
+
+    /// The coin the cart is priced in (empty when it couldn't be priced).
+    pub fn coin(&self) -> String {
+        self.total
+            .as_ref()
+            .map(|t| t.coin.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// How many cards the shopper's cart holds (0 without a cart).
@@ -245,11 +253,7 @@ pub async fn cart_prices(#[server(default)] pay: String) -> Result<String, Refus
     use crate::pages::cart::Prices;
     let cart = get_cart(pay).await?;
     let count = cart.card_count();
-    let coin = cart
-        .total
-        .as_ref()
-        .map(|t| t.coin.clone())
-        .unwrap_or_default();
+    let coin = cart.coin();
     Ok(Owner::new().with(|| {
         view! { <Prices lines=cart.lines total=cart.total coin=coin count=count /> }.to_html()
     }))

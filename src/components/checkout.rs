@@ -329,6 +329,7 @@ mod live {
     use crate::api::orders::checkout_check;
     use crate::api::pricing::checkout_price;
     use crate::dom::{document, swap_by_id};
+    use crate::model::problem::Field;
     use gloo_timers::future::TimeoutFuture;
     use std::cell::{Cell, RefCell};
     use wasm_bindgen::JsCast;
@@ -342,7 +343,7 @@ mod live {
         /// The field messages a check may show: the fields left so far, and
         /// those about the amount, the coin and the order as a whole.
         static SHOWN: RefCell<Vec<String>> = RefCell::new(
-            ["amount-error", "pay-error", "order-error"].map(String::from).to_vec(),
+            [Field::Amount, Field::Payment, Field::Order].map(Field::error_id).to_vec(),
         );
     }
 
@@ -361,14 +362,17 @@ mod live {
         ev.target()?.dyn_into::<Element>().ok()
     }
 
-    /// The form's current value of `name`.
-    fn value(name: &str) -> String {
-        document()
+    /// The form's current values of `names` (read once).
+    fn values<const N: usize>(names: [&str; N]) -> [String; N] {
+        let data = document()
             .and_then(|d| d.get_element_by_id("checkout-form"))
             .and_then(|f| f.dyn_into::<HtmlFormElement>().ok())
-            .and_then(|f| web_sys::FormData::new_with_form(&f).ok())
-            .and_then(|d| d.get(name).as_string())
-            .unwrap_or_default()
+            .and_then(|f| web_sys::FormData::new_with_form(&f).ok());
+        names.map(|n| {
+            data.as_ref()
+                .and_then(|d| d.get(n).as_string())
+                .unwrap_or_default()
+        })
     }
 
     /// A field changed: the price follows the amount and the coin; the
@@ -385,13 +389,9 @@ mod live {
                     if !latest(&PRICES, ticket) {
                         return;
                     }
-                    let answer = checkout_price(
-                        value("country"),
-                        value("family"),
-                        value("amount"),
-                        value("pay"),
-                    )
-                    .await;
+                    let [country, family, amount, pay] =
+                        values(["country", "family", "amount", "pay"]);
+                    let answer = checkout_price(country, family, amount, pay).await;
                     if let Ok(html) = answer
                         && latest(&PRICES, ticket)
                     {
@@ -401,7 +401,7 @@ mod live {
             }
             "beneficiary" => {
                 if let Some(line) = document().and_then(|d| d.get_element_by_id("delivered-to")) {
-                    let typed = value("beneficiary");
+                    let [typed] = values(["beneficiary"]);
                     let typed = typed.trim();
                     let label = line.get_attribute("data-label").unwrap_or_default();
                     line.set_text_content(Some(&if typed.is_empty() {
@@ -422,16 +422,17 @@ mod live {
             return;
         };
         let shown = match name.as_str() {
-            "amount" => "amount-error",
-            "beneficiary" => "beneficiary-error",
-            "email" => "email-error",
-            "coupon" => "coupon-error",
+            "amount" => Field::Amount,
+            "beneficiary" => Field::Beneficiary,
+            "email" => Field::Email,
+            "coupon" => Field::Coupon,
             _ => return,
-        };
+        }
+        .error_id();
         SHOWN.with(|s| {
             let mut s = s.borrow_mut();
-            if !s.iter().any(|x| x == shown) {
-                s.push(shown.to_string());
+            if !s.contains(&shown) {
+                s.push(shown);
             }
         });
         let ticket = next(&CHECKS);
@@ -440,16 +441,17 @@ mod live {
             if !latest(&CHECKS, ticket) {
                 return;
             }
-            let answer = checkout_check(
-                value("country"),
-                value("family"),
-                value("amount"),
-                value("pay"),
-                value("beneficiary"),
-                value("email"),
-                value("coupon"),
-            )
-            .await;
+            let [country, family, amount, pay, beneficiary, email, coupon] = values([
+                "country",
+                "family",
+                "amount",
+                "pay",
+                "beneficiary",
+                "email",
+                "coupon",
+            ]);
+            let answer =
+                checkout_check(country, family, amount, pay, beneficiary, email, coupon).await;
             // Busy or unreachable: the check at submission will say so.
             if let Ok(html) = answer
                 && latest(&CHECKS, ticket)

@@ -56,11 +56,7 @@ fn Cart(data: CartData) -> impl IntoView {
             .unwrap_or_default()
     };
     let count = data.card_count();
-    let coin = data
-        .total
-        .as_ref()
-        .map(|t| t.coin.clone())
-        .unwrap_or_default();
+    let coin = data.coin();
     let lines = data
         .lines
         .iter()
