@@ -1,12 +1,14 @@
 //! The HTML shell and the router.
 
 use crate::api::cart::cart_count;
+use crate::i18n::td_string;
+use crate::lang::{self, Locale};
 use crate::pages::{
     brand::BrandPage, cart::CartPage, countries::CountriesPage, home::HomePage,
     not_found::NotFound, order::OrderPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Link, MetaTags, Title, provide_meta_context};
 use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -26,13 +28,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The stylesheet as its own file (2.2 KB brotli, hashed name, cached for
     // a year): the HTML of every page stays small (issue 11).
     let stylesheet = view! { <HashedStylesheet options=options.clone() id="leptos" /> };
+    let l = lang::locale();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang::code(l)>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="description" content="Gift cards, mobile top-ups and eSIMs paid in USDC or USDT, delivered in minutes." />
+                <meta name="description" content=td_string!(l, common.description) />
                 <meta name="theme-color" content="#0f3d3e" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 {stylesheet}
@@ -55,14 +58,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let l = lang::locale();
+    let site = td_string!(l, common.site_name);
+    let here = current_path();
     view! {
-        <Title formatter=|t: String| if t.is_empty() { "Stablecoin Gift Cards".to_string() } else { format!("{t} · Stablecoin Gift Cards") } />
+        <Title formatter=move |t: String| if t.is_empty() { site.to_string() } else { format!("{t} · {site}") } />
+        <Translations here=here.clone() />
         <Router>
-            <a class="skip" href="#main">"Skip to content"</a>
+            <a class="skip" href="#main">{td_string!(l, common.skip)}</a>
             <header class="site">
-                <a class="logo" href="/">"Stablecoin Gift Cards"</a>
-                <span class="tagline">"Gift cards, top-ups and eSIMs, paid in USDC or USDT"</span>
+                <a class="logo" href=lang::href(l, "/")>{site}</a>
+                <span class="tagline">{td_string!(l, common.tagline)}</span>
                 <CartLink />
+                <LanguageSwitch here=here />
             </header>
             <main id="main">
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -74,7 +82,7 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <footer class="site">
-                <p>"Prices are exact and include all fees. Pay the exact amount on the named network within 30 minutes."</p>
+                <p>{td_string!(l, common.footer)}</p>
             </footer>
         </Router>
     }
@@ -84,10 +92,11 @@ pub fn App() -> impl IntoView {
 /// read on every page).
 #[component]
 fn CartLink() -> impl IntoView {
+    let l = lang::locale();
     let count = Resource::new_blocking(|| (), |_| cart_count());
     view! {
-        <a class="cart-link" href="/cart">
-            "Cart"
+        <a class="cart-link" href=lang::href(l, "/cart")>
+            {td_string!(l, common.cart)}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     count.await.ok().filter(|n| *n > 0).map(|n| view! {
@@ -96,5 +105,62 @@ fn CartLink() -> impl IntoView {
                 })}
             </Suspense>
         </a>
+    }
+}
+
+/// The path and query of this request without its language prefix (`/` when
+/// unknown): what every language's link to this page is built from.
+fn current_path() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<axum::http::request::Parts>() {
+        return parts
+            .uri
+            .path_and_query()
+            .map(|pq| pq.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+    }
+    "/".into()
+}
+
+/// This page in each language (`hreflang`), English as the default.
+#[component]
+fn Translations(here: String) -> impl IntoView {
+    let links = lang::ALL
+        .into_iter()
+        .map(
+            |l| view! { <Link rel="alternate" hreflang=lang::code(l) href=lang::href(l, &here) /> },
+        )
+        .collect_view();
+    view! {
+        {links}
+        <Link rel="alternate" hreflang="x-default" href=here.clone() />
+    }
+}
+
+/// Links to this page in the other languages: plain links that remember the
+/// choice in a cookie (no JavaScript needed).
+#[component]
+fn LanguageSwitch(here: String) -> impl IntoView {
+    let current = lang::locale();
+    let next = crate::components::payment_panel::encode_query(&here);
+    let links = lang::ALL
+        .into_iter()
+        .filter(|l| *l != current)
+        .map(|l: Locale| {
+            view! {
+                <a href=format!("/lang?to={}&next={next}", lang::code(l)) hreflang=lang::code(l)
+                    lang=lang::code(l) rel="nofollow">
+                    // Phones show the code; the name is what is read out.
+                    <span class="lang-name">{lang::own_name(l)}</span>
+                    <span class="lang-code" aria-hidden="true">{lang::code(l).to_uppercase()}</span>
+                </a>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="languages" aria-label=td_string!(current, common.language)>
+            <span class="current" aria-current="true" lang=lang::code(current)>{lang::own_name(current)}</span>
+            {links}
+        </nav>
     }
 }

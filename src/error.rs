@@ -1,6 +1,8 @@
 //! The one error type the browser sees. It carries what a shopper needs (plain
 //! words, the field at fault) and nothing of the upstream (no URLs, texts, ids).
 
+use crate::i18n::td_string;
+use crate::lang::Locale;
 use crate::model::problem::{Field, Problem};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -17,8 +19,8 @@ pub struct FieldIssue {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     /// The thing asked for does not exist (unknown brand, order, country).
-    #[error("{0} was not found.")]
-    NotFound(String),
+    #[error("{0:?} was not found.")]
+    NotFound(Missing),
     /// The shopper's input was refused before reaching the upstream.
     #[error("Please check the highlighted fields.")]
     Invalid(Vec<FieldIssue>),
@@ -26,10 +28,10 @@ pub enum AppError {
     #[error("The order can't be placed as it is.")]
     Rejected(Vec<Problem>),
     /// A coin or network is suspended (the upstream's HTTP-level `detail`).
-    #[error("{}", Problem::new(.0).message())]
+    #[error("{}", Problem::new(.0).message(Locale::en))]
     Suspended(String),
     /// Too many requests; `retry_after` seconds when known.
-    #[error("Too many requests. Please wait {} and try again.", wait_words(*.retry_after))]
+    #[error("Too many requests. Please wait {} and try again.", wait_words(Locale::en, *.retry_after))]
     RateLimited { retry_after: Option<u64> },
     /// The supplier is down, slow or answered nonsense.
     #[error("Our supplier is not answering right now. Please try again in a moment.")]
@@ -50,12 +52,33 @@ pub enum AppError {
     Transport,
 }
 
-fn wait_words(secs: Option<u64>) -> String {
+/// What was not found, named in the shopper's words when shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Missing {
+    Page,
+    Brand,
+    Order,
+    Country,
+}
+
+impl Missing {
+    /// "This brand", in `l`.
+    pub fn words(self, l: Locale) -> &'static str {
+        match self {
+            Missing::Page => td_string!(l, errors.this_page),
+            Missing::Brand => td_string!(l, errors.this_brand),
+            Missing::Order => td_string!(l, errors.this_order),
+            Missing::Country => td_string!(l, errors.this_country),
+        }
+    }
+}
+
+fn wait_words(l: Locale, secs: Option<u64>) -> String {
     match secs {
-        Some(1) => "a second".to_string(),
-        Some(s) if s < 120 => format!("{s} seconds"),
-        Some(s) => format!("{} minutes", s.div_ceil(60)),
-        None => "a moment".to_string(),
+        Some(1) => td_string!(l, errors.wait_a_second).to_string(),
+        Some(s) if s < 120 => td_string!(l, errors.wait_seconds, count = s),
+        Some(s) => td_string!(l, errors.wait_minutes, count = s.div_ceil(60)),
+        None => td_string!(l, errors.wait_a_moment).to_string(),
     }
 }
 
@@ -81,8 +104,25 @@ impl AppError {
         }
     }
 
+    /// The error in the shopper's words (the `Display` text is English, for logs).
+    pub fn message(&self, l: Locale) -> String {
+        match self {
+            AppError::NotFound(what) => td_string!(l, errors.not_found, what = what.words(l)),
+            AppError::Invalid(_) => td_string!(l, errors.invalid).to_string(),
+            AppError::Rejected(_) => td_string!(l, errors.rejected).to_string(),
+            AppError::Suspended(code) => Problem::new(code).message(l),
+            AppError::RateLimited { retry_after } => {
+                td_string!(l, errors.rate_limited, wait = wait_words(l, *retry_after))
+            }
+            AppError::Unavailable => td_string!(l, errors.unavailable).to_string(),
+            AppError::Uncertain => td_string!(l, errors.uncertain).to_string(),
+            AppError::CrossSite => td_string!(l, errors.cross_site).to_string(),
+            AppError::Transport => td_string!(l, errors.transport).to_string(),
+        }
+    }
+
     /// Messages for one checkout field, local checks and upstream problems alike.
-    pub fn messages_for(&self, field: Field) -> Vec<String> {
+    pub fn messages_for(&self, field: Field, l: Locale) -> Vec<String> {
         match self {
             AppError::Invalid(issues) => issues
                 .iter()
@@ -92,10 +132,10 @@ impl AppError {
             AppError::Rejected(problems) => problems
                 .iter()
                 .filter(|p| p.field() == field)
-                .map(Problem::message)
+                .map(|p| p.message(l))
                 .collect(),
             AppError::Suspended(code) if field == Field::Payment => {
-                vec![Problem::new(code).message()]
+                vec![Problem::new(code).message(l)]
             }
             _ => Vec::new(),
         }
@@ -121,7 +161,7 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::invalid(
                 Field::Order,
-                "Some details of the form are missing or malformed.",
+                td_string!(crate::lang::locale(), errors.malformed),
             ),
             _ => AppError::Transport,
         }
@@ -144,7 +184,7 @@ impl From<AppError> for Refusal {
     fn from(e: AppError) -> Self {
         Refusal {
             status: e.status(),
-            message: e.to_string(),
+            message: e.message(crate::lang::locale()),
         }
     }
 }
@@ -209,9 +249,12 @@ mod tests {
             Problem::new("COUPON_EXPIRED"),
             Problem::new("INVALID_BENEFICIARY_ACCOUNT"),
         ]);
-        assert_eq!(e.messages_for(Field::Coupon), ["This coupon has expired."]);
-        assert_eq!(e.messages_for(Field::Beneficiary).len(), 1);
-        assert!(e.messages_for(Field::Email).is_empty());
+        assert_eq!(
+            e.messages_for(Field::Coupon, Locale::en),
+            ["This coupon has expired."]
+        );
+        assert_eq!(e.messages_for(Field::Beneficiary, Locale::en).len(), 1);
+        assert!(e.messages_for(Field::Email, Locale::en).is_empty());
         assert_eq!(
             AppError::RateLimited {
                 retry_after: Some(30)
@@ -219,7 +262,18 @@ mod tests {
             .to_string(),
             "Too many requests. Please wait 30 seconds and try again."
         );
-        assert_eq!(AppError::NotFound("Order".into()).status(), 404);
+        assert_eq!(AppError::NotFound(Missing::Order).status(), 404);
+        assert_eq!(
+            AppError::NotFound(Missing::Brand).message(Locale::en),
+            "This brand was not found."
+        );
+        assert_eq!(
+            AppError::RateLimited {
+                retry_after: Some(300)
+            }
+            .message(Locale::en),
+            "Too many requests. Please wait 5 minutes and try again."
+        );
         assert!(
             AppError::Suspended("SUSPENDED_COIN".into())
                 .to_string()

@@ -34,7 +34,20 @@ pub fn now_secs() -> i64 {
 }
 
 type Handler = Closure<dyn FnMut(web_sys::Event)>;
-type OnMode = Rc<dyn Fn(&'static str)>;
+type OnMode = Rc<dyn Fn(Mode)>;
+
+/// How the page is kept up to date (the island says it in the page's words).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Nothing to follow any more (a finished order).
+    Off,
+    /// Following the order's stream.
+    Live,
+    /// The stream keeps failing: asking every few seconds.
+    Polling,
+    /// The stream failed once: connecting again.
+    Reconnecting,
+}
 
 struct Inner {
     id: String,
@@ -75,7 +88,7 @@ impl LivePage {
     /// Starts the countdown and the copy buttons, and follows order `id` unless
     /// it is already `terminal`; `on_mode` gets a short description of how the
     /// page is kept up to date.
-    pub fn start(id: &str, terminal: bool, on_mode: impl Fn(&'static str) + 'static) -> LivePage {
+    pub fn start(id: &str, terminal: bool, on_mode: impl Fn(Mode) + 'static) -> LivePage {
         let on_mode: OnMode = Rc::new(on_mode);
         let shown = document()
             .and_then(|d| d.get_element_by_id("live-region"))
@@ -106,7 +119,7 @@ impl LivePage {
             inner
         });
         if terminal {
-            on_mode("");
+            on_mode(Mode::Off);
         }
         LivePage {
             watch,
@@ -135,7 +148,13 @@ fn tick() {
             .get_attribute("data-expires")
             .and_then(|e| e.parse().ok())
         {
-            el.set_text_content(Some(&countdown(exp, now)));
+            let word = |name: &str| el.get_attribute(name).unwrap_or_default();
+            el.set_text_content(Some(&countdown(
+                exp,
+                now,
+                &word("data-left"),
+                &word("data-up"),
+            )));
             let _ = el.remove_attribute("hidden");
         }
     });
@@ -160,15 +179,21 @@ fn copy_clicked(ev: web_sys::Event) {
     let (Some(value), Some(window)) = (button.get_attribute("data-copy"), web_sys::window()) else {
         return;
     };
-    let what = button.get_attribute("data-what").unwrap_or_default();
+    // The page's words: the button's own text, and what it says once done.
+    let done = button.get_attribute("data-done").unwrap_or_default();
+    let idle = button.get_attribute("data-idle").unwrap_or_else(|| {
+        let text = button.text_content().unwrap_or_default();
+        let _ = button.set_attribute("data-idle", &text);
+        text
+    });
     let _ = window.navigator().clipboard().write_text(&value);
     let status = button.next_element_sibling();
-    button.set_text_content(Some("Copied"));
+    button.set_text_content(Some(&done));
     if let Some(s) = &status {
-        s.set_text_content(Some(&format!("{what} copied")));
+        s.set_text_content(Some(&done));
     }
     Timeout::new(2_000, move || {
-        button.set_text_content(Some("Copy"));
+        button.set_text_content(Some(&idle));
         if let Some(s) = status {
             s.set_text_content(Some(""));
         }
@@ -186,7 +211,8 @@ fn refresh(w: &Rc<RefCell<Inner>>, polling: bool) {
     };
     let weak = Rc::downgrade(w);
     leptos::task::spawn_local(async move {
-        let Ok(html) = crate::api::orders::order_region(id, polling).await else {
+        let Ok(html) = crate::api::orders::order_region(id, polling, crate::lang::of_page()).await
+        else {
             return;
         };
         let Some(w) = weak.upgrade() else { return };
@@ -213,7 +239,7 @@ fn refresh(w: &Rc<RefCell<Inner>>, polling: bool) {
         if terminal {
             let on_mode = w.borrow().on_mode.clone();
             stop(&w);
-            on_mode("");
+            on_mode(Mode::Off);
         }
     });
 }
@@ -249,7 +275,7 @@ fn connect(w: &Rc<RefCell<Inner>>) {
                 i.poll = None;
                 i.on_mode.clone()
             };
-            on_mode("Live: this page updates by itself.");
+            on_mode(Mode::Live);
             refresh(&w, false);
         }
     });
@@ -259,7 +285,7 @@ fn connect(w: &Rc<RefCell<Inner>>) {
             if let Some(w) = weak.upgrade() {
                 let on_mode = w.borrow().on_mode.clone();
                 stop(&w);
-                on_mode("");
+                on_mode(Mode::Off);
             }
         }
     });
@@ -298,9 +324,9 @@ fn failed(w: &Rc<RefCell<Inner>>) {
     };
     if poll {
         start_polling(w);
-        on_mode("Live updates interrupted; checking every few seconds.");
+        on_mode(Mode::Polling);
     } else {
-        on_mode("Reconnecting…");
+        on_mode(Mode::Reconnecting);
     }
     let weak: Weak<RefCell<Inner>> = Rc::downgrade(w);
     let retry = Timeout::new(delay, move || {

@@ -83,7 +83,7 @@ async fn the_country_list_is_fetched_apart_not_carried_by_every_page() {
 
     let resp = s
         .http
-        .get(format!("{}/api/catalog/country_options", s.base))
+        .get(format!("{}/api/catalog/country_options?lang=en", s.base))
         .send()
         .await
         .expect("get");

@@ -274,6 +274,7 @@ pub async fn validate(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Res
         Ok(r) => r,
         Err(r) => return r.into_response(),
     };
+    count_lang(&sb, &body, "POST /v5/orders/validations");
     let d = &sb.inner.dialects;
     match validation::check(&req, &sb.suspensions()) {
         Outcome::Suspended(code, details) => suspended(code, details),
@@ -313,6 +314,7 @@ pub async fn create(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Respo
         Ok(r) => r,
         Err(r) => return r.into_response(),
     };
+    count_lang(&sb, &body, "POST /v5/orders");
     let Some(network) = req.network.clone() else {
         return error(
             StatusCode::BAD_REQUEST,
@@ -359,4 +361,14 @@ pub async fn logo(State(sb): State<Sandbox>, Path(file): Path<String>) -> Respon
             .into_response(),
         None => error(StatusCode::NOT_FOUND, "LOGO_NOT_FOUND", "no such logo"),
     }
+}
+
+/// Counts the `lang` a JSON order body asked for (`lang=tr POST /v5/orders` in
+/// `/control/stats`), so tests see which language reached the upstream.
+fn count_lang(sb: &Sandbox, body: &[u8], what: &str) {
+    let lang = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("lang").and_then(Value::as_str).map(str::to_string))
+        .unwrap_or_default();
+    crate::count(sb, format!("lang={lang} {what}"));
 }

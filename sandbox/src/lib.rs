@@ -240,7 +240,7 @@ async fn partner_headers(State(sb): State<Sandbox>, req: Request, next: Next) ->
 /// Distinct request keys counted at most; the rest are counted together.
 const MAX_STAT_KEYS: usize = 1_000;
 
-fn count(sb: &Sandbox, target: String) {
+pub(crate) fn count(sb: &Sandbox, target: String) {
     let key = stat_key(&target);
     let mut stats = sb
         .inner

@@ -108,7 +108,7 @@ pub async fn add_to_cart(
     match result {
         Ok((cookie, count)) => {
             set_cookie(&cookie);
-            leptos_axum::redirect("/cart");
+            super::ssr::go("/cart");
             Ok(count)
         }
         Err(e) if is_plain_form_post() => {
@@ -157,12 +157,13 @@ async fn add_line(
         country,
         CartItem {
             family: family.to_string(),
-            amount: amount.trim().to_string(),
+            // Kept as the plain decimal: the cart may be read in another language.
+            amount: crate::lang::plain_decimal(crate::lang::locale(), amount),
             beneficiary: beneficiary.trim().to_string(),
             quantity: 1,
         },
     )
-    .map_err(|e| AppError::invalid(Field::Order, e.to_string()))?;
+    .map_err(|e| AppError::invalid(Field::Order, e.message(crate::lang::locale())))?;
     if !pay.is_empty() {
         cart.pay = pay.to_string();
     }
@@ -174,7 +175,11 @@ async fn add_line(
     let cookie = state.shop.carts.seal(&cart).ok_or_else(|| {
         AppError::invalid(
             Field::Order,
-            "Your cart is full. Pay for it first, or remove a card.",
+            crate::i18n::td_string!(
+                crate::lang::locale(),
+                errors.cart_full,
+                max = crate::model::cart::MAX_ITEMS
+            ),
         )
     })?;
     Ok((cookie, cart.count()))
@@ -189,7 +194,7 @@ fn back_to_cart(
     error: AppError,
 ) {
     super::ssr::set_cookie(&state.shop.drafts.seal(Draft { form, error }));
-    leptos_axum::redirect("/cart");
+    super::ssr::go("/cart");
 }
 
 /// Changes a line's quantity (`0` removes it; `line` = `all` empties the cart).
@@ -223,7 +228,11 @@ pub async fn update_cart(
     if !changed {
         let e = AppError::invalid(
             Field::Order,
-            "Choose from 1 to 10 cards for a card in your cart, or remove it.",
+            crate::i18n::td_string!(
+                crate::lang::locale(),
+                errors.quantity_range,
+                max = crate::model::cart::MAX_QUANTITY
+            ),
         );
         if is_plain_form_post() {
             // The cart itself is unchanged.
@@ -241,7 +250,7 @@ pub async fn update_cart(
         set_cookie(&cookie);
     }
     if is_plain_form_post() {
-        leptos_axum::redirect("/cart");
+        super::ssr::go("/cart");
     }
     Ok(cart.count())
 }
@@ -249,8 +258,12 @@ pub async fn update_cart(
 /// The cart's prices (each line's and the total) in another coin and network,
 /// as HTML (the cart page's `PayChoice` swaps them in by id).
 #[server(prefix = "/api", endpoint = "cart/prices")]
-pub async fn cart_prices(#[server(default)] pay: String) -> Result<String, Refusal> {
+pub async fn cart_prices(
+    #[server(default)] pay: String,
+    #[server(default)] lang: String,
+) -> Result<String, Refusal> {
     use crate::pages::cart::Prices;
+    crate::lang::provide(&lang);
     let cart = get_cart(pay).await?;
     let count = cart.card_count();
     let coin = cart.coin();
@@ -271,7 +284,10 @@ pub async fn get_cart(#[server(default)] pay: String) -> Result<CartPage, AppErr
         Opened::Absent => (Default::default(), None),
         Opened::Refused => (
             Default::default(),
-            Some("Your cart couldn't be read: it was changed outside this shop or has expired, so we don't use it. Add your cards again; nothing was ordered or paid.".to_string()),
+            Some(
+                crate::i18n::td_string!(crate::lang::locale(), errors.cart_unreadable_notice)
+                    .to_string(),
+            ),
         ),
     };
     let draft: Option<Draft> = state
@@ -413,7 +429,7 @@ pub async fn pay_cart(
         Opened::Valid(cart) if cart.key != checkout.idempotency_key.trim() => {
             Err(AppError::invalid(
                 Field::Order,
-                "Your cart changed in another tab. Check it and pay again.",
+                crate::i18n::td_string!(crate::lang::locale(), errors.cart_changed),
             ))
         }
         Opened::Valid(cart) => {
@@ -422,11 +438,11 @@ pub async fn pay_cart(
         }
         Opened::Absent => Err(AppError::invalid(
             Field::Order,
-            "Your cart is empty. Add cards from a brand page first.",
+            crate::i18n::td_string!(crate::lang::locale(), errors.cart_empty),
         )),
         Opened::Refused => Err(AppError::invalid(
             Field::Order,
-            "Your cart couldn't be read, so nothing was ordered. Add your cards again.",
+            crate::i18n::td_string!(crate::lang::locale(), errors.cart_unreadable),
         )),
     };
     match result {
@@ -435,7 +451,7 @@ pub async fn pay_cart(
                 set_cookie(&cleared);
             }
             remember_recent(&order.order_id);
-            leptos_axum::redirect(&format!("/orders/{}", order.order_id));
+            super::ssr::go(&format!("/orders/{}", order.order_id));
             Ok(order)
         }
         Err(e) if is_plain_form_post() => {

@@ -48,18 +48,19 @@ pub async fn load_storefront() -> Result<Storefront, AppError> {
     })
 }
 
-/// The country picker's suggestions as `<option>` markup, the same for everyone
-/// (cached for a day): fetched when the field is first used, so that no page
-/// carries the 233 countries.
+/// The country picker's suggestions as `<option>` markup in the page's language
+/// (`lang`), the same for everyone (cached for a day): fetched when the field
+/// is first used, so that no page carries the 233 countries.
 #[server(prefix = "/api", endpoint = "catalog/country_options", input = server_fn::codec::GetUrl)]
-pub async fn country_options() -> Result<String, Refusal> {
+pub async fn country_options(lang: String) -> Result<String, Refusal> {
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.insert_header(
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("public, max-age=86400"),
         );
     }
-    Ok(crate::components::country_picker::options_html().to_string())
+    let l = crate::lang::parse(&lang).unwrap_or_else(crate::lang::locale);
+    Ok(crate::components::country_picker::options_html(l).to_string())
 }
 
 /// The coin + network choices (`/v3/payment_vias`), suspended ones marked.
@@ -103,7 +104,7 @@ pub async fn get_products(country: String, family: String) -> Result<BrandPage, 
     use super::ssr::{fail, shopper, state};
     crate::server::shop::check_country(&country).or_else(fail)?;
     if !crate::model::catalog::is_valid_family(&family) {
-        return fail(AppError::NotFound("This brand".into()));
+        return fail(AppError::NotFound(crate::error::Missing::Brand));
     }
     let state = state()?;
     let who = shopper(&state, Some(&country));

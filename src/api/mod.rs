@@ -52,6 +52,12 @@ pub(crate) mod ssr {
         Err(e)
     }
 
+    /// Sends a plain form post on to `path` in the shopper's language (its
+    /// `/tr`, `/vi` prefix kept).
+    pub fn go(path: &str) {
+        leptos_axum::redirect(&crate::lang::href(crate::lang::locale(), path));
+    }
+
     /// Adds a `Set-Cookie` header to the response.
     pub fn set_cookie(value: &str) {
         if let (Some(res), Ok(v)) = (

@@ -125,8 +125,10 @@ pub async fn checkout_check(
     beneficiary: String,
     email: String,
     #[server(default)] coupon: String,
+    #[server(default)] lang: String,
 ) -> Result<String, Refusal> {
     use crate::components::checkout::CheckedFields;
+    crate::lang::provide(&lang);
     let checked = check(country, family, amount, pay, beneficiary, email, coupon).await;
     let error = match checked {
         Ok(_) => None,
@@ -166,7 +168,7 @@ pub async fn create_order(
     match state.shop.create(&who, &form).await {
         Ok(order) => {
             super::ssr::remember_recent(&order.order_id);
-            leptos_axum::redirect(&format!("/orders/{}", order.order_id));
+            super::ssr::go(&format!("/orders/{}", order.order_id));
             Ok(order)
         }
         Err(e) if is_plain_form_post() => {
@@ -195,7 +197,7 @@ pub(crate) fn back_to_form(
     };
     let cookie = state.shop.drafts.seal(Draft { form, error });
     super::ssr::set_cookie(&cookie);
-    leptos_axum::redirect(&back);
+    super::ssr::go(&back);
 }
 
 /// The refused form a plain post left behind for this brand page (from its
@@ -266,8 +268,13 @@ async fn view_of(
 /// by the same components as the page: the live view swaps it in on each change,
 /// so the browser needs neither the order's model nor its views.
 #[server(prefix = "/api", endpoint = "orders/region")]
-pub async fn order_region(order_id: String, polling: bool) -> Result<String, Refusal> {
+pub async fn order_region(
+    order_id: String,
+    polling: bool,
+    #[server(default)] lang: String,
+) -> Result<String, Refusal> {
     use super::ssr::{shopper, state};
+    crate::lang::provide(&lang);
     use crate::pages::order::OrderRegion;
     let state = state()?;
     // After an event: the state the order's stream last told (shared by all its
@@ -321,11 +328,15 @@ pub async fn recent_orders() -> Result<Vec<RecentOrder>, AppError> {
                         .clone()
                         .filter(|a| !a.is_empty())
                         .map(|a| {
-                            format!("{a} {}", order.coin.clone().unwrap_or_default())
-                                .trim()
-                                .to_string()
+                            crate::lang::money(
+                                crate::lang::locale(),
+                                a,
+                                &order.coin.clone().unwrap_or_default(),
+                            )
+                            .trim()
+                            .to_string()
                         }),
-                    state: crate::model::order::OrderState::headline(&order),
+                    state: crate::model::order::OrderState::headline(&order, crate::lang::locale()),
                 });
             }
             Err(AppError::NotFound(_)) => {}
@@ -333,9 +344,13 @@ pub async fn recent_orders() -> Result<Vec<RecentOrder>, AppError> {
                 kept.push(id.clone());
                 list.push(RecentOrder {
                     order_id: id.clone(),
-                    title: "Order".to_string(),
+                    title: crate::i18n::td_string!(crate::lang::locale(), order.order).to_string(),
                     amount: None,
-                    state: "Status unavailable right now".to_string(),
+                    state: crate::i18n::td_string!(
+                        crate::lang::locale(),
+                        errors.status_unavailable
+                    )
+                    .to_string(),
                 });
             }
         }
@@ -358,8 +373,10 @@ fn recent_title(order: &Order) -> String {
         )
         .trim()
         .to_string(),
-        _ if cards > 1 => format!("{cards} cards"),
-        _ => "Order".to_string(),
+        _ if cards > 1 => {
+            crate::i18n::td_string!(crate::lang::locale(), order.n_cards, count = cards)
+        }
+        _ => crate::i18n::td_string!(crate::lang::locale(), order.order).to_string(),
     }
 }
 
@@ -370,7 +387,7 @@ pub async fn forget_recent() -> Result<(), AppError> {
     same_site().or_else(fail)?;
     set_cookie(&crate::server::recent_orders::cleared());
     if is_plain_form_post() {
-        leptos_axum::redirect("/");
+        super::ssr::go("/");
     }
     Ok(())
 }

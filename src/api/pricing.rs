@@ -30,15 +30,19 @@ pub async fn checkout_price(
     family: String,
     amount: String,
     pay: String,
+    #[server(default)] lang: String,
 ) -> Result<String, Refusal> {
     use super::ssr::{shopper, state};
+    let l = crate::lang::provide(&lang);
     use crate::components::checkout::{FieldErrors, PriceLine, custom_amount_rule};
     use crate::model::problem::Field;
     let state = state()?;
     let who = shopper(&state, Some(&country));
     let fam = state.shop.family(&who, &family).await?;
+    // Read as the shopper's language writes numbers (`12,5`), as the quote reads it.
+    let plain = crate::lang::plain_decimal(l, &amount);
     let issues: Vec<String> = custom_amount_rule(&fam)
-        .and_then(|r| r.check(&amount).err().map(|e| e.to_string()))
+        .and_then(|r| r.check(&plain).err().map(|e| e.message(l)))
         .into_iter()
         .collect();
     let quote = if issues.is_empty() && !amount.is_empty() && !pay.is_empty() {

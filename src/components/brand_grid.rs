@@ -1,5 +1,7 @@
 //! Brand tiles: logo (webp in two sizes, fixed size), name, availability.
 
+use crate::i18n::td_string;
+use crate::lang;
 use crate::model::brand_filter::{BrandFilter, TileKeys};
 use crate::model::catalog::Brand;
 use leptos::prelude::*;
@@ -24,7 +26,7 @@ pub fn BrandGrid(
     #[prop(optional)]
     first: bool,
 ) -> impl IntoView {
-    let label = label.unwrap_or_else(|| "Brands".to_string());
+    let label = label.unwrap_or_else(|| td_string!(lang::locale(), home.brands_label).to_string());
     let mut shown = 0;
     let tiles = brands
         .into_iter()
@@ -56,7 +58,8 @@ pub fn BrandTile(
     #[prop(optional)] hidden: bool,
     #[prop(optional)] high: bool,
 ) -> impl IntoView {
-    let href = format!("/brands/{country}/{}", brand.slug());
+    let l = lang::locale();
+    let href = lang::href(l, &format!("/brands/{country}/{}", brand.slug()));
     // One webp image in two sizes (a tile is at most 220 px wide, 45% of a
     // phone): every browser the shop supports reads webp, and a tile's markup
     // is a third of what a jpg fallback and a 1000 px size cost (issue 11).
@@ -82,6 +85,7 @@ pub fn BrandTile(
     let range = match (brand.min.as_deref(), brand.max.as_deref()) {
         (Some(min), Some(max)) if !min.is_empty() && !max.is_empty() => {
             let currency = brand.currency.as_deref().unwrap_or_default();
+            let (min, max) = (lang::number(l, min), lang::number(l, max));
             Some(format!("{min}–{max} {currency}").trim_end().to_string())
         }
         _ => None,
@@ -95,10 +99,10 @@ pub fn BrandTile(
                 {logo}
                 <span class="name">{brand.brand.clone()}</span>
                 <span class="meta">
-                    {brand.kind.label().trim_end_matches('s').to_string()}
+                    {brand.kind.singular(l)}
                     {range.map(|r| format!(" · {r}"))}
                 </span>
-                {out.then(|| view! { <span class="badge">"Out of stock"</span> })}
+                {out.then(|| view! { <span class="badge">{td_string!(l, common.out_of_stock)}</span> })}
             </a>
         </li>
     }

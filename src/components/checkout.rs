@@ -8,6 +8,8 @@ use crate::api::cart::AddToCart;
 use crate::api::catalog::BrandPage;
 use crate::api::orders::{CreateOrder, Draft};
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang::{self, Locale};
 use crate::model::catalog::{Kind, ProductFamily as Family};
 use crate::model::checkout::{Quote, pay_value};
 use crate::model::money::AmountRule;
@@ -19,7 +21,11 @@ use leptos::server_fn::ServerFn;
 /// The amount rule of a family sold by custom amount (none when it has fixed
 /// denominations).
 pub fn custom_amount_rule(fam: &Family) -> Option<AmountRule> {
-    if fixed_choices(fam).is_empty() {
+    if fam
+        .fixed_products()
+        .iter()
+        .all(|p| p.fixed_value().is_none())
+    {
         fam.range_product().and_then(|p| p.amount_rule())
     } else {
         None
@@ -28,7 +34,7 @@ pub fn custom_amount_rule(fam: &Family) -> Option<AmountRule> {
 
 /// One `(choice, label)` per fixed product: products of equal face value (eSIM
 /// plans) stay apart.
-fn fixed_choices(fam: &Family) -> Vec<(String, String)> {
+fn fixed_choices(fam: &Family, l: Locale) -> Vec<(String, String)> {
     fam.fixed_products()
         .into_iter()
         .filter(|p| p.fixed_value().is_some())
@@ -38,7 +44,7 @@ fn fixed_choices(fam: &Family) -> Vec<(String, String)> {
                 .localized_denomination
                 .as_deref()
                 .is_some_and(|l| !l.is_empty());
-            let label = match p.benefits_label() {
+            let label = match p.benefits_label(l) {
                 Some(b) if !said => format!("{} · {b}", p.label()),
                 _ => p.label(),
             };
@@ -51,8 +57,9 @@ fn fixed_choices(fam: &Family) -> Vec<(String, String)> {
 /// what was typed and why.
 #[component]
 pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
+    let l = lang::locale();
     let fam = &data.family;
-    let fixed = fixed_choices(fam);
+    let fixed = fixed_choices(fam, l);
     let rule = custom_amount_rule(fam);
     let (kind, out_of_stock) = (fam.kind.clone(), fam.is_out_of_stock);
     let (country, family, key) = (
@@ -86,13 +93,13 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     let messages = |f: Field| {
         error
             .as_ref()
-            .map(|e| e.messages_for(f))
+            .map(|e| e.messages_for(f, l))
             .unwrap_or_default()
     };
     let [m_amount, m_pay, m_beneficiary, m_email, m_coupon, m_order] =
         Field::CHECKOUT.map(messages);
     let coupon_open = !coupon.is_empty() || !m_coupon.is_empty();
-    let delivered = delivered_to(&beneficiary);
+    let delivered = delivered_to(l, &beneficiary);
 
     let amount_field = if !fixed.is_empty() {
         view! {
@@ -115,23 +122,31 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
         }
         .into_any()
     } else if let Some(r) = rule {
+        let (min, max) = (
+            lang::number(l, &r.min.to_string()),
+            lang::number(l, &r.max.to_string()),
+        );
+        let currency = r.currency.clone();
         let hint = match r.step {
-            Some(s) if !s.is_zero() => format!(
-                "From {} to {} {}, in steps of {}",
-                r.min, r.max, r.currency, s
+            Some(s) if !s.is_zero() => td_string!(
+                l,
+                checkout.range_with_step,
+                min,
+                max,
+                currency,
+                step = lang::number(l, &s.to_string())
             ),
-            _ => format!("From {} to {} {}", r.min, r.max, r.currency),
+            _ => td_string!(l, checkout.range, min, max, currency),
         };
         view! {
-            <label for="amount">{format!("Amount in {}", r.currency)}</label>
+            <label for="amount">{td_string!(l, checkout.amount_in, currency = r.currency.clone())}</label>
             <input id="amount" name="amount" type="text" inputmode="decimal" autocomplete="off"
                 value=amount aria-describedby="amount-hint amount-error" />
             <p class="hint" id="amount-hint">{hint}</p>
         }
         .into_any()
     } else {
-        view! { <p class="field-error">"This brand has no amounts on sale right now."</p> }
-            .into_any()
+        view! { <p class="field-error">{td_string!(l, checkout.no_amounts)}</p> }.into_any()
     };
     let options = data
         .options
@@ -139,7 +154,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
         .map(|o| {
             let v = pay_value(&o.coin, &o.network);
             let selected = pay == v;
-            view! { <option value=v selected=selected disabled=o.suspended>{o.label()}</option> }
+            view! { <option value=v selected=selected disabled=o.suspended>{o.label(l)}</option> }
         })
         .collect_view();
     let phone = kind == Kind::MobileRecharge;
@@ -150,51 +165,51 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
 
     view! {
         <section class="checkout panel" id="checkout" aria-labelledby="checkout-title">
-            <h2 id="checkout-title">"Buy"</h2>
-            <LiveForm action=order_url.to_string()>
+            <h2 id="checkout-title">{td_string!(l, checkout.buy)}</h2>
+            <LiveForm action=lang::href(l, order_url)>
                 <input type="hidden" name="country" value=country />
                 <input type="hidden" name="family" value=family />
                 <input type="hidden" name="idempotency_key" value=key />
                 <FormSummary error=error />
 
                 <fieldset>
-                    <legend>"Amount"</legend>
+                    <legend>{td_string!(l, checkout.amount)}</legend>
                     {amount_field}
                     <FieldErrors field=Field::Amount messages=m_amount />
                 </fieldset>
 
                 <div class="field">
-                    <label for="pay">"Pay with"</label>
+                    <label for="pay">{td_string!(l, checkout.pay_with)}</label>
                     <select id="pay" name="pay" aria-describedby="pay-hint pay-error">{options}</select>
-                    <p class="hint" id="pay-hint">"Lowest fees: USDC on Solana. Pay only on the network you pick."</p>
+                    <p class="hint" id="pay-hint">{td_string!(l, checkout.pay_hint)}</p>
                     <FieldErrors field=Field::Payment messages=m_pay />
                 </div>
 
                 <div class="field">
-                    <label for="beneficiary">{kind.beneficiary_label()}</label>
+                    <label for="beneficiary">{kind.beneficiary_label(l)}</label>
                     <input id="beneficiary" name="beneficiary"
                         type=if phone { "tel" } else { "email" }
                         autocomplete=if phone { "tel" } else { "email" }
                         value=beneficiary
                         aria-describedby="beneficiary-hint beneficiary-error" required />
                     <p class="hint" id="beneficiary-hint">{if phone {
-                        "International format: + then country code and number, e.g. +14155551234"
+                        td_string!(l, checkout.phone_hint)
                     } else {
-                        "The code goes to this address: check it twice."
+                        td_string!(l, checkout.email_hint)
                     }}</p>
                     <FieldErrors field=Field::Beneficiary messages=m_beneficiary />
                 </div>
 
                 <div class="field">
-                    <label for="email">"Your email (for the receipt)"</label>
+                    <label for="email">{td_string!(l, checkout.receipt_email)}</label>
                     <input id="email" name="email" type="email" autocomplete="email" value=email
                         aria-describedby="email-error" required />
                     <FieldErrors field=Field::Email messages=m_email />
                 </div>
 
                 <details class="field coupon" open=coupon_open>
-                    <summary>"Have a coupon?"</summary>
-                    <label for="coupon">"Coupon code (optional)"</label>
+                    <summary>{td_string!(l, checkout.have_coupon)}</summary>
+                    <label for="coupon">{td_string!(l, checkout.coupon_code)}</label>
                     <input id="coupon" name="coupon" type="text" autocomplete="off" value=coupon
                         aria-describedby="coupon-error" />
                     <FieldErrors field=Field::Coupon messages=m_coupon />
@@ -202,28 +217,28 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
 
                 <div class="summary" aria-live="polite">
                     <PriceLine quote=quote />
-                    <p id="delivered-to" data-label="Delivered to: ">{delivered}</p>
+                    <p id="delivered-to" data-label=td_string!(l, checkout.delivered_to, recipient = "{r}")>{delivered}</p>
                 </div>
                 <FieldErrors field=Field::Order messages=m_order />
                 <div class="buy-buttons">
                     <button type="submit" class="primary" disabled=out_of_stock
-                        data-idle="Place order" data-busy="Placing order…">"Place order"</button>
-                    <button type="submit" class="secondary" formaction=add_url disabled=out_of_stock
-                        data-idle="Add to cart" data-busy="Adding…">"Add to cart"</button>
+                        data-idle=td_string!(l, checkout.place_order) data-busy=td_string!(l, checkout.placing_order)>{td_string!(l, checkout.place_order)}</button>
+                    <button type="submit" class="secondary" formaction=lang::href(l, add_url) disabled=out_of_stock
+                        data-idle=td_string!(l, checkout.add_to_cart) data-busy=td_string!(l, checkout.adding)>{td_string!(l, checkout.add_to_cart)}</button>
                 </div>
-                <p class="hint">"Next you get a wallet address and the exact amount: 30 minutes to pay. Or add it to your cart and pay for several cards at once."</p>
+                <p class="hint">{td_string!(l, checkout.next_hint)}</p>
             </LiveForm>
         </section>
     }
 }
 
 /// "Delivered to: …" once a recipient is typed (the island keeps it in step).
-fn delivered_to(beneficiary: &str) -> String {
+fn delivered_to(l: Locale, beneficiary: &str) -> String {
     let b = beneficiary.trim();
     if b.is_empty() {
         String::new()
     } else {
-        format!("Delivered to: {b}")
+        td_string!(l, checkout.delivered_to, recipient = b)
     }
 }
 
@@ -264,21 +279,22 @@ fn LiveForm(action: String, children: Children) -> impl IntoView {
 /// The price line (`#price-line`): the exact price, why there is none, or a prompt.
 #[component]
 pub fn PriceLine(quote: Option<Result<Quote, AppError>>) -> impl IntoView {
+    let l = lang::locale();
     match quote {
-        None => view! { <p id="price-line" class="price muted">"Choose an amount to see the price."</p> }.into_any(),
+        None => view! { <p id="price-line" class="price muted">{td_string!(l, checkout.choose_to_price)}</p> }.into_any(),
         Some(Ok(q)) => view! {
             <p id="price-line" class="price">
-                "You pay "<strong data-testid="price">{format!("{} {}", q.coin_amount, q.coin)}</strong>
-                {format!(" on {} for {} {}", network_label(&q.network), q.face_value, q.currency)}
+                {td_string!(l, checkout.you_pay)}" "<strong data-testid="price">{lang::money(l, &q.coin_amount, &q.coin)}</strong>" "
+                {td_string!(l, checkout.on_network_for, network = network_label(&q.network), face = lang::money(l, &q.face_value, &q.currency))}
             </p>
         }
         .into_any(),
         Some(Err(e)) => {
             let msg = match &e {
                 AppError::Invalid(issues) => issues.iter().map(|i| i.message.clone()).collect::<Vec<_>>().join(" "),
-                other => other.to_string(),
+                other => other.message(l),
             };
-            view! { <p id="price-line" class="price field-error">{format!("No price yet: {msg}")}</p> }.into_any()
+            view! { <p id="price-line" class="price field-error">{td_string!(l, checkout.no_price_yet, reason = msg)}</p> }.into_any()
         }
     }
 }
@@ -286,14 +302,15 @@ pub fn PriceLine(quote: Option<Result<Quote, AppError>>) -> impl IntoView {
 /// The top-of-form summary of a refused order (role=alert).
 #[component]
 pub fn FormSummary(error: Option<AppError>) -> impl IntoView {
+    let l = lang::locale();
     error.map(|e| {
         let extra = match &e {
             AppError::Rejected(p) if p.len() > 1 => {
-                format!(" {} problems need fixing.", p.len())
+                format!(" {}", td_string!(l, errors.problems_to_fix, count = p.len()))
             }
             _ => String::new(),
         };
-        view! { <div class="form-summary" role="alert"><p>{format!("{e}{extra}")}</p></div> }
+        view! { <div class="form-summary" role="alert"><p>{format!("{}{extra}", e.message(l))}</p></div> }
     })
 }
 
@@ -311,12 +328,13 @@ pub fn FieldErrors(field: Field, messages: Vec<String>) -> impl IntoView {
 /// `checkout/check` answer the island swaps in.
 #[component]
 pub fn CheckedFields(error: Option<AppError>) -> impl IntoView {
+    let l = lang::locale();
     Field::CHECKOUT
         .into_iter()
         .map(|f| {
             let messages = error
                 .as_ref()
-                .map(|e| e.messages_for(f))
+                .map(|e| e.messages_for(f, l))
                 .unwrap_or_default();
             view! { <FieldErrors field=f messages=messages /> }
         })
@@ -391,7 +409,8 @@ mod live {
                     }
                     let [country, family, amount, pay] =
                         values(["country", "family", "amount", "pay"]);
-                    let answer = checkout_price(country, family, amount, pay).await;
+                    let answer =
+                        checkout_price(country, family, amount, pay, crate::lang::of_page()).await;
                     if let Ok(html) = answer
                         && latest(&PRICES, ticket)
                     {
@@ -403,11 +422,12 @@ mod live {
                 if let Some(line) = document().and_then(|d| d.get_element_by_id("delivered-to")) {
                     let [typed] = values(["beneficiary"]);
                     let typed = typed.trim();
+                    // The page's words, `{r}` standing for the recipient.
                     let label = line.get_attribute("data-label").unwrap_or_default();
                     line.set_text_content(Some(&if typed.is_empty() {
                         String::new()
                     } else {
-                        format!("{label}{typed}")
+                        label.replace("{r}", typed)
                     }));
                 }
             }
@@ -450,8 +470,17 @@ mod live {
                 "email",
                 "coupon",
             ]);
-            let answer =
-                checkout_check(country, family, amount, pay, beneficiary, email, coupon).await;
+            let answer = checkout_check(
+                country,
+                family,
+                amount,
+                pay,
+                beneficiary,
+                email,
+                coupon,
+                crate::lang::of_page(),
+            )
+            .await;
             // Busy or unreachable: the check at submission will say so.
             if let Ok(html) = answer
                 && latest(&CHECKS, ticket)

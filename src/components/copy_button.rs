@@ -4,13 +4,15 @@
 
 use leptos::prelude::*;
 
-/// "Copy {what}": copies `value`, then says "Copied" for two seconds.
+/// A button named `label` ("Copy code") that copies `value`, then says
+/// "Copied" (its `data-done`) for two seconds.
 #[component]
-pub fn CopyButton(value: String, what: &'static str) -> impl IntoView {
+pub fn CopyButton(value: String, label: &'static str) -> impl IntoView {
+    let l = crate::lang::locale();
     view! {
-        <button type="button" class="copy" aria-label=format!("Copy {what}")
-            data-copy=value data-what=what hidden>
-            "Copy"
+        <button type="button" class="copy" aria-label=label
+            data-copy=value data-done=crate::i18n::td_string!(l, order.copied) hidden>
+            {crate::i18n::td_string!(l, order.copy)}
         </button>
         <span class="sr-only" role="status"></span>
     }

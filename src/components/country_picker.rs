@@ -8,6 +8,8 @@
 //! opens the page that lists them all. Options whose country has other names
 //! carry them in their `label`, which browsers search too.
 
+use crate::i18n::td_string;
+use crate::lang::{self, Locale};
 use crate::model::countries;
 use leptos::prelude::*;
 
@@ -19,20 +21,21 @@ pub fn CountryPicker(
     #[prop(into)] next: String,
     #[prop(optional)] listed: bool,
 ) -> impl IntoView {
+    let l = lang::locale();
     let current_label = countries::find(&current)
-        .map(countries::label)
+        .map(|c| countries::label_in(c, l))
         .unwrap_or_default();
     view! {
         <form class="country-picker" method="get" action="/country">
-            <label for="country-input">"Country"</label>
-            <CountryField value=current_label listed=listed />
+            <label for="country-input">{td_string!(l, common.country)}</label>
+            <CountryField value=current_label listed=listed placeholder=td_string!(l, common.country_placeholder).to_string() lang=lang::code(l).to_string() />
             // Outside the island: the list's code and data stay on the server.
-            <datalist id="country-list">{listed.then(options)}</datalist>
-            <input type="hidden" name="next" value=next />
-            <button type="submit">"Change country"</button>
+            <datalist id="country-list">{listed.then(|| options(l))}</datalist>
+            <input type="hidden" name="next" value=lang::href(l, &next) />
+            <button type="submit">{td_string!(l, common.change_country)}</button>
             <span id="country-hint" class="hint">
-                "Type to search, e.g. Germany, Deutschland or DE. "
-                {(!listed).then(|| view! { <a href="/countries">"See all countries"</a> })}
+                {td_string!(l, common.country_hint)}" "
+                {(!listed).then(|| view! { <a href=lang::href(l, "/countries")>{td_string!(l, common.all_countries)}</a> })}
             </span>
         </form>
     }
@@ -41,16 +44,20 @@ pub fn CountryPicker(
 /// The field; fetches its suggestions on first use when the page came
 /// without them.
 #[island]
-fn CountryField(value: String, listed: bool) -> impl IntoView {
+fn CountryField(value: String, listed: bool, placeholder: String, lang: String) -> impl IntoView {
     let fetched = StoredValue::new(listed);
     let on_focus = move |_: leptos::ev::FocusEvent| {
         if fetched.get_value() {
             return;
         }
         fetched.set_value(true);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &lang;
         #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async {
-            let Ok(html) = crate::api::catalog::country_options().await else {
+        let lang = lang.clone();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let Ok(html) = crate::api::catalog::country_options(lang).await else {
                 return;
             };
             if let Some(list) = web_sys::window()
@@ -68,7 +75,7 @@ fn CountryField(value: String, listed: bool) -> impl IntoView {
             list="country-list"
             autocomplete="off"
             value=value
-            placeholder="Type a country"
+            placeholder=placeholder
             aria-describedby="country-hint"
             required
             on:focus=on_focus
@@ -76,21 +83,29 @@ fn CountryField(value: String, listed: bool) -> impl IntoView {
     }
 }
 
-/// The suggestions: one option per country, its other names in the label.
-pub fn options() -> impl IntoView {
+/// The suggestions in `l`: one option per country, its other names in the label.
+pub fn options(l: Locale) -> impl IntoView {
     countries::all()
         .iter()
-        .map(|c| {
-            view! { <option value=countries::label(*c) label=countries::picker_label(*c)></option> }
+        .map(move |c| {
+            view! { <option value=countries::label_in(*c, l) label=countries::picker_label(*c, l)></option> }
         })
         .collect_view()
 }
 
-/// The suggestions as HTML, rendered once (the `/countries/options` answer).
+/// The suggestions in `l` as HTML, rendered once per language (the
+/// `/countries/options` answer).
 #[cfg(feature = "ssr")]
-pub fn options_html() -> &'static str {
-    static HTML: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HTML.get_or_init(|| Owner::new().with(|| options().to_html()))
+pub fn options_html(l: Locale) -> &'static str {
+    static HTML: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let all = HTML.get_or_init(|| {
+        lang::ALL
+            .iter()
+            .map(|l| Owner::new().with(|| options(*l).to_html()))
+            .collect()
+    });
+    let i = lang::ALL.iter().position(|x| *x == l).unwrap_or(0);
+    all.get(i).map(String::as_str).unwrap_or_default()
 }
 
 #[cfg(all(test, feature = "ssr"))]
@@ -113,12 +128,12 @@ mod tests {
             .with(|| view! { <CountryPicker current="DE".to_string() next="/" /> }.to_html());
         assert_eq!(datalist(&home).matches("<option").count(), 0, "{home}");
         assert!(home.contains(r#"<a href="/countries">See all countries</a>"#));
-        assert_eq!(options_html().matches("<option").count(), 233);
+        assert_eq!(options_html(Locale::en).matches("<option").count(), 233);
     }
 
     #[test]
     fn options_carry_other_names_for_the_browser_filter() {
-        let list = options_html();
+        let list = options_html(Locale::en);
         assert!(
             list.contains(
                 r#"<option value="Türkiye (TR)" label="Türkiye (TR) · Turkey · Turkiye">"#
@@ -135,7 +150,7 @@ mod tests {
     fn other_names_keep_the_list_light() {
         // The labels may add a few kilobytes to the list (1.5 KB today, over the
         // 9.5 KB of the bare options), not double it.
-        let list = options_html();
+        let list = options_html(Locale::en);
         let bare: usize = countries::all()
             .iter()
             .map(|c| {

@@ -1,6 +1,8 @@
 //! A failure shown in plain words, with a way to try again.
 
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang;
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 
@@ -9,15 +11,16 @@ use leptos::prelude::*;
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     if let AppError::NotFound(what) = &error {
-        return view! { <NotFound what=what.clone() /> }.into_any();
+        return view! { <NotFound what=*what /> }.into_any();
     }
+    let l = lang::locale();
     let retry = error.is_retryable();
     view! {
         <section class="panel notice error" role="alert">
-            <h1>"Something went wrong"</h1>
-            <p>{error.to_string()}</p>
-            {retry.then(|| view! { <p><a class="button" href="" rel="nofollow">"Try again"</a></p> })}
-            <p><a href="/">"Back to the shop"</a></p>
+            <h1>{td_string!(l, common.went_wrong)}</h1>
+            <p>{error.message(l)}</p>
+            {retry.then(|| view! { <p><a class="button" href="" rel="nofollow">{td_string!(l, common.try_again)}</a></p> })}
+            <p><a href=lang::href(l, "/")>{td_string!(l, common.back_to_shop)}</a></p>
         </section>
     }
     .into_any()

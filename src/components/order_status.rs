@@ -1,6 +1,8 @@
 //! The order's live status as a timeline, and the delivered code.
 
 use crate::components::copy_button::CopyButton;
+use crate::i18n::td_string;
+use crate::lang;
 use crate::model::order::{Order, OrderState, Step};
 use crate::model::payment_status::PaymentStatus;
 use leptos::prelude::*;
@@ -8,6 +10,7 @@ use leptos::prelude::*;
 /// WaitingForPayment → WaitingForDelivery → Done, with failures said plainly.
 #[component]
 pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
+    let l = lang::locale();
     let state = order.order_state.clone();
     let step_class = |s: Step| {
         let cur = state.step();
@@ -28,17 +31,17 @@ pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
     };
     view! {
         <section class="status panel" aria-labelledby="status-title">
-            <h2 id="status-title">"Order status"</h2>
+            <h2 id="status-title">{td_string!(l, order.status)}</h2>
             <p class="state" role="status" data-testid="order-state" data-state=state.as_str().to_string()>
-                {OrderState::headline(&order)}
+                {OrderState::headline(&order, l)}
             </p>
             <p class="next-step" data-testid="next-step">
-                {PaymentStatus::of(&order).next_step(&order, &coin)}
+                {PaymentStatus::of(&order).next_step(&order, &coin, l)}
             </p>
             <ol class="timeline">
-                <li class=step_class(Step::Payment)>"Payment"</li>
-                <li class=step_class(Step::Delivery)>"Delivery"</li>
-                <li class=step_class(Step::Done)>"Code ready"</li>
+                <li class=step_class(Step::Payment)>{td_string!(l, order.step_payment)}</li>
+                <li class=step_class(Step::Delivery)>{td_string!(l, order.step_delivery)}</li>
+                <li class=step_class(Step::Done)>{td_string!(l, order.step_done)}</li>
             </ol>
         </section>
     }
@@ -47,6 +50,7 @@ pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
 /// The cards of an order, each with its code (or redemption link) once delivered.
 #[component]
 pub fn OrderItems(order: Order) -> impl IntoView {
+    let l = lang::locale();
     let several = order.deliveries.len() > 1;
     let paid = matches!(PaymentStatus::of(&order), PaymentStatus::Paid);
     let items = order
@@ -69,30 +73,30 @@ pub fn OrderItems(order: Order) -> impl IntoView {
                     let how = x.how_to_redeem.clone().or(x.redeem_instructions.clone());
                     view! {
                         {if is_link {
-                            view! { <p><a class="button primary" href=code.clone() rel="noopener noreferrer" target="_blank">"Redeem now"</a></p> }.into_any()
+                            view! { <p><a class="button primary" href=code.clone() rel="noopener noreferrer" target="_blank">{td_string!(l, order.redeem_now)}</a></p> }.into_any()
                         } else {
                             view! { <p class="code"><code data-testid="pin-code">{code.clone()}</code></p> }.into_any()
                         }}
-                        <CopyButton value=code what="code" />
-                        {x.pin_serial.map(|s| view! { <p>"Serial: "<code>{s}</code></p> })}
-                        {how.map(|h| view! { <h3>"How to redeem"</h3><p>{h}</p> })}
+                        <CopyButton value=code label=td_string!(l, order.copy_code) />
+                        {x.pin_serial.map(|s| view! { <p>{td_string!(l, order.serial)}" "<code>{s}</code></p> })}
+                        {how.map(|h| view! { <h3>{td_string!(l, common.how_to_redeem)}</h3><p>{h}</p> })}
                     }
                     .into_any()
                 }
-                None if paid => view! { <p class="muted">"The code appears here in a moment."</p> }.into_any(),
-                None => view! { <p class="muted">"The code appears here once the payment is confirmed."</p> }.into_any(),
+                None if paid => view! { <p class="muted">{td_string!(l, order.code_soon)}</p> }.into_any(),
+                None => view! { <p class="muted">{td_string!(l, order.code_after_payment)}</p> }.into_any(),
             };
             view! {
                 <li class="order-item panel" aria-labelledby=labelled_by data-testid="order-item">
                     <h2 id=title_id>{title}</h2>
-                    {to.map(|b| view! { <p class="muted">{format!("For {b}")}</p> })}
+                    {to.map(|b| view! { <p class="muted">{td_string!(l, cart.for_recipient, recipient = b)}</p> })}
                     {body}
                 </li>
             }
         })
         .collect_view();
     view! {
-        <ul class="order-items" aria-label="Cards in this order">{items}</ul>
-        <p class="muted">"Keep this page's address: it shows your codes again."</p>
+        <ul class="order-items" aria-label=td_string!(l, order.cards_label)>{items}</ul>
+        <p class="muted">{td_string!(l, order.keep_address)}</p>
     }
 }

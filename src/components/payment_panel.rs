@@ -3,6 +3,8 @@
 
 use crate::api::orders::OrderView;
 use crate::components::copy_button::CopyButton;
+use crate::i18n::td_string;
+use crate::lang::{self, Locale};
 use crate::model::payment::network_label;
 use crate::model::payment_status::PaymentStatus;
 use leptos::prelude::*;
@@ -13,11 +15,12 @@ pub fn utc_clock(epoch: i64) -> String {
     format!("{:02}:{:02} UTC", secs / 3600, (secs % 3600) / 60)
 }
 
-/// What the countdown says at `now`.
-pub fn countdown(expires_at: i64, now: i64) -> String {
+/// What the countdown says at `now`: `left` with `{t}` for the time left, or
+/// `up` (the page's words, from the timer's data attributes).
+pub fn countdown(expires_at: i64, now: i64, left: &str, up: &str) -> String {
     match time_left(expires_at, now) {
-        Some(left) => format!(" · {left} left"),
-        None => " · time is up".to_string(),
+        Some(t) => format!(" · {}", left.replace("{t}", &t)),
+        None => format!(" · {up}"),
     }
 }
 
@@ -32,19 +35,17 @@ pub fn time_left(expires_at: i64, now: i64) -> Option<String> {
 /// a desktop, the QR code. After a partial payment, what is still due.
 #[component]
 pub fn PaymentPanel(view: OrderView) -> AnyView {
+    let l = lang::locale();
     let o = view.order.clone();
     let address = o.wallet_address.clone().unwrap_or_default();
     let (Some(coin), Some(network)) = (
         view.coin.clone().filter(|c| !c.is_empty()),
         view.network.clone().filter(|n| !n.is_empty()),
     ) else {
-        return no_address(
-            "Our supplier hasn't said which coin and network this order must be paid with, so we don't show an address: a payment on the wrong network is lost.",
-        )
-        .into_any();
+        return no_address(l, td_string!(l, order.no_network)).into_any();
     };
     if address.is_empty() {
-        return no_address("Our supplier hasn't given the address to pay to yet.").into_any();
+        return no_address(l, td_string!(l, order.no_address)).into_any();
     }
     let network = network_label(&network);
     let status = PaymentStatus::of(&o);
@@ -52,15 +53,30 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
     let (amount, heading) = match &status {
         PaymentStatus::Partial { due: Some(due), .. } => (
             due.to_string(),
-            format!("Send the remaining {due} {coin} on {network}"),
+            td_string!(
+                l,
+                order.send_remaining,
+                amount = lang::money(l, due, &coin),
+                network = network.clone()
+            ),
         ),
         PaymentStatus::Partial { due: None, .. } => (
             String::new(),
-            format!("Send the rest of the amount in {coin} on {network}"),
+            td_string!(
+                l,
+                order.send_rest,
+                coin = coin.clone(),
+                network = network.clone()
+            ),
         ),
         _ => {
             let total = o.coin_amount.clone().unwrap_or_default();
-            let heading = format!("Send exactly {total} {coin} on {network}");
+            let heading = td_string!(
+                l,
+                order.send_exactly,
+                amount = lang::money(l, &total, &coin),
+                network = network.clone()
+            );
             (total, heading)
         }
     };
@@ -69,37 +85,48 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
     let wallet = uri.clone().map(|href| {
         view! {
             <p class="wallet-link">
-                <a class="button primary" href=href data-testid="open-wallet">"Open in wallet app"</a>
-                <span class="hint">"Opens the wallet on this device with the address and amount filled in. Check both, and the network, before you confirm."</span>
+                <a class="button primary" href=href data-testid="open-wallet">{td_string!(l, order.open_wallet)}</a>
+                <span class="hint">{td_string!(l, order.open_wallet_hint)}</span>
             </p>
         }
     });
     let qr = uri.map(|uri| {
         let src = format!("/qr.svg?text={}", encode_query(&uri));
         let alt = if amount.is_empty() {
-            format!("QR code of the address to pay in {coin} on {network}")
+            td_string!(
+                l,
+                order.qr_address,
+                coin = coin.clone(),
+                network = network.clone()
+            )
         } else {
-            format!("QR code to pay {amount} {coin} on {network}")
+            td_string!(
+                l,
+                order.qr_pay,
+                amount = lang::money(l, &amount, &coin),
+                network = network.clone()
+            )
         };
         view! {
             <figure class="qr">
                 <img src=src width="240" height="240" fetchpriority="high" alt=alt />
-                <figcaption>"Scan with a wallet that supports it, or copy the details."</figcaption>
+                <figcaption>{td_string!(l, order.qr_caption)}</figcaption>
             </figure>
         }
     });
     let amount_row = (!amount.is_empty()).then(|| {
         view! {
-            <dt>{if matches!(status, PaymentStatus::Partial { .. }) { "Still due" } else { "Amount" }}</dt>
-            <dd><code data-testid="coin-amount">{amount.clone()}</code>" "{coin.clone()}<CopyButton value=amount.clone() what="amount" /></dd>
+            <dt>{if matches!(status, PaymentStatus::Partial { .. }) { td_string!(l, order.still_due) } else { td_string!(l, order.amount) }}</dt>
+            // The exact amount as wallets read it (`25.58`), whatever the language.
+            <dd><code data-testid="coin-amount">{amount.clone()}</code>" "{coin.clone()}<CopyButton value=amount.clone() label=td_string!(l, order.copy_amount) /></dd>
         }
     });
     let paid_row = match &status {
         PaymentStatus::Partial {
             paid: Some(paid), ..
         } => Some(view! {
-            <dt>"Received"</dt>
-            <dd data-testid="amount-paid">{format!("{paid} {coin} of {} {coin}", o.coin_amount.clone().unwrap_or_default())}</dd>
+            <dt>{td_string!(l, order.received)}</dt>
+            <dd data-testid="amount-paid">{td_string!(l, order.paid_of, paid = lang::money(l, paid, &coin), total = lang::money(l, o.coin_amount.clone().unwrap_or_default(), &coin))}</dd>
         }),
         _ => None,
     };
@@ -108,24 +135,27 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
             <h2 id="pay-title">{heading}</h2>
             {wallet}
             <p class="warning" role="note">
-                {format!("Only send {coin} on the {network} network. Other tokens or networks are lost. Send the exact amount after any exchange withdrawal fee.")}
+                {td_string!(l, order.only_send, coin = coin.clone(), network = network.clone())}
             </p>
             <dl class="pay-details">
-                <dt>"Network"</dt>
+                <dt>{td_string!(l, order.network)}</dt>
                 <dd class="network">{network.clone()}</dd>
-                <dt>"Token"</dt>
-                <dd>{coin.clone()}{view.target.as_ref().and_then(|t| t.token.clone()).map(|t| view! { <span class="contract">{format!(" · contract {t}")}</span> })}</dd>
+                <dt>{td_string!(l, order.token)}</dt>
+                <dd>{coin.clone()}{view.target.as_ref().and_then(|t| t.token.clone()).map(|t| view! { <span class="contract">{format!(" · {}", td_string!(l, order.contract, address = t))}</span> })}</dd>
                 {paid_row}
                 {amount_row}
-                <dt>"Address"</dt>
-                <dd><code class="address" data-testid="wallet-address">{address.clone()}</code><CopyButton value=address.clone() what="address" /></dd>
+                <dt>{td_string!(l, order.address)}</dt>
+                <dd><code class="address" data-testid="wallet-address">{address.clone()}</code><CopyButton value=address.clone() label=td_string!(l, order.copy_address) /></dd>
             </dl>
             {qr}
             {expires.map(|exp| view! {
                 <p class="countdown">
-                    {format!("Pay before {}", utc_clock(exp))}
-                    // Filled in and kept current by the page's island (`live::tick`).
-                    <span role="timer" aria-live="off" data-expires=exp.to_string() hidden></span>
+                    {td_string!(l, order.pay_before, time = utc_clock(exp))}
+                    {lang::relative_to_now(l, exp).map(|r| format!(" ({r})"))}
+                    // Filled in and kept current by the page's island (`live::tick`),
+                    // in the page's words (`{t}`: the time left).
+                    <span role="timer" aria-live="off" data-expires=exp.to_string()
+                        data-left=td_string!(l, order.time_left, time = "{t}") data-up=td_string!(l, order.time_up) hidden></span>
                 </p>
             })}
         </section>
@@ -134,12 +164,12 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
 }
 
 /// What the panel says instead of an address it can't stand behind.
-fn no_address(why: &'static str) -> impl IntoView {
+fn no_address(l: Locale, why: &'static str) -> impl IntoView {
     view! {
         <section class="payment panel" aria-labelledby="pay-title">
-            <h2 id="pay-title">"Don't pay yet"</h2>
+            <h2 id="pay-title">{td_string!(l, order.dont_pay)}</h2>
             <p class="warning" role="alert">{why}</p>
-            <p>"Refresh this page in a minute. If it stays like this, contact us with your order number before paying."</p>
+            <p>{td_string!(l, order.refresh_later)}</p>
         </section>
     }
 }
@@ -166,8 +196,14 @@ mod tests {
         assert_eq!(utc_clock(1_700_000_000), "22:13 UTC");
         assert_eq!(time_left(100, 40).as_deref(), Some("01:00"));
         assert_eq!(time_left(100, 100), None);
-        assert_eq!(countdown(100, 40), " · 01:00 left");
-        assert_eq!(countdown(100, 101), " · time is up");
+        assert_eq!(
+            countdown(100, 40, "{t} left", "time is up"),
+            " · 01:00 left"
+        );
+        assert_eq!(
+            countdown(100, 101, "{t} left", "time is up"),
+            " · time is up"
+        );
         assert_eq!(
             encode_query("solana:A?amount=1&x=y"),
             "solana%3AA%3Famount%3D1%26x%3Dy"

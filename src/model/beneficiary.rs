@@ -14,6 +14,18 @@ pub enum ContactError {
     Phone,
 }
 
+impl ContactError {
+    /// The refusal in the shopper's words.
+    pub fn message(&self, l: crate::lang::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            ContactError::Email => td_string!(l, errors.email_invalid),
+            ContactError::Phone => td_string!(l, errors.phone_format),
+        }
+        .to_string()
+    }
+}
+
 /// Normalises and checks an email address (one `@`, a dotted domain, no spaces).
 pub fn parse_email(input: &str) -> Result<String, ContactError> {
     let email = input.trim();

@@ -57,6 +57,18 @@ pub enum CartRefusal {
     Quantity,
 }
 
+impl CartRefusal {
+    /// The refusal in the shopper's words.
+    pub fn message(&self, l: crate::lang::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            CartRefusal::Full => td_string!(l, errors.cart_full, max = MAX_ITEMS),
+            CartRefusal::OtherCountry(c) => td_string!(l, errors.cart_other_country, country = c),
+            CartRefusal::Quantity => td_string!(l, errors.quantity, max = MAX_QUANTITY),
+        }
+    }
+}
+
 impl Cart {
     /// Adds a line (the same brand, amount and recipient adds to its quantity).
     /// A cart of another country refuses it.

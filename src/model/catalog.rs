@@ -1,5 +1,7 @@
 //! Catalogue types: brands, the homepage feed, product families and products.
 
+use crate::i18n::td_string;
+use crate::lang::Locale;
 use crate::model::lenient;
 use crate::model::money::{Amount, AmountRule};
 use serde::{Deserialize, Serialize};
@@ -44,21 +46,33 @@ impl Kind {
     }
 
     /// The shopper's name of the kind, plural.
-    pub fn label(&self) -> &str {
+    pub fn label(&self, l: Locale) -> String {
         match self {
-            Kind::GiftCard => "Gift cards",
-            Kind::MobileRecharge => "Mobile top-ups",
-            Kind::Esim => "eSIMs",
+            Kind::GiftCard => td_string!(l, common.kind_gift_cards),
+            Kind::MobileRecharge => td_string!(l, common.kind_top_ups),
+            Kind::Esim => td_string!(l, common.kind_esims),
             Kind::Other(s) => s,
         }
+        .to_string()
+    }
+
+    /// The shopper's name of one product of the kind.
+    pub fn singular(&self, l: Locale) -> String {
+        match self {
+            Kind::GiftCard => td_string!(l, common.kind_gift_card),
+            Kind::MobileRecharge => td_string!(l, common.kind_top_up),
+            Kind::Esim => td_string!(l, common.kind_esim),
+            Kind::Other(s) => s,
+        }
+        .to_string()
     }
 
     /// What the beneficiary field asks for.
-    pub fn beneficiary_label(&self) -> &'static str {
+    pub fn beneficiary_label(&self, l: Locale) -> &'static str {
         match self {
-            Kind::MobileRecharge => "Phone number to top up",
-            Kind::Esim => "Email to receive the eSIM",
-            _ => "Email to receive the gift card",
+            Kind::MobileRecharge => td_string!(l, checkout.beneficiary_phone),
+            Kind::Esim => td_string!(l, checkout.beneficiary_esim),
+            _ => td_string!(l, checkout.beneficiary_gift_card),
         }
     }
 
@@ -171,7 +185,8 @@ impl Homepage {
     /// Finds every list of brand-like objects in whatever JSON the feed sent.
     pub fn from_json(value: &serde_json::Value) -> Homepage {
         let mut sections = Vec::new();
-        collect_sections(value, "Featured", &mut sections, 0);
+        // Untitled lists get an empty title: the page names them in the shopper's words.
+        collect_sections(value, "", &mut sections, 0);
         Homepage { sections }
     }
 }
@@ -422,24 +437,24 @@ impl Product {
     }
 
     /// eSIM benefits in words: "5 GB · 30 days".
-    pub fn benefits_label(&self) -> Option<String> {
+    pub fn benefits_label(&self, l: Locale) -> Option<String> {
         let parts: Vec<String> = self
             .benefits
             .iter()
             .flat_map(|b| {
                 let data = match (b.data_amount.as_deref(), b.data_unit.as_deref()) {
-                    (Some("-1"), _) => Some("Unlimited data".to_string()),
+                    (Some("-1"), _) => Some(td_string!(l, checkout.unlimited_data).to_string()),
                     (Some(a), Some(u)) => Some(format!("{a} {u}")),
                     (Some(a), None) => Some(a.to_string()),
                     _ => b.description.clone(),
                 };
                 let days = b.days.map(|d| {
                     if d < 0 {
-                        "no expiry".to_string()
+                        td_string!(l, checkout.no_expiry).to_string()
                     } else if d == 1 {
-                        "1 day".to_string()
+                        td_string!(l, checkout.one_day).to_string()
                     } else {
-                        format!("{d} days")
+                        td_string!(l, checkout.days, count = d)
                     }
                 });
                 [data, days].into_iter().flatten()

@@ -22,7 +22,7 @@ pub fn length_issues(fields: &[(Field, &str, usize)]) -> Vec<FieldIssue> {
         .filter(|(_, value, limit)| value.chars().count() > *limit)
         .map(|(field, _, limit)| FieldIssue {
             field: *field,
-            message: format!("This is too long: use at most {limit} characters."),
+            message: crate::i18n::td_string!(crate::lang::locale(), errors.too_long, limit),
         })
         .collect()
 }

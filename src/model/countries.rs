@@ -1,5 +1,8 @@
-//! The 233 countries the upstream supports (its list, not ISO's), with English names.
+//! The 233 countries the upstream supports (its list, not ISO's), with their
+//! English names (the upstream's), their names in Turkish and Vietnamese (CLDR,
+//! through ICU4X, on the server) and other names shoppers type.
 
+use crate::lang::Locale;
 use std::sync::OnceLock;
 
 const COUNTRIES_TSV: &str = include_str!("../../data/countries.tsv");
@@ -133,6 +136,59 @@ pub fn label(c: Country) -> String {
     format!("{} ({})", c.name, c.code)
 }
 
+/// The label in `l`: `Almanya (DE)`.
+pub fn label_in(c: Country, l: Locale) -> String {
+    format!("{} ({})", name_in(c, l), c.code)
+}
+
+/// The country's name in `l`: the upstream's in English, CLDR's in the other
+/// languages (`Almanya`, `Đức`), the English one where CLDR has none.
+pub fn name_in(c: Country, l: Locale) -> String {
+    if l == Locale::en {
+        return c.name.to_string();
+    }
+    let lang = crate::lang::ALL.iter().position(|x| *x == l);
+    all()
+        .iter()
+        .position(|x| x.code == c.code)
+        .and_then(|at| local_names().get(at))
+        .and_then(|names| names.get(lang?)?.clone())
+        .unwrap_or_else(|| c.name.to_string())
+}
+
+/// Every country's name in each of `lang::ALL` (English left to the
+/// upstream's list), in [`all`]'s order.
+#[cfg(feature = "ssr")]
+fn local_names() -> &'static [Vec<Option<String>>] {
+    use icu_experimental::displaynames::multi::RegionDisplayNames;
+    static NAMES: OnceLock<Vec<Vec<Option<String>>>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let names: Vec<Option<RegionDisplayNames>> = crate::lang::ALL
+            .iter()
+            .map(|l| {
+                let locale: icu_locale_core::Locale = crate::lang::code(*l).parse().ok()?;
+                RegionDisplayNames::try_new(locale.into(), Default::default()).ok()
+            })
+            .collect();
+        all()
+            .iter()
+            .map(|c| {
+                let region = c.code.parse::<icu_locale_core::subtags::Region>().ok();
+                names
+                    .iter()
+                    .map(|n| Some(n.as_ref()?.of(region?)?.to_string()))
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// In the browser build (never used there): no names beyond English.
+#[cfg(not(feature = "ssr"))]
+fn local_names() -> &'static [Vec<Option<String>>] {
+    &[]
+}
+
 /// What the picker's list shows for a country when it has a name the browser's own
 /// filter wouldn't find in [`label`]: `Türkiye (TR) · Turkey · Turkiye`.
 ///
@@ -144,8 +200,8 @@ pub fn label(c: Country) -> String {
 /// of those aliases, each only if not found there yet. Firefox and Safari show the
 /// label instead of the value, hence it starts with the value.
 /// `None` when the label would say nothing more (most countries).
-pub fn picker_label(c: Country) -> Option<String> {
-    let value = label(c);
+pub fn picker_label(c: Country, l: Locale) -> Option<String> {
+    let value = label_in(c, l);
     let mut shown = value.clone();
     let mut haystack = browser_fold(&value);
     let mut add = |text: &str| {
@@ -159,10 +215,17 @@ pub fn picker_label(c: Country) -> Option<String> {
             haystack.push_str(&browser_fold(text));
         }
     };
+    if l != Locale::en {
+        add(c.name);
+    }
     for alias in shown_aliases(c) {
         add(alias);
     }
-    for name in std::iter::once(&c.name).chain(shown_aliases(c)) {
+    let local = name_in(c, l);
+    for name in [c.name, local.as_str()]
+        .into_iter()
+        .chain(shown_aliases(c).iter().copied())
+    {
         let plain = plain_letters(name);
         if plain != *name && plain.is_ascii() {
             add(&plain);
@@ -232,9 +295,14 @@ fn index() -> &'static [(String, usize)] {
             .iter()
             .enumerate()
             .flat_map(|(i, c)| {
-                std::iter::once(c.name)
-                    .chain(aliases(*c).iter().copied())
-                    .map(move |name| (key(name), i))
+                let local: Vec<String> = crate::lang::ALL[1..]
+                    .iter()
+                    .map(|l| name_in(*c, *l))
+                    .collect();
+                std::iter::once(c.name.to_string())
+                    .chain(aliases(*c).iter().map(|a| a.to_string()))
+                    .chain(local)
+                    .map(move |name| (key(&name), i))
             })
             .collect()
     })
@@ -577,23 +645,52 @@ mod tests {
     fn picker_labels_add_what_browsers_would_not_find() {
         let tr = find("TR").unwrap();
         assert_eq!(
-            picker_label(tr).as_deref(),
+            picker_label(tr, Locale::en).as_deref(),
             Some("Türkiye (TR) · Turkey · Turkiye")
         );
-        let ci = picker_label(find("CI").unwrap()).unwrap();
+        let ci = picker_label(find("CI").unwrap(), Locale::en).unwrap();
         assert!(ci.starts_with("Côte d'Ivoire (CI) · "), "{ci}");
         assert!(
             ci.contains("Ivory Coast") && ci.contains("Cote d'Ivoire"),
             "{ci}"
         );
         // "Viet Nam" is found in "Vietnam" word by word; "Việt" is not.
-        let vn = picker_label(find("VN").unwrap()).unwrap();
+        let vn = picker_label(find("VN").unwrap(), Locale::en).unwrap();
         assert_eq!(vn, "Vietnam (VN) · Việt Nam");
         // Nothing to add for a country without other names, or none marked shown.
-        assert_eq!(picker_label(find("FR").unwrap()), None);
-        assert_eq!(picker_label(find("DZ").unwrap()), None);
+        assert_eq!(picker_label(find("FR").unwrap(), Locale::en), None);
+        assert_eq!(picker_label(find("DZ").unwrap(), Locale::en), None);
         assert_eq!(code("Algérie"), Some("DZ"), "the server still reads them");
         // An alias the label already contains isn't repeated: "Macedonia".
-        assert_eq!(picker_label(find("MK").unwrap()), None);
+        assert_eq!(picker_label(find("MK").unwrap(), Locale::en), None);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn names_in_each_language_and_search_by_any_of_them() {
+        let de = find("DE").unwrap();
+        assert_eq!(name_in(de, Locale::en), "Germany");
+        assert_eq!(name_in(de, Locale::tr), "Almanya");
+        assert_eq!(name_in(de, Locale::vi), "Đức");
+        assert_eq!(label_in(de, Locale::tr), "Almanya (DE)");
+        for typed in ["Almanya", "Đức", "almanya (de)", "Deutschland", "Germany"] {
+            assert_eq!(parse_choice(typed).map(|c| c.code), Some("DE"), "{typed}");
+        }
+        assert_eq!(search("Alman").first().map(|c| c.code), Some("DE"));
+        for c in all() {
+            for l in crate::lang::ALL {
+                assert!(!name_in(*c, l).is_empty(), "{}", c.code);
+            }
+        }
+        // Vietnamese keeps many names as they are (Canada, Angola); Turkish
+        // writes most its own way.
+        let own = |l: Locale| all().iter().filter(|c| name_in(**c, l) != c.name).count();
+        assert!(own(Locale::tr) > 150, "{} Turkish names", own(Locale::tr));
+        assert!(own(Locale::vi) > 80, "{} Vietnamese names", own(Locale::vi));
+        assert_eq!(name_in(find("FR").unwrap(), Locale::vi), "Pháp");
+        assert_eq!(
+            picker_label(de, Locale::tr).as_deref(),
+            Some("Almanya (DE) · Germany · Deutschland")
+        );
     }
 }

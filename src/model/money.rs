@@ -123,6 +123,35 @@ pub enum AmountError {
     OffStep { step: String, min: String },
 }
 
+/// `10 USD` (or `10`) with its number as `l` writes it.
+fn words(l: crate::lang::Locale, text: &str) -> String {
+    match text.split_once(' ') {
+        Some((n, unit)) => crate::lang::money(l, n, unit),
+        None => crate::lang::number(l, text),
+    }
+}
+
+impl AmountError {
+    /// The refusal in the shopper's words.
+    pub fn message(&self, l: crate::lang::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            // "10 USD" as the language writes it: "1.000 USD".
+            AmountError::NotANumber(example) => {
+                td_string!(l, errors.amount_missing, example = words(l, example))
+            }
+            AmountError::BelowMin(min) => td_string!(l, errors.amount_below, min = words(l, min)),
+            AmountError::AboveMax(max) => td_string!(l, errors.amount_above, max = words(l, max)),
+            AmountError::OffStep { step, min } => td_string!(
+                l,
+                errors.amount_step,
+                step = words(l, step),
+                min = words(l, min)
+            ),
+        }
+    }
+}
+
 impl AmountRule {
     /// Checks a typed amount against min, max and step.
     pub fn check(&self, input: &str) -> Result<Amount, AmountError> {

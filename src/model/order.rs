@@ -1,5 +1,7 @@
 //! Orders: what the shopper pays, where, and what is delivered.
 
+use crate::i18n::td_string;
+use crate::lang::Locale;
 use crate::model::lenient;
 use crate::model::money::Amount;
 use serde::{Deserialize, Serialize};
@@ -126,31 +128,31 @@ impl OrderState {
 
     /// The state in plain words, with what the payment status adds (an order that
     /// expired after part of the money arrived says so).
-    pub fn headline(order: &Order) -> String {
+    pub fn headline(order: &Order, l: Locale) -> String {
         match crate::model::payment_status::PaymentStatus::of(order) {
             crate::model::payment_status::PaymentStatus::Expired { paid: Some(_) } => {
-                "Expired: the payment window closed before the full amount arrived".to_string()
+                td_string!(l, order.state_expired_partial).to_string()
             }
-            _ => order.order_state.describe().to_string(),
+            _ => order.order_state.describe(l).to_string(),
         }
     }
 
-    /// The state in plain words.
-    pub fn describe(&self) -> &str {
+    /// The state in plain words (an unknown state by its own name).
+    pub fn describe(&self, l: Locale) -> &str {
         use OrderState::*;
         match self {
-            Created | WaitingForPayment => "Waiting for your payment",
-            PaymentStarted => "Payment seen, waiting for network confirmations",
-            PartialPaymentStarted => "Part of your payment arrived: the rest is still due",
-            PaymentReceived => "Payment received",
-            WaitingForDelivery => "Payment received, preparing your code",
-            WaitingForManualAction => "Payment received, our team is checking the order",
-            Done => "Delivered",
-            Expired => "Expired: the 30-minute payment window ended before a payment arrived",
-            PaymentFailed => "The payment failed",
-            PaymentSetupFailed => "The payment could not be set up",
-            Refunded => "Refunded",
-            Canceled => "Canceled",
+            Created | WaitingForPayment => td_string!(l, order.state_waiting),
+            PaymentStarted => td_string!(l, order.state_seen),
+            PartialPaymentStarted => td_string!(l, order.state_partial),
+            PaymentReceived => td_string!(l, order.state_received),
+            WaitingForDelivery => td_string!(l, order.state_preparing),
+            WaitingForManualAction => td_string!(l, order.state_manual),
+            Done => td_string!(l, order.state_done),
+            Expired => td_string!(l, order.state_expired),
+            PaymentFailed => td_string!(l, order.state_failed),
+            PaymentSetupFailed => td_string!(l, order.state_setup_failed),
+            Refunded => td_string!(l, order.state_refunded),
+            Canceled => td_string!(l, order.state_canceled),
             Other(s) => s,
         }
     }

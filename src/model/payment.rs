@@ -97,9 +97,14 @@ pub fn pay_options(vias: &[PaymentVia]) -> Vec<PayOption> {
 
 impl PayOption {
     /// How a choice reads in a list: `USDC on Solana`, `(paused)` when suspended.
-    pub fn label(&self) -> String {
-        let paused = if self.suspended { " (paused)" } else { "" };
-        format!("{} on {}{paused}", self.coin, network_label(&self.network))
+    pub fn label(&self, l: crate::lang::Locale) -> String {
+        use crate::i18n::td_string;
+        let (coin, network) = (&self.coin, network_label(&self.network));
+        if self.suspended {
+            td_string!(l, checkout.pay_option_paused, coin, network)
+        } else {
+            td_string!(l, checkout.pay_option, coin, network)
+        }
     }
 }
 
@@ -199,7 +204,10 @@ mod tests {
 
     #[test]
     fn options_read_as_coin_on_network_and_say_when_paused() {
-        let labels: Vec<String> = pay_options(&vias()).iter().map(PayOption::label).collect();
+        let labels: Vec<String> = pay_options(&vias())
+            .iter()
+            .map(|o| o.label(crate::lang::Locale::en))
+            .collect();
         assert!(
             labels.contains(&"USDC on Ethereum".to_string()),
             "{labels:?}"

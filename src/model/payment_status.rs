@@ -3,6 +3,8 @@
 //! `payment_state` and paid/due amounts (names the reference doesn't fix: see
 //! [`Order::amount_paid`]).
 
+use crate::i18n::td_string;
+use crate::lang::Locale;
 use crate::model::money::Amount;
 use crate::model::order::{Order, OrderState};
 
@@ -85,37 +87,42 @@ impl PaymentStatus {
 
     /// What the shopper should do now, in one or two sentences. `coin` names the
     /// coin when known (`USDC`).
-    pub fn next_step(&self, order: &Order, coin: &str) -> String {
-        let coin = if coin.is_empty() { "coins" } else { coin };
+    pub fn next_step(&self, order: &Order, coin: &str, l: Locale) -> String {
+        let coin = if coin.is_empty() {
+            td_string!(l, order.coins)
+        } else {
+            coin
+        };
+        let money = |a: &Amount| crate::lang::money(l, a, coin);
         match self {
-            PaymentStatus::Awaiting => format!(
-                "Send exactly the amount below in {coin}, on the network named, before the time runs out."
-            ),
-            PaymentStatus::Seen => "Your payment is on its way: nothing more to send. Confirmations usually take a minute or two; this page updates by itself.".to_string(),
+            PaymentStatus::Awaiting => td_string!(l, order.next_awaiting, coin),
+            PaymentStatus::Seen => td_string!(l, order.next_seen).to_string(),
             PaymentStatus::Partial { paid, due } => {
-                let got = paid.map(|p| format!("{p} {coin} arrived. ")).unwrap_or_default();
+                let got = paid
+                    .map(|p| format!("{} ", td_string!(l, order.arrived, amount = money(&p))))
+                    .unwrap_or_default();
                 match due {
                     Some(d) => format!(
-                        "{got}Send the remaining {d} {coin} to the same address, on the same network, before the time runs out."
+                        "{got}{}",
+                        td_string!(l, order.next_partial_due, amount = money(d))
                     ),
-                    None => format!(
-                        "{got}Send the rest of the amount to the same address, on the same network, before the time runs out. If you are unsure how much is missing, contact us with your order number."
-                    ),
+                    None => format!("{got}{}", td_string!(l, order.next_partial)),
                 }
             }
             PaymentStatus::Paid => match order.order_state {
-                OrderState::Done => "Your code is below. Keep it safe.".to_string(),
-                OrderState::WaitingForManualAction => "Nothing more to send. Our team is checking the order; the code appears on this page, usually within an hour.".to_string(),
-                _ => "Nothing more to send. Your code appears on this page in a moment.".to_string(),
-            },
-            PaymentStatus::Failed => "Don't send anything to this order's address. If you already sent coins, contact us with your order number; otherwise start a new order.".to_string(),
-            PaymentStatus::Expired { paid: Some(p) } => format!(
-                "{p} {coin} arrived before the window closed, which was not the full amount. Don't send more to this address: contact us with your order number to get it back."
-            ),
-            PaymentStatus::Expired { paid: None } => "Nothing was paid, so nothing was charged. Don't send anything to this address now: start a new order if you still want the card.".to_string(),
-            PaymentStatus::Refunded => "Your payment was sent back. If it hasn't reached your wallet, contact us with your order number.".to_string(),
-            PaymentStatus::Canceled => "Don't send anything to this order's address. If you already sent coins, contact us with your order number.".to_string(),
-            PaymentStatus::Unknown => "Our supplier reported a state we don't know yet. Don't send more coins; this page updates by itself, and you can contact us with your order number.".to_string(),
+                OrderState::Done => td_string!(l, order.next_done),
+                OrderState::WaitingForManualAction => td_string!(l, order.next_manual),
+                _ => td_string!(l, order.next_paid),
+            }
+            .to_string(),
+            PaymentStatus::Failed => td_string!(l, order.next_failed).to_string(),
+            PaymentStatus::Expired { paid: Some(p) } => {
+                td_string!(l, order.next_expired_partial, amount = money(p))
+            }
+            PaymentStatus::Expired { paid: None } => td_string!(l, order.next_expired).to_string(),
+            PaymentStatus::Refunded => td_string!(l, order.next_refunded).to_string(),
+            PaymentStatus::Canceled => td_string!(l, order.next_canceled).to_string(),
+            PaymentStatus::Unknown => td_string!(l, order.next_unknown).to_string(),
         }
     }
 }
@@ -183,7 +190,7 @@ mod tests {
                 due: Some(a("6.25"))
             }
         );
-        let words = status.next_step(&told, "USDC");
+        let words = status.next_step(&told, "USDC", Locale::en);
         assert!(words.contains("remaining 6.25 USDC"), "{words}");
         assert!(words.contains("4.1 USDC arrived"), "{words}");
 
@@ -209,7 +216,11 @@ mod tests {
                 due: None
             }
         );
-        assert!(status.next_step(&silent, "USDC").contains("Send the rest"));
+        assert!(
+            status
+                .next_step(&silent, "USDC", Locale::en)
+                .contains("Send the rest")
+        );
 
         // A partial payment_state on a waiting order is a partial payment too.
         let waiting = order(
@@ -234,7 +245,7 @@ mod tests {
             }
         );
         assert!(status.expired_after_partial());
-        let words = status.next_step(&o, "USDT");
+        let words = status.next_step(&o, "USDT", Locale::en);
         assert!(
             words.contains("3.5 USDT arrived") && words.contains("contact us"),
             "{words}"
@@ -257,7 +268,7 @@ mod tests {
             r#"{"order_state":"Teleported"}"#,
         ] {
             let o = order(json);
-            let words = PaymentStatus::of(&o).next_step(&o, "USDC");
+            let words = PaymentStatus::of(&o).next_step(&o, "USDC", Locale::en);
             assert!(words.len() > 20 && words.ends_with('.'), "{json}: {words}");
         }
     }

@@ -1,6 +1,8 @@
 //! Problems the upstream reports when validating or creating an order, in plain
 //! words and tied to the form field that caused them.
 
+use crate::i18n::td_string;
+use crate::lang::Locale;
 use crate::model::lenient;
 use serde::{Deserialize, Serialize};
 
@@ -92,86 +94,116 @@ impl Problem {
         }
     }
 
-    /// The problem in plain words, with the upstream's details where they help.
-    pub fn message(&self) -> String {
+    /// Every problem code the shop words itself (any other gets `unknown`).
+    pub const KNOWN: [&'static str; 32] = [
+        "AMOUNT_LESS_THEN_MINIMUM_ALLOWED",
+        "MAXIMUM_AMOUNT_PER_ORDER_EXCEEDED",
+        "DAILY_SPENDING_LIMIT_EXCEEDED",
+        "MONTHLY_SPENDING_LIMIT_EXCEEDED",
+        "PRODUCT_COUNT_EXCEEDED",
+        "MULTIPLE_LIMITED_PRODUCT_SAME_ORDER",
+        "NOT_AVAILABLE_PRODUCT",
+        "OUT_OF_STOCK",
+        "NOT_ACTIVE",
+        "INVALID_BENEFICIARY_ACCOUNT",
+        "NOT_ALLOWED_PAYMENT_VIA",
+        "UNSUPPORTED_PROTOCOL_COIN_COMBINATION",
+        "LOGIN_REQUIRED",
+        "COUPON_REQUIRES_LOGIN",
+        "COUPON_NOT_FOUND",
+        "COUPON_NOT_ACTIVE",
+        "COUPON_ALREADY_SPENT",
+        "COUPON_MAX_USAGE_REACHED",
+        "COUPON_EXPIRED",
+        "COUPON_BELOW_MIN_AMOUNT",
+        "COUPON_NOT_VALID_FOR_USER",
+        "COUPON_NOT_VALID_FOR_CATEGORY",
+        "COUPON_NOT_VALID_FOR_KIND",
+        "COUPON_NOT_VALID_FOR_BRAND",
+        "COUPON_NOT_VALID_FOR_COUNTRY",
+        "COUPON_NOT_VALID_FOR_STORE",
+        "SUSPENDED_COIN",
+        "SUSPENDED_NETWORK",
+        "KYC_MISSING",
+        "KYC_PENDING",
+        "VERIFICATION_REQUIRED",
+        "FULLNAME_MISSING",
+    ];
+
+    /// The problem in the shopper's words, with the upstream's details where they help.
+    pub fn message(&self, l: Locale) -> String {
         let base = match self.problem.as_str() {
             "AMOUNT_LESS_THEN_MINIMUM_ALLOWED" => {
-                "This amount is below the minimum we can process. Choose a larger amount."
+                td_string!(l, problems.amount_less_then_minimum_allowed)
             }
             "MAXIMUM_AMOUNT_PER_ORDER_EXCEEDED" => {
-                "This amount is above the maximum for one order. Choose a smaller amount."
+                td_string!(l, problems.maximum_amount_per_order_exceeded)
             }
             "DAILY_SPENDING_LIMIT_EXCEEDED" => {
-                "This email has reached its daily spending limit. Try again tomorrow or choose a smaller amount."
+                td_string!(l, problems.daily_spending_limit_exceeded)
             }
             "MONTHLY_SPENDING_LIMIT_EXCEEDED" => {
-                "This email has reached its monthly spending limit."
+                td_string!(l, problems.monthly_spending_limit_exceeded)
             }
-            "PRODUCT_COUNT_EXCEEDED" => "The order has more products than one order allows.",
+            "PRODUCT_COUNT_EXCEEDED" => td_string!(l, problems.product_count_exceeded),
             "MULTIPLE_LIMITED_PRODUCT_SAME_ORDER" => {
-                "Only one of these limited products can be in an order."
+                td_string!(l, problems.multiple_limited_product_same_order)
             }
-            "NOT_AVAILABLE_PRODUCT" => {
-                "This product is no longer available. Choose another amount or brand."
-            }
-            "OUT_OF_STOCK" => {
-                "This product is out of stock right now. Choose another amount or brand."
-            }
-            "NOT_ACTIVE" => "This product is paused for now. Choose another brand.",
-            "INVALID_BENEFICIARY_ACCOUNT" => {
-                "We can't deliver to this recipient. Check the email or phone number."
-            }
-            "NOT_ALLOWED_PAYMENT_VIA" => "This way of paying is not allowed for this order.",
+            "NOT_AVAILABLE_PRODUCT" => td_string!(l, problems.not_available_product),
+            "OUT_OF_STOCK" => td_string!(l, problems.out_of_stock),
+            "NOT_ACTIVE" => td_string!(l, problems.not_active),
+            "INVALID_BENEFICIARY_ACCOUNT" => td_string!(l, problems.invalid_beneficiary_account),
+            "NOT_ALLOWED_PAYMENT_VIA" => td_string!(l, problems.not_allowed_payment_via),
             "UNSUPPORTED_PROTOCOL_COIN_COMBINATION" => {
-                "This coin can't be paid on this network. Choose another coin or network."
+                td_string!(l, problems.unsupported_protocol_coin_combination)
             }
-            "LOGIN_REQUIRED" => {
-                "This product needs a Cryptorefills account. Choose another product."
+            "LOGIN_REQUIRED" => td_string!(l, problems.login_required),
+            "COUPON_REQUIRES_LOGIN" => td_string!(l, problems.coupon_requires_login),
+            "COUPON_NOT_FOUND" => td_string!(l, problems.coupon_not_found),
+            "COUPON_NOT_ACTIVE" => td_string!(l, problems.coupon_not_active),
+            "COUPON_ALREADY_SPENT" => td_string!(l, problems.coupon_already_spent),
+            "COUPON_MAX_USAGE_REACHED" => td_string!(l, problems.coupon_max_usage_reached),
+            "COUPON_EXPIRED" => td_string!(l, problems.coupon_expired),
+            "COUPON_BELOW_MIN_AMOUNT" => td_string!(l, problems.coupon_below_min_amount),
+            "COUPON_NOT_VALID_FOR_USER" => td_string!(l, problems.coupon_not_valid_for_user),
+            "COUPON_NOT_VALID_FOR_CATEGORY" => {
+                td_string!(l, problems.coupon_not_valid_for_category)
             }
-            "COUPON_REQUIRES_LOGIN" => {
-                "This coupon needs a Cryptorefills account. Remove it to continue."
-            }
-            "COUPON_NOT_FOUND" => {
-                "We don't know this coupon code. Check it or leave the field empty."
-            }
-            "COUPON_NOT_ACTIVE" => "This coupon is not active yet.",
-            "COUPON_ALREADY_SPENT" => "This coupon has already been used.",
-            "COUPON_MAX_USAGE_REACHED" => "This coupon has reached its usage limit.",
-            "COUPON_EXPIRED" => "This coupon has expired.",
-            "COUPON_BELOW_MIN_AMOUNT" => "The order is below this coupon's minimum amount.",
-            "COUPON_NOT_VALID_FOR_USER" => "This coupon is not valid for this email.",
-            "COUPON_NOT_VALID_FOR_CATEGORY" => "This coupon is not valid for this category.",
-            "COUPON_NOT_VALID_FOR_KIND" => "This coupon is not valid for this kind of product.",
-            "COUPON_NOT_VALID_FOR_BRAND" => "This coupon is not valid for this brand.",
-            "COUPON_NOT_VALID_FOR_COUNTRY" => "This coupon is not valid in this country.",
-            "COUPON_NOT_VALID_FOR_STORE" => "This coupon is not valid in this store.",
-            "SUSPENDED_COIN" => "Payments in this coin are paused right now. Choose another coin.",
-            "SUSPENDED_NETWORK" => {
-                "Payments on this network are paused right now. Choose another network."
-            }
-            "KYC_MISSING" => "This purchase needs an identity check on Cryptorefills first.",
-            "KYC_PENDING" => "Your identity check is still pending; try again when it is approved.",
-            "VERIFICATION_REQUIRED" => "This purchase needs account verification first.",
-            "FULLNAME_MISSING" => {
-                "This purchase needs your full name on your Cryptorefills account."
-            }
-            _ => "The order can't be placed as it is. Check the details and try again.",
+            "COUPON_NOT_VALID_FOR_KIND" => td_string!(l, problems.coupon_not_valid_for_kind),
+            "COUPON_NOT_VALID_FOR_BRAND" => td_string!(l, problems.coupon_not_valid_for_brand),
+            "COUPON_NOT_VALID_FOR_COUNTRY" => td_string!(l, problems.coupon_not_valid_for_country),
+            "COUPON_NOT_VALID_FOR_STORE" => td_string!(l, problems.coupon_not_valid_for_store),
+            "SUSPENDED_COIN" => td_string!(l, problems.suspended_coin),
+            "SUSPENDED_NETWORK" => td_string!(l, problems.suspended_network),
+            "KYC_MISSING" => td_string!(l, problems.kyc_missing),
+            "KYC_PENDING" => td_string!(l, problems.kyc_pending),
+            "VERIFICATION_REQUIRED" => td_string!(l, problems.verification_required),
+            "FULLNAME_MISSING" => td_string!(l, problems.fullname_missing),
+            _ => td_string!(l, problems.unknown),
         };
-        match self.details_text() {
+        match self.details_text(l) {
             Some(d) => format!("{base} ({d})"),
             None => base.to_string(),
         }
     }
 
     /// `moreDetails` as short readable text (lists joined, objects flattened).
-    pub fn details_text(&self) -> Option<String> {
-        fn flat(v: &serde_json::Value, out: &mut Vec<String>) {
+    pub fn details_text(&self, l: Locale) -> Option<String> {
+        fn flat(l: Locale, v: &serde_json::Value, out: &mut Vec<String>) {
             use serde_json::Value;
             match v {
                 Value::String(s) if !s.is_empty() => out.push(s.clone()),
                 Value::Number(n) => out.push(n.to_string()),
-                Value::Array(items) => items.iter().for_each(|i| flat(i, out)),
+                Value::Array(items) => items.iter().for_each(|i| flat(l, i, out)),
                 Value::Object(map) => {
+                    let text =
+                        |k: &str| map.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+                    if let (Some(coin), Some(network), 2) =
+                        (text("coin"), text("network"), map.len())
+                    {
+                        out.push(td_string!(l, problems.coin_on_network, coin, network));
+                        return;
+                    }
                     let parts: Vec<String> = map
                         .values()
                         .filter_map(|x| match x {
@@ -181,14 +213,14 @@ impl Problem {
                         })
                         .collect();
                     if !parts.is_empty() {
-                        out.push(parts.join(" on "));
+                        out.push(parts.join(" · "));
                     }
                 }
                 _ => {}
             }
         }
         let mut parts = Vec::new();
-        flat(self.more_details.as_ref()?, &mut parts);
+        flat(l, self.more_details.as_ref()?, &mut parts);
         parts.truncate(12);
         let text = parts.join(", ");
         (!text.is_empty() && text.len() <= 300).then_some(text)
@@ -209,9 +241,10 @@ mod tests {
         .expect("problem");
         assert_eq!(p.field(), Field::Payment);
         assert!(
-            p.message().contains("USDC on Solana, USDT on Base"),
+            p.message(Locale::en)
+                .contains("USDC on Solana, USDT on Base"),
             "{}",
-            p.message()
+            p.message(Locale::en)
         );
         assert_eq!(Problem::new("COUPON_EXPIRED").field(), Field::Coupon);
         assert_eq!(
@@ -220,8 +253,27 @@ mod tests {
         );
         assert!(
             Problem::new("SOMETHING_NEW")
-                .message()
+                .message(Locale::en)
                 .contains("can't be placed")
         );
+    }
+
+    #[test]
+    fn every_problem_code_has_its_own_words_in_every_language() {
+        use crate::lang::ALL;
+        for l in ALL {
+            let unknown = Problem::new("SOMETHING_NEW").message(l);
+            for code in Problem::KNOWN {
+                let m = Problem::new(code).message(l);
+                assert!(!m.is_empty() && m != unknown, "{code} in {l}: {m}");
+            }
+        }
+        for code in Problem::KNOWN {
+            let [en, tr, vi] = ALL.map(|l| Problem::new(code).message(l));
+            assert!(
+                en != tr && en != vi && tr != vi,
+                "{code}: {en} / {tr} / {vi}"
+            );
+        }
     }
 }

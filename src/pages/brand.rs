@@ -4,6 +4,8 @@ use crate::api::catalog::{BrandPage as BrandData, get_products};
 use crate::api::orders::{Draft, checkout_draft};
 use crate::components::checkout::Checkout;
 use crate::components::error_panel::ErrorPanel;
+use crate::i18n::td_string;
+use crate::lang;
 use crate::model::countries;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,8 +33,9 @@ pub fn BrandPage() -> impl IntoView {
             }
         },
     );
+    let l = lang::locale();
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the brand…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, common.loading_brand)}</p> }>
             {move || Suspend::new(async move {
                 let draft = draft.await;
                 match data.await {
@@ -46,22 +49,23 @@ pub fn BrandPage() -> impl IntoView {
 
 #[component]
 fn Brand(data: BrandData, draft: Option<Draft>) -> impl IntoView {
+    let l = lang::locale();
     let fam = data.family.clone();
     let country_name = countries::find(&data.country)
-        .map(|c| c.name)
+        .map(|c| countries::name_in(c, l))
         .unwrap_or_default();
     let desc = fam.rich_description.clone().unwrap_or_default();
     let logo = fam.logo_base_url.clone().filter(|u| !u.is_empty()).map(|base| {
         view! {
             <picture>
                 <source type="image/webp" srcset=format!("{base}_300x190.webp 300w, {base}_500x318.webp 500w") sizes="(max-width: 859px) 96px, 300px" />
-                <img src=format!("{base}_300x190.jpg") width="300" height="190" fetchpriority="high" alt=format!("{} logo", fam.brand) />
+                <img src=format!("{base}_300x190.jpg") width="300" height="190" fetchpriority="high" alt=td_string!(l, common.logo_of, brand = fam.brand.clone()) />
             </picture>
         }
     });
     view! {
         <Title text=fam.brand.clone() />
-        <nav class="crumbs" aria-label="Breadcrumb"><a href="/">"Shop"</a>" / "{fam.brand.clone()}</nav>
+        <nav class="crumbs" aria-label=td_string!(l, common.breadcrumb)><a href=lang::href(l, "/")>{td_string!(l, common.shop)}</a>" / "{fam.brand.clone()}</nav>
         // Phone first: name, then the checkout (amount, price, button), then the
         // description. Wide screens put the description beside the checkout.
         <div class="brand-layout">
@@ -69,19 +73,19 @@ fn Brand(data: BrandData, draft: Option<Draft>) -> impl IntoView {
                 {logo}
                 <div>
                     <h1>{fam.brand.clone()}</h1>
-                    <p class="meta">{format!("{} · {}", fam.kind.label().trim_end_matches('s'), country_name)}</p>
-                    {fam.is_out_of_stock.then(|| view! { <p class="badge">"Out of stock right now"</p> })}
+                    <p class="meta">{format!("{} · {}", fam.kind.singular(l), country_name)}</p>
+                    {fam.is_out_of_stock.then(|| view! { <p class="badge">{td_string!(l, common.out_of_stock_now)}</p> })}
                 </div>
             </header>
             <Checkout data=data draft=draft />
-            <section class="brand-info" aria-label="About this brand">
+            <section class="brand-info" aria-label=td_string!(l, common.about_brand)>
                 {desc.description.map(|d| view! { <p>{d}</p> })}
-                {desc.how_to_redeem.map(|h| view! { <h2>"How to redeem"</h2><p>{h}</p> })}
+                {desc.how_to_redeem.map(|h| view! { <h2>{td_string!(l, common.how_to_redeem)}</h2><p>{h}</p> })}
                 {desc.note.map(|n| view! { <p class="note">{n}</p> })}
                 {desc.term_and_conditions.or(fam.product_tc.clone()).map(|t| view! {
-                    <details><summary>"Terms and conditions"</summary><p>{t}</p></details>
+                    <details><summary>{td_string!(l, common.terms)}</summary><p>{t}</p></details>
                 })}
-                <p><a href="/">{format!("Shopping in {country_name}. Change country on the home page.")}</a></p>
+                <p><a href=lang::href(l, "/")>{td_string!(l, common.shopping_in, country = country_name.clone())}</a></p>
             </section>
         </div>
     }

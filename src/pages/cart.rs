@@ -6,6 +6,8 @@
 use crate::api::cart::{CartLine, CartPage as CartData, PayCart, UpdateCart, get_cart};
 use crate::components::checkout::{FieldErrors, FormSummary};
 use crate::components::error_panel::ErrorPanel;
+use crate::i18n::td_string;
+use crate::lang;
 use crate::model::checkout::{Quote, pay_value};
 use crate::model::payment::network_label;
 use crate::model::problem::Field;
@@ -16,11 +18,12 @@ use leptos_meta::Title;
 /// The cart page.
 #[component]
 pub fn CartPage() -> impl IntoView {
+    let l = lang::locale();
     let data = Resource::new_blocking(|| (), |_| get_cart(String::new()));
     view! {
-        <Title text="Your cart" />
-        <h1>"Your cart"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Loading your cart…"</p> }>
+        <Title text=td_string!(l, cart.title) />
+        <h1>{td_string!(l, cart.title)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, cart.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! { <Cart data=d /> }.into_any(),
@@ -33,6 +36,7 @@ pub fn CartPage() -> impl IntoView {
 
 #[component]
 fn Cart(data: CartData) -> impl IntoView {
+    let l = lang::locale();
     let notice = data
         .notice
         .clone()
@@ -40,9 +44,9 @@ fn Cart(data: CartData) -> impl IntoView {
     if data.lines.is_empty() {
         return view! {
             {notice}
-            <p role="status">"Your cart is empty."</p>
-            <p>"Add cards from any brand page with “Add to cart”, then pay for all of them at once."</p>
-            <p><a class="button" href="/">"Browse the shop"</a></p>
+            <p role="status">{td_string!(l, cart.empty)}</p>
+            <p>{td_string!(l, cart.empty_hint)}</p>
+            <p><a class="button" href=lang::href(l, "/")>{td_string!(l, cart.browse)}</a></p>
         }
         .into_any();
     }
@@ -52,7 +56,7 @@ fn Cart(data: CartData) -> impl IntoView {
     let messages = |field: Field| {
         error
             .as_ref()
-            .map(|e| e.messages_for(field))
+            .map(|e| e.messages_for(field, l))
             .unwrap_or_default()
     };
     let count = data.card_count();
@@ -70,47 +74,47 @@ fn Cart(data: CartData) -> impl IntoView {
     let choices: Vec<(String, String, bool)> = data
         .options
         .iter()
-        .map(|o| (pay_value(&o.coin, &o.network), o.label(), o.suspended))
+        .map(|o| (pay_value(&o.coin, &o.network), o.label(l), o.suspended))
         .collect();
     view! {
         {notice}
-        <ul class="cart-lines" aria-label="Cards in your cart">{lines}</ul>
+        <ul class="cart-lines" aria-label=td_string!(l, cart.lines_label)>{lines}</ul>
         <section class="panel cart-pay" aria-labelledby="pay-cart-title">
-            <h2 id="pay-cart-title">"Pay for all cards at once"</h2>
+            <h2 id="pay-cart-title">{td_string!(l, cart.pay_all)}</h2>
             <TotalLine total=data.total.clone() count=count />
-            <form method="post" action=PayCart::url() novalidate>
+            <form method="post" action=lang::href(l, PayCart::url()) novalidate>
                 <input type="hidden" name="idempotency_key" value=data.key.clone() />
                 <FormSummary error=error.clone() />
                 <div class="field">
-                    <label for="pay">"Pay with"</label>
+                    <label for="pay">{td_string!(l, checkout.pay_with)}</label>
                     <PayChoice choices=choices selected=data.pay.clone() />
                     <FieldErrors field=Field::Payment messages=messages(Field::Payment) />
                 </div>
                 <div class="field">
-                    <label for="email">"Your email (for the receipt)"</label>
+                    <label for="email">{td_string!(l, checkout.receipt_email)}</label>
                     <input id="email" name="email" type="email" autocomplete="email" value=data.email.clone()
                         aria-describedby="email-error" required />
                     <FieldErrors field=Field::Email messages=messages(Field::Email) />
                 </div>
                 <details class="field coupon" open=!data.coupon.is_empty()>
-                    <summary>"Have a coupon?"</summary>
-                    <label for="coupon">"Coupon code (optional)"</label>
+                    <summary>{td_string!(l, checkout.have_coupon)}</summary>
+                    <label for="coupon">{td_string!(l, checkout.coupon_code)}</label>
                     <input id="coupon" name="coupon" type="text" autocomplete="off" value=data.coupon.clone()
                         aria-describedby="coupon-error" />
                     <FieldErrors field=Field::Coupon messages=messages(Field::Coupon) />
                 </details>
                 <FieldErrors field=Field::Order messages=messages(Field::Order) />
                 <button type="submit" class="primary">
-                    {format!("Pay for {count} card{}", if count == 1 { "" } else { "s" })}
+                    {if count == 1 { td_string!(l, cart.pay_for_one).to_string() } else { td_string!(l, cart.pay_for, count) }}
                 </button>
-                <p class="hint">"One order, one payment, one network fee. Next you get a wallet address and the exact amount: 30 minutes to pay."</p>
+                <p class="hint">{td_string!(l, cart.pay_hint)}</p>
             </form>
         </section>
-        <form method="post" action=UpdateCart::url()>
+        <form method="post" action=lang::href(l, UpdateCart::url())>
             <input type="hidden" name="line" value="all" />
-            <button type="submit" class="link">"Empty the cart"</button>
+            <button type="submit" class="link">{td_string!(l, cart.empty_cart)}</button>
         </form>
-        <p><a href="/">"Keep shopping"</a></p>
+        <p><a href=lang::href(l, "/")>{td_string!(l, cart.keep_shopping)}</a></p>
     }
     .into_any()
 }
@@ -136,8 +140,9 @@ pub fn Prices(
 /// the line couldn't be priced).
 #[component]
 fn LinePrice(index: usize, price: Option<String>, coin: String) -> impl IntoView {
+    let l = lang::locale();
     view! {
-        <span id=format!("line-{index}-price")>{price.map(|p| format!(" · {p} {coin} each"))}</span>
+        <span id=format!("line-{index}-price")>{price.map(|p| format!(" · {}", td_string!(l, cart.each, price = lang::money(l, &p, &coin))))}</span>
     }
 }
 
@@ -145,11 +150,16 @@ fn LinePrice(index: usize, price: Option<String>, coin: String) -> impl IntoView
 /// line couldn't be priced, so the next choice can fill it).
 #[component]
 pub fn TotalLine(total: Option<Quote>, count: u32) -> impl IntoView {
+    let l = lang::locale();
     let hidden = total.is_none();
     let line = total.map(|t| {
         view! {
-            "Total "<strong data-testid="cart-total">{format!("{} {}", t.coin_amount, t.coin)}</strong>
-            {format!(" on {} for {count} card{}", network_label(&t.network), if count == 1 { "" } else { "s" })}
+            {td_string!(l, cart.total)}" "<strong data-testid="cart-total">{lang::money(l, &t.coin_amount, &t.coin)}</strong>" "
+            {if count == 1 {
+                td_string!(l, cart.on_network_one, network = network_label(&t.network))
+            } else {
+                td_string!(l, cart.on_network_for, network = network_label(&t.network), count)
+            }}
         }
     });
     view! { <p class="total" id="cart-total" hidden=hidden>{line}</p> }
@@ -165,7 +175,7 @@ fn PayChoice(choices: Vec<(String, String, bool)>, selected: String) -> impl Int
         {
             let pay = event_target_value(&ev);
             leptos::task::spawn_local(async move {
-                if let Ok(html) = crate::api::cart::cart_prices(pay).await {
+                if let Ok(html) = crate::api::cart::cart_prices(pay, crate::lang::of_page()).await {
                     crate::dom::swap_by_id(&html, |_| true);
                 }
             });
@@ -186,6 +196,7 @@ fn PayChoice(choices: Vec<(String, String, bool)>, selected: String) -> impl Int
 /// One line of the cart with its quantity form, remove button and problems.
 #[component]
 fn Line(index: usize, line: CartLine, coin: String, messages: Vec<String>) -> impl IntoView {
+    let l = lang::locale();
     let name = format!("{} {}", line.brand, line.label);
     let title_id = format!("line-{index}");
     let labelled = title_id.clone();
@@ -195,18 +206,18 @@ fn Line(index: usize, line: CartLine, coin: String, messages: Vec<String>) -> im
     view! {
         <li class="cart-line panel" aria-labelledby=labelled data-testid="cart-line">
             <h2 id=title_id>{name.clone()}</h2>
-            <p>{format!("For {}", line.beneficiary)}<LinePrice index=index price=line.unit_price.clone() coin=coin /></p>
+            <p>{td_string!(l, cart.for_recipient, recipient = line.beneficiary.clone())}<LinePrice index=index price=line.unit_price.clone() coin=coin /></p>
             <div class="line-actions">
-                <form method="post" action=UpdateCart::url()>
+                <form method="post" action=lang::href(l, UpdateCart::url())>
                     <input type="hidden" name="line" value=index.to_string() />
-                    <label for=qty_for>"Cards"</label>
+                    <label for=qty_for>{td_string!(l, cart.cards)}</label>
                     <input id=qty_id name="quantity" type="number" inputmode="numeric" min="1" max="10" value=line.quantity.to_string() />
-                    <button type="submit">"Update"</button>
+                    <button type="submit">{td_string!(l, cart.update)}</button>
                 </form>
-                <form method="post" action=UpdateCart::url()>
+                <form method="post" action=lang::href(l, UpdateCart::url())>
                     <input type="hidden" name="line" value=index.to_string() />
                     <input type="hidden" name="quantity" value="0" />
-                    <button type="submit" aria-label=format!("Remove {name}")>"Remove"</button>
+                    <button type="submit" aria-label=td_string!(l, cart.remove_named, name = name.clone())>{td_string!(l, cart.remove)}</button>
                 </form>
             </div>
             <FieldErrors field=field messages=messages />

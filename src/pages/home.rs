@@ -7,6 +7,8 @@ use crate::components::brand_grid::BrandGrid;
 use crate::components::country_picker::CountryPicker;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::recent_orders::RecentOrders;
+use crate::i18n::td_string;
+use crate::lang::{self, Locale};
 use crate::model::brand_filter::{BrandFilter, TileKeys};
 use crate::model::catalog::Kind;
 use crate::model::countries;
@@ -17,10 +19,11 @@ use leptos_router::hooks::use_query_map;
 /// The home page.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let l = lang::locale();
     let data = Resource::new_blocking(|| (), |_| load_storefront());
     view! {
         <Title text="" />
-        <Suspense fallback=|| view! { <p class="loading">"Loading the shop…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, home.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(s) => view! { <Shop data=s /> }.into_any(),
@@ -33,6 +36,7 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn Shop(data: Storefront) -> impl IntoView {
+    let l = lang::locale();
     let query = use_query_map();
     let (filter, unknown_country) = query.with_untracked(|q| {
         (
@@ -46,9 +50,8 @@ fn Shop(data: Storefront) -> impl IntoView {
     });
     let country = data.country.clone();
     let country_name = countries::find(&country)
-        .map(|c| c.name)
-        .unwrap_or_default()
-        .to_string();
+        .map(|c| countries::name_in(c, l))
+        .unwrap_or_default();
     let categories = data.directory.categories();
     let all = data.directory.all_brands;
     let filtering = filter.is_active();
@@ -63,110 +66,130 @@ fn Shop(data: Storefront) -> impl IntoView {
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
-            let title = s.title.clone();
+            let title = if s.title.is_empty() {
+                td_string!(l, common.featured).to_string()
+            } else {
+                s.title.clone()
+            };
             view! {
                 <section class="feed">
-                    <h2>{s.title}</h2>
+                    <h2>{title.clone()}</h2>
                     <BrandGrid brands=s.brands country=country.clone() label=title first=feed_first && i == 0 />
                 </section>
             }
         });
+    let fields = view! { <FilterFields categories=categories filter=filter.clone() /> };
     view! {
         <section class="intro">
-            <h1>{format!("Gift cards, top-ups and eSIMs in {country_name}")}</h1>
+            <h1>{td_string!(l, home.title, country = country_name.clone())}</h1>
             <CountryPicker current=country.clone() next="/" />
             {unknown_country.then(|| view! {
-                <p class="field-error" role="alert">"We don't know that country. Pick one from the list."</p>
+                <p class="field-error" role="alert">{td_string!(l, home.unknown_country)}</p>
             })}
         </section>
         <RecentOrders />
-        <Filters categories=categories filter=filter.clone() country_name=country_name.clone() />
+        <Filters>{fields}</Filters>
         <div id="feed" hidden=filtering>{feed.collect_view()}</div>
         <section class="all-brands">
-            <h2 id="all-title">{all_title(filtering, &country_name)}</h2>
-            <p class="count" id="brand-count" role="status" hidden=shown == 0>{brand_count(shown)}</p>
+            // The island's words for what it changes: each title, and the
+            // count with `{n}` for the number.
+            <h2 id="all-title" data-all=all_title(l, false, &country_name) data-matching=all_title(l, true, &country_name)>
+                {all_title(l, filtering, &country_name)}
+            </h2>
+            <p class="count" id="brand-count" role="status" hidden=shown == 0
+                data-one=brand_count(l, 1) data-many=td_string!(l, home.brands, count = "{n}")>{brand_count(l, shown)}</p>
             <p class="empty" id="no-match" role="status" hidden=shown != 0>
-                "No brand matches these filters. Try another search or clear the filters."
+                {td_string!(l, home.no_match)}
             </p>
-            <BrandGrid brands=all country=country.clone() label="All brands".to_string() filter=filter id="all-brands" first=!feed_first />
+            <BrandGrid brands=all country=country.clone() label=td_string!(l, home.all_brands).to_string() filter=filter id="all-brands" first=!feed_first />
         </section>
     }
 }
 
-fn all_title(filtering: bool, country_name: &str) -> String {
+fn all_title(l: Locale, filtering: bool, country_name: &str) -> String {
     if filtering {
-        "Matching brands".to_string()
+        td_string!(l, home.matching).to_string()
     } else {
-        format!("All brands in {country_name}")
+        td_string!(l, home.all_in, country = country_name)
     }
 }
 
-fn brand_count(n: usize) -> String {
-    format!("{n} brand{}", if n == 1 { "" } else { "s" })
+fn brand_count(l: Locale, n: usize) -> String {
+    if n == 1 {
+        td_string!(l, home.one_brand).to_string()
+    } else {
+        td_string!(l, home.brands, count = lang::number(l, &n.to_string()))
+    }
 }
 
 /// The filter form: a plain GET form (the Filter button submits it without
 /// JavaScript); once hydrated, the grid narrows as the shopper types or picks,
-/// and the address follows.
+/// and the address follows. Its fields are server HTML (`FilterFields`).
 #[island]
-fn Filters(categories: Vec<String>, filter: BrandFilter, country_name: String) -> impl IntoView {
+fn Filters(children: Children) -> impl IntoView {
     let apply = move |_: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        narrow(&country_name);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &country_name;
+        narrow();
     };
+    view! {
+        <form method="get" action="" on:input=apply on:change=apply>
+            {children()}
+        </form>
+    }
+}
+
+/// The filter form's fields, in the shopper's words.
+#[component]
+fn FilterFields(categories: Vec<String>, filter: BrandFilter) -> impl IntoView {
+    let l = lang::locale();
     let BrandFilter {
         kind,
         category,
         text,
     } = filter;
     view! {
-        <form method="get" action="">
-            <div class="filters" role="search">
-                <div class="field">
-                    <label for="q">"Search brands"</label>
-                    <input id="q" type="search" name="q" value=text placeholder="e.g. Steam, Airalo"
-                        on:input=apply.clone() />
-                </div>
-                <div class="field">
-                    <label for="kind">"Kind"</label>
-                    <select id="kind" name="kind" on:change=apply.clone()>
-                        <option value="" selected=kind.is_empty()>"All kinds"</option>
-                        {Kind::SHOP_KINDS
-                            .iter()
-                            .map(|k| {
-                                let v = k.as_str().to_string();
-                                let selected = kind == v;
-                                view! { <option value=v selected=selected>{k.label().to_string()}</option> }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="category">"Category"</label>
-                    <select id="category" name="category" on:change=apply>
-                        <option value="" selected=category.is_empty()>"All categories"</option>
-                        {categories
-                            .into_iter()
-                            .map(|c| {
-                                let selected = category == c;
-                                let label = c.clone();
-                                view! { <option value=c selected=selected>{label}</option> }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <button type="submit">"Filter"</button>
+        <div class="filters" role="search">
+            <div class="field">
+                <label for="q">{td_string!(l, home.search)}</label>
+                <input id="q" type="search" name="q" value=text placeholder=td_string!(l, home.search_placeholder) />
             </div>
-        </form>
+            <div class="field">
+                <label for="kind">{td_string!(l, home.kind)}</label>
+                <select id="kind" name="kind">
+                    <option value="" selected=kind.is_empty()>{td_string!(l, home.all_kinds)}</option>
+                    {Kind::SHOP_KINDS
+                        .iter()
+                        .map(|k| {
+                            let v = k.as_str().to_string();
+                            let selected = kind == v;
+                            view! { <option value=v selected=selected>{k.label(l)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="category">{td_string!(l, home.category)}</label>
+                <select id="category" name="category">
+                    <option value="" selected=category.is_empty()>{td_string!(l, home.all_categories)}</option>
+                    {categories
+                        .into_iter()
+                        .map(|c| {
+                            let selected = category == c;
+                            let label = c.clone();
+                            view! { <option value=c selected=selected>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit">{td_string!(l, home.filter)}</button>
+        </div>
     }
 }
 
 /// Shows the tiles the form's filter admits (from their data attributes), the
 /// feed only when nothing is filtered, the count, and the filter in the address.
 #[cfg(feature = "hydrate")]
-fn narrow(country_name: &str) {
+fn narrow() {
     use wasm_bindgen::JsCast;
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -218,8 +241,27 @@ fn narrow(country_name: &str) {
         }
     };
     set("feed", filtering, None);
-    set("all-title", false, Some(all_title(filtering, country_name)));
-    set("brand-count", shown == 0, Some(brand_count(shown)));
+    // The page's own words (data attributes), so none is in the browser build.
+    let word = |id: &str, name: &str| {
+        doc.get_element_by_id(id)
+            .and_then(|el| el.get_attribute(name))
+            .unwrap_or_default()
+    };
+    let title = word(
+        "all-title",
+        if filtering {
+            "data-matching"
+        } else {
+            "data-all"
+        },
+    );
+    let count = if shown == 1 {
+        word("brand-count", "data-one")
+    } else {
+        word("brand-count", "data-many").replace("{n}", &shown.to_string())
+    };
+    set("all-title", false, Some(title));
+    set("brand-count", shown == 0, Some(count));
     set("no-match", shown != 0, None);
     if let Some(w) = web_sys::window()
         && let Ok(history) = w.history()

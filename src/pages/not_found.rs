@@ -1,22 +1,26 @@
 //! The 404 page (a real 404 status during server rendering).
 
+use crate::error::Missing;
+use crate::i18n::td_string;
+use crate::lang;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// Shown for unknown pages, brands and orders.
 #[component]
-pub fn NotFound(#[prop(optional, into)] what: Option<String>) -> impl IntoView {
+pub fn NotFound(#[prop(optional)] what: Option<Missing>) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(axum::http::StatusCode::NOT_FOUND);
     }
-    let what = what.unwrap_or_else(|| "This page".to_string());
+    let l = lang::locale();
+    let what = what.unwrap_or(Missing::Page).words(l);
     view! {
-        <Title text="Not found" />
+        <Title text=td_string!(l, common.not_found) />
         <section class="panel notice">
-            <h1>"Not found"</h1>
-            <p>{format!("{what} doesn't exist or is no longer available.")}</p>
-            <p><a href="/">"Back to the shop"</a></p>
+            <h1>{td_string!(l, common.not_found)}</h1>
+            <p>{td_string!(l, common.not_found_text, what)}</p>
+            <p><a href=lang::href(l, "/")>{td_string!(l, common.back_to_shop)}</a></p>
         </section>
     }
 }

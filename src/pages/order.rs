@@ -5,6 +5,8 @@ use crate::api::orders::{OrderView, get_order};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::order_status::{OrderItems, StatusTimeline};
 use crate::components::payment_panel::PaymentPanel;
+use crate::i18n::td_string;
+use crate::lang::{self, Locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -14,10 +16,11 @@ use leptos_router::hooks::use_params_map;
 pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
+    let l = lang::locale();
     let data = Resource::new_blocking(id, get_order);
     view! {
-        <Title text="Your order" />
-        <Suspense fallback=|| view! { <p class="loading">"Loading your order…"</p> }>
+        <Title text=td_string!(l, order.your_order) />
+        <Suspense fallback=move || view! { <p class="loading">{td_string!(l, order.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(v) => view! { <LiveOrder view=v /> }.into_any(),
@@ -33,15 +36,21 @@ pub fn OrderPage() -> impl IntoView {
 /// views to the browser.
 #[component]
 fn LiveOrder(view: OrderView) -> impl IntoView {
+    let l = lang::locale();
     let id = view.order.order_id.clone();
-    let title = order_title(&view.order);
+    let title = order_title(&view.order, l);
     let terminal = view.order.order_state.is_terminal();
     view! {
         <h1>{title}</h1>
-        <p class="muted">"Order "<code>{id.clone()}</code></p>
-        <LiveUpdates order_id=id.clone() terminal=terminal />
+        <p class="muted">{td_string!(l, order.order)}" "<code>{id.clone()}</code></p>
+        <LiveUpdates order_id=id.clone() terminal=terminal words=[
+            td_string!(l, order.mode_manual),
+            td_string!(l, order.mode_live),
+            td_string!(l, order.mode_polling),
+            td_string!(l, order.mode_reconnecting),
+        ].map(String::from).to_vec() />
         <OrderRegion view=view />
-        <p><a href=format!("/orders/{id}") rel="nofollow">"Refresh status"</a>" · "<a href="/">"Back to the shop"</a></p>
+        <p><a href=lang::href(l, &format!("/orders/{id}")) rel="nofollow">{td_string!(l, order.refresh)}</a>" · "<a href=lang::href(l, "/")>{td_string!(l, common.back_to_shop)}</a></p>
     }
 }
 
@@ -69,16 +78,24 @@ pub fn OrderRegion(view: OrderView) -> impl IntoView {
 /// The island of the order page: says how the page stays current, follows the
 /// order's stream (polling when it fails), swaps the region, runs the countdown
 /// and the copy buttons.
+/// `words`: how the page stays current, in the page's language: without
+/// JavaScript, live, polling, reconnecting.
 #[island]
-fn LiveUpdates(order_id: String, terminal: bool) -> impl IntoView {
-    let mode = RwSignal::new(if terminal {
-        ""
-    } else {
-        "Refresh the page to update the status."
-    });
+fn LiveUpdates(order_id: String, terminal: bool, words: Vec<String>) -> impl IntoView {
+    let word = move |i: usize| words.get(i).cloned().unwrap_or_default();
+    let mode = RwSignal::new(if terminal { String::new() } else { word(0) });
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        let page = crate::live::LivePage::start(&order_id, terminal, move |m| mode.set(m));
+        use crate::live::Mode;
+        let word = word.clone();
+        let page = crate::live::LivePage::start(&order_id, terminal, move |m| {
+            mode.set(match m {
+                Mode::Off => String::new(),
+                Mode::Live => word(1),
+                Mode::Polling => word(2),
+                Mode::Reconnecting => word(3),
+            })
+        });
         let page = send_wrapper::SendWrapper::new(page);
         on_cleanup(move || drop(page));
     });
@@ -88,11 +105,11 @@ fn LiveUpdates(order_id: String, terminal: bool) -> impl IntoView {
 }
 
 /// `Your Steam Wallet order`, or `Your order of 3 cards` for several.
-fn order_title(order: &crate::model::order::Order) -> String {
+fn order_title(order: &crate::model::order::Order, l: Locale) -> String {
     let cards = order.card_count();
     match order.deliveries.first().and_then(|d| d.brand_name.clone()) {
-        Some(brand) if cards <= 1 => format!("Your {brand} order"),
-        _ if cards > 1 => format!("Your order of {cards} cards"),
-        _ => "Your order".to_string(),
+        Some(brand) if cards <= 1 => td_string!(l, order.your_brand_order, brand),
+        _ if cards > 1 => td_string!(l, order.your_order_of, count = cards),
+        _ => td_string!(l, order.your_order).to_string(),
     }
 }

@@ -36,7 +36,8 @@ impl DraftSigner {
             .seal(DRAFT_COOKIE, &draft, LIFETIME)
             .or_else(|| {
                 // Keep what was typed; the problems are found again on the next try.
-                draft.error = AppError::invalid(Field::Order, draft.error.to_string());
+                draft.error =
+                    AppError::invalid(Field::Order, draft.error.message(crate::lang::locale()));
                 self.signer.seal(DRAFT_COOKIE, &draft, LIFETIME)
             })
             .unwrap_or_default();

@@ -8,6 +8,7 @@ pub mod http;
 pub mod idle_islands;
 pub mod ids;
 pub mod listener;
+pub mod locale;
 pub mod order_ledger;
 pub mod page_cache;
 pub mod phone;

@@ -187,8 +187,14 @@ pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next
         return with_header(next.run(req).await, "bypass");
     }
     let country = shopper::country(headers, &cache.0.default_country);
+    let locale = req
+        .extensions()
+        .get::<crate::lang::Locale>()
+        .copied()
+        .unwrap_or_default();
     let key = format!(
-        "{}?{}|{country}",
+        "{}|{}?{}|{country}",
+        crate::lang::code(locale),
         req.uri().path(),
         req.uri().query().unwrap_or_default()
     );

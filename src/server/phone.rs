@@ -22,12 +22,36 @@ pub enum PhoneError {
     #[error("This number belongs to a country the shop doesn't serve.")]
     OtherCountry,
     /// The national number is wrong for the country its calling code names.
-    #[error("This isn't a valid phone number for {0}.")]
-    NotValidFor(&'static str),
+    #[error("This isn't a valid phone number for {}.", .0.name)]
+    NotValidFor(crate::model::countries::Country),
     /// As above, when the calling code is shared and the number doesn't say which
     /// of its countries it meant (`+1`: the US, Canada and the Caribbean).
     #[error("This isn't a valid phone number for country code +{0}.")]
     NotValidForCode(u16),
+}
+
+impl PhoneError {
+    /// The refusal in the shopper's words (`NotValidFor` names the country in
+    /// the shopper's language).
+    pub fn message(&self, l: crate::lang::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            PhoneError::Shape(e) => e.message(l),
+            PhoneError::UnknownCountryCode(Some(code)) => {
+                td_string!(l, errors.phone_unknown_code, code)
+            }
+            PhoneError::UnknownCountryCode(None) => td_string!(l, errors.phone_no_code).to_string(),
+            PhoneError::OtherCountry => td_string!(l, errors.phone_unserved_country).to_string(),
+            PhoneError::NotValidFor(name) => td_string!(
+                l,
+                errors.phone_not_valid_for,
+                country = crate::model::countries::name_in(*name, l)
+            ),
+            PhoneError::NotValidForCode(code) => {
+                td_string!(l, errors.phone_not_valid_for_code, code)
+            }
+        }
+    }
 }
 
 fn unknown_code(code: &Option<u16>) -> String {
@@ -85,8 +109,8 @@ fn not_valid(code: u16, ours: &[Country], region: Option<&str>, shop: &str) -> P
             .copied()
     };
     match region.and_then(named).or_else(|| named(shop)) {
-        Some(c) => PhoneError::NotValidFor(c.name),
-        None if ours.len() == 1 => PhoneError::NotValidFor(ours[0].name),
+        Some(c) => PhoneError::NotValidFor(c),
+        None if ours.len() == 1 => PhoneError::NotValidFor(ours[0]),
         None => PhoneError::NotValidForCode(code),
     }
 }
@@ -94,6 +118,23 @@ fn not_valid(code: u16, ours: &[Country], region: Option<&str>, shop: &str) -> P
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn country(name: &str) -> Country {
+        crate::model::countries::all()
+            .iter()
+            .copied()
+            .find(|c| c.name == name)
+            .expect("a country of the list")
+    }
+
+    #[test]
+    fn the_country_is_named_in_the_shoppers_language() {
+        let err = parse_top_up_number("+49 1512 345", "US").unwrap_err();
+        let tr = err.message(crate::lang::Locale::tr);
+        assert!(tr.contains("Almanya") && !tr.contains("Germany"), "{tr}");
+        let vi = err.message(crate::lang::Locale::vi);
+        assert!(vi.contains("Đức") && !vi.contains("Germany"), "{vi}");
+    }
 
     fn ok(input: &str) -> String {
         parse_top_up_number(input, "US").unwrap_or_else(|e| panic!("{input}: {e}"))
@@ -109,14 +150,14 @@ mod tests {
         assert_eq!(ok("+690 7290"), "+6907290");
         assert_eq!(
             parse_top_up_number("+683 9012", "NU"),
-            Err(PhoneError::NotValidFor("Niue"))
+            Err(PhoneError::NotValidFor(country("Niue")))
         );
     }
 
     #[test]
     fn a_short_german_number_names_germany() {
         let err = parse_top_up_number("+49 1512 345", "US").unwrap_err();
-        assert_eq!(err, PhoneError::NotValidFor("Germany"));
+        assert_eq!(err, PhoneError::NotValidFor(country("Germany")));
         assert_eq!(
             err.to_string(),
             "This isn't a valid phone number for Germany."
@@ -140,11 +181,11 @@ mod tests {
         // dials +1, else the code itself.
         assert_eq!(
             parse_top_up_number("+1 011 555 0123", "US"),
-            Err(PhoneError::NotValidFor("United States"))
+            Err(PhoneError::NotValidFor(country("United States")))
         );
         assert_eq!(
             parse_top_up_number("+1 011 555 0123", "CA"),
-            Err(PhoneError::NotValidFor("Canada"))
+            Err(PhoneError::NotValidFor(country("Canada")))
         );
         assert_eq!(
             parse_top_up_number("+1 011 555 0123", "DE"),

@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/country", get(choose_country))
+        .route("/lang", get(choose_language))
         .route("/qr.svg", get(qr_svg))
 }
 
@@ -62,6 +63,29 @@ fn safe_next(next: Option<&str>) -> &str {
         }
         _ => "/",
     }
+}
+
+#[derive(Deserialize)]
+struct LanguageChoice {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `GET /lang?to=tr&next=/cart`: remembers the language in a cookie and goes
+/// to `next` in it (a plain link: the switcher works without JavaScript). An
+/// unknown language changes nothing.
+async fn choose_language(Query(q): Query<LanguageChoice>) -> Response {
+    let next = safe_next(q.next.as_deref());
+    let Some(l) = crate::lang::parse(&q.to) else {
+        return Redirect::to(next).into_response();
+    };
+    let mut resp = Redirect::to(&crate::lang::href(l, next)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&crate::server::locale::remember(l)) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
 }
 
 /// `GET /country?country=Germany (DE)&next=/`: remembers the choice in a cookie.
@@ -112,9 +136,11 @@ async fn qr_svg(Query(q): Query<QrText>) -> Response {
             )
                 .into_response()
         }
-        Err(_) => {
-            AppError::invalid(Field::Order, "This text is too long for a QR code.").into_response()
-        }
+        Err(_) => AppError::invalid(
+            Field::Order,
+            crate::i18n::td_string!(crate::lang::locale(), errors.qr_too_long),
+        )
+        .into_response(),
     }
 }
 

@@ -94,7 +94,12 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
         limiter,
         RATE_LIMITED_PATHS.iter().map(|p| p.to_string()).collect(),
     ));
-    layers(app, trusted)
+    // The language is read (and its prefix taken off) before any routing.
+    let app = tower::Layer::layer(
+        &axum::middleware::from_fn(crate::server::locale::locale),
+        layers(app, trusted),
+    );
+    Router::new().fallback_service(app)
 }
 
 /// Serves on `listener` until `shutdown` is cancelled. With no upstream

@@ -3,6 +3,8 @@
 //! (the order fixes the final price); validations and orders are never cached.
 
 use crate::error::{AppError, FieldIssue};
+use crate::i18n::td_string;
+use crate::lang::locale;
 use crate::model::beneficiary::{parse_beneficiary, parse_email};
 use crate::model::cart::{Cart, CartCheckout};
 use crate::model::catalog::{Kind, ProductFamily, is_valid_family};
@@ -176,7 +178,7 @@ impl Shop {
     ) -> Result<Arc<ProductFamily>, AppError> {
         check_country(&shopper.country)?;
         if !is_valid_family(family) {
-            return Err(AppError::NotFound("This brand".into()));
+            return Err(AppError::NotFound(crate::error::Missing::Brand));
         }
         // A family the country's (cached) directory doesn't list costs no upstream call.
         if let Ok(dir) = self.catalogue.brands(shopper).await
@@ -185,13 +187,13 @@ impl Shop {
                 .iter()
                 .any(|b| b.family.eq_ignore_ascii_case(family))
         {
-            return Err(AppError::NotFound("This brand".into()));
+            return Err(AppError::NotFound(crate::error::Missing::Brand));
         }
         self.catalogue
             .family(shopper, family)
             .await
             .map_err(|e| match e {
-                UpstreamError::NotFound => AppError::NotFound("This brand".into()),
+                UpstreamError::NotFound => AppError::NotFound(crate::error::Missing::Brand),
                 other => other.into(),
             })
     }
@@ -302,14 +304,14 @@ impl Shop {
     ) -> (Option<(String, String)>, String, Option<String>) {
         let choice = pick_pay(options, pay, issues);
         let email = parse_email(email).unwrap_or_else(|e| {
-            issues.push(issue(Field::Email, e.to_string()));
+            issues.push(issue(Field::Email, e.message(locale())));
             email.trim().to_string()
         });
         let coupon = coupon.trim().to_uppercase();
         if !is_valid_coupon(&coupon) {
             issues.push(issue(
                 Field::Coupon,
-                "Coupon codes are letters, digits and dashes only.",
+                td_string!(locale(), errors.coupon_characters),
             ));
         }
         let coupon = (!coupon.is_empty() && is_valid_coupon(&coupon)).then_some(coupon);
@@ -399,7 +401,7 @@ impl Shop {
         if cart.items.is_empty() {
             return Err(AppError::invalid(
                 Field::Order,
-                "Your cart is empty. Add cards from a brand page first.",
+                td_string!(locale(), errors.cart_empty),
             ));
         }
         let mut lines = Vec::new();
@@ -418,10 +420,7 @@ impl Shop {
             {
                 Ok(line) => line,
                 Err(AppError::NotFound(_)) => {
-                    own.push(issue(
-                        Field::Order,
-                        "This brand is no longer sold here. Remove this card.",
-                    ));
+                    own.push(issue(Field::Order, td_string!(locale(), errors.brand_gone)));
                     None
                 }
                 Err(e) => return Err(e),
@@ -489,7 +488,7 @@ impl Shop {
             payment: Payment::via_wallet(&o.coin, &o.network),
             deliveries,
             coupon: o.coupon.clone(),
-            lang: LANG.to_string(),
+            lang: crate::lang::code(shopper.lang).to_string(),
         };
         let answer: serde_json::Value = self
             .client
@@ -499,7 +498,7 @@ impl Shop {
             tracing::warn!(answer = %answer.to_string().chars().take(300).collect::<String>(), "unreadable validation answer");
             AppError::invalid(
                 Field::Order,
-                "Our supplier's check of this order could not be read, so the order was not placed. Please try again in a moment.",
+                td_string!(locale(), errors.check_unreadable),
             )
         })?;
         if !problems.is_empty() {
@@ -552,10 +551,10 @@ impl Shop {
                 .unwrap_or_default(),
             Err(AppError::Rejected(problems)) => problems
                 .iter()
-                .map(|p| issue(p.field(), p.message()))
+                .map(|p| issue(p.field(), p.message(locale())))
                 .collect(),
             Err(AppError::Suspended(code)) => {
-                vec![issue(Field::Payment, Problem::new(&code).message())]
+                vec![issue(Field::Payment, Problem::new(&code).message(locale()))]
             }
             _ => Vec::new(),
         }
@@ -576,7 +575,7 @@ impl Shop {
         let mut issues: Vec<FieldIssue> = problems
             .iter()
             .filter(|p| !is_line_problem(p))
-            .map(|p| issue(p.field(), p.message()))
+            .map(|p| issue(p.field(), p.message(locale())))
             .collect();
         let last = o.lines.len() - 1;
         for k in 0..last {
@@ -595,7 +594,7 @@ impl Shop {
             unplaced.retain(|p| {
                 let here = seen.iter().any(|s| s.problem == p.problem);
                 if here {
-                    issues.push(on_line(k, issue(Field::Order, p.message())));
+                    issues.push(on_line(k, issue(Field::Order, p.message(locale()))));
                 }
                 !here
             });
@@ -603,7 +602,7 @@ impl Shop {
         issues.extend(
             unplaced
                 .iter()
-                .map(|p| on_line(last, issue(Field::Order, p.message()))),
+                .map(|p| on_line(last, issue(Field::Order, p.message(locale())))),
         );
         Ok(issues)
     }
@@ -691,7 +690,7 @@ impl Shop {
                 email: o.email.clone(),
                 has_accepted_newsletter: false,
             },
-            lang: LANG.to_string(),
+            lang: crate::lang::code(shopper.lang).to_string(),
             acquisition: Acquisition {
                 utm_source: "storefront",
             },
@@ -751,14 +750,14 @@ impl Shop {
     /// `GET /v5/orders/{id}`.
     pub async fn order(&self, shopper: &Shopper, id: &str) -> Result<Order, AppError> {
         if !is_valid_order_id(id) {
-            return Err(AppError::NotFound("This order".into()));
+            return Err(AppError::NotFound(crate::error::Missing::Order));
         }
         if let Some(done) = self.finished.get(id) {
             return Ok(done);
         }
         match self.ledger.admit(id, shopper.client) {
             Ok(()) => {}
-            Err(Refusal::Missing) => return Err(AppError::NotFound("This order".into())),
+            Err(Refusal::Missing) => return Err(AppError::NotFound(crate::error::Missing::Order)),
             Err(Refusal::TooMany(wait)) => {
                 return Err(AppError::RateLimited {
                     retry_after: Some(wait),
@@ -773,7 +772,7 @@ impl Shop {
                 .map_err(|e| match e {
                     UpstreamError::NotFound => {
                         self.ledger.lost(id);
-                        AppError::NotFound("This order".into())
+                        AppError::NotFound(crate::error::Missing::Order)
                     }
                     other => other.into(),
                 })?;
@@ -825,7 +824,7 @@ fn checked_key(key: &str) -> Result<&str, AppError> {
     } else {
         Err(AppError::invalid(
             Field::Order,
-            "This form has expired. Reload the page and try again.",
+            td_string!(locale(), errors.form_expired),
         ))
     }
 }
@@ -843,9 +842,6 @@ fn merge_problems(local: Vec<FieldIssue>, upstream: Vec<FieldIssue>) -> Vec<Fiel
     }
     all
 }
-
-/// The language the upstream is asked to answer in.
-const LANG: &str = "en";
 
 /// The problems of a validation answer: an object with `problems` (a list or
 /// `null`), a bare list, or an object with a price and no problems. `None` when the
@@ -884,8 +880,10 @@ fn issue(field: Field, message: impl Into<String>) -> FieldIssue {
 /// (libphonenumber, E.164 out), else an email address.
 fn check_beneficiary(kind: &Kind, input: &str, country: &str) -> Result<String, String> {
     match kind {
-        Kind::MobileRecharge => parse_top_up_number(input, country).map_err(|e| e.to_string()),
-        _ => parse_beneficiary(kind, input).map_err(|e| e.to_string()),
+        Kind::MobileRecharge => {
+            parse_top_up_number(input, country).map_err(|e| e.message(locale()))
+        }
+        _ => parse_beneficiary(kind, input).map_err(|e| e.message(locale())),
     }
 }
 
@@ -893,7 +891,7 @@ fn check_beneficiary(kind: &Kind, input: &str, country: &str) -> Result<String, 
 pub fn check_country(cc: &str) -> Result<(), AppError> {
     match countries::find(cc) {
         Some(c) if c.code == cc => Ok(()),
-        _ => Err(AppError::NotFound("This country".into())),
+        _ => Err(AppError::NotFound(crate::error::Missing::Country)),
     }
 }
 
@@ -912,12 +910,15 @@ struct Picked {
 /// as it was, to be echoed upstream.
 fn pick_amount(fam: &ProductFamily, input: &str, issues: &mut Vec<FieldIssue>) -> Option<Picked> {
     let input = input.trim();
+    // A value of the form as sent (`25`, a product's choice), else as the
+    // shopper's language writes numbers (`12,5`, `1.000`).
+    let typed = crate::lang::plain_decimal(locale(), input);
     let fixed = fam.fixed_products();
     let chosen = fixed
         .iter()
         .find(|p| !input.is_empty() && p.choice() == input)
         .or_else(|| {
-            let wanted = Amount::parse(input)?;
+            let wanted = Amount::parse(&typed)?;
             fixed.iter().find(|p| p.fixed_value() == Some(wanted))
         });
     if let Some(p) = chosen
@@ -940,7 +941,7 @@ fn pick_amount(fam: &ProductFamily, input: &str, issues: &mut Vec<FieldIssue>) -
     match fam.range_product() {
         Some(p) => {
             let rule = p.amount_rule()?;
-            match rule.check(input) {
+            match rule.check(&typed) {
                 Ok(a) => Some(Picked {
                     face: a,
                     currency: rule.currency.clone(),
@@ -950,16 +951,16 @@ fn pick_amount(fam: &ProductFamily, input: &str, issues: &mut Vec<FieldIssue>) -
                     is_range: true,
                 }),
                 Err(e) => {
-                    issues.push(issue(Field::Amount, e.to_string()));
+                    issues.push(issue(Field::Amount, e.message(locale())));
                     None
                 }
             }
         }
         None => {
             let msg = if input.is_empty() {
-                "Choose an amount."
+                td_string!(locale(), errors.choose_amount)
             } else {
-                "Choose one of the amounts shown."
+                td_string!(locale(), errors.choose_shown_amount)
             };
             issues.push(issue(Field::Amount, msg));
             None
@@ -976,7 +977,7 @@ fn pick_pay(
     let Some((coin, network)) = parse_pay(value) else {
         issues.push(issue(
             Field::Payment,
-            "Choose a coin and network to pay with.",
+            td_string!(locale(), errors.choose_pay),
         ));
         return None;
     };
@@ -987,14 +988,14 @@ fn pick_pay(
         None => {
             issues.push(issue(
                 Field::Payment,
-                "This coin and network pair isn't offered. Choose one from the list.",
+                td_string!(locale(), errors.pair_not_offered),
             ));
             None
         }
         Some(o) if o.suspended => {
             issues.push(issue(
                 Field::Payment,
-                Problem::new("SUSPENDED_NETWORK").message(),
+                Problem::new("SUSPENDED_NETWORK").message(locale()),
             ));
             None
         }

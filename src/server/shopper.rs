@@ -60,6 +60,7 @@ pub fn shopper(headers: &HeaderMap, country: &str, client: Option<ClientAddr>) -
         user_agent: text(header::USER_AGENT),
         forwarded_for: client.map(|c| c.0.to_string()),
         client,
+        lang: crate::lang::locale(),
     }
 }
 

@@ -244,7 +244,10 @@ impl Hub {
         if !is_valid_order_id(id) {
             return error(
                 StatusCode::BAD_REQUEST,
-                AppError::invalid(Field::Order, "That is not an order id."),
+                AppError::invalid(
+                    Field::Order,
+                    crate::i18n::td_string!(crate::lang::locale(), errors.not_an_order_id),
+                ),
             );
         }
         let Ok(place) = self.take_place(shopper.client) else {
@@ -338,7 +341,7 @@ impl Hub {
             Err(Refusal::Missing) => {
                 return Err(error(
                     StatusCode::NOT_FOUND,
-                    AppError::NotFound("This order".into()),
+                    AppError::NotFound(crate::error::Missing::Order),
                 ));
             }
             Err(Refusal::TooMany(wait)) => {
@@ -370,7 +373,7 @@ impl Hub {
                     }
                     UpstreamError::NotFound => error(
                         StatusCode::NOT_FOUND,
-                        AppError::NotFound("This order".into()),
+                        AppError::NotFound(crate::error::Missing::Order),
                     ),
                     UpstreamError::RateLimited(wait) => error(
                         StatusCode::TOO_MANY_REQUESTS,

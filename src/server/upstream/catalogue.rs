@@ -83,7 +83,9 @@ impl Catalogue {
         family: &str,
     ) -> Result<Arc<ProductFamily>, UpstreamError> {
         let cc = shopper.country.as_str();
-        let key = format!("{cc}/{family}");
+        // The products' words (denominations, descriptions) are in the asked language.
+        let lang = crate::lang::code(shopper.lang);
+        let key = format!("{lang}/{cc}/{family}");
         self.families
             .get(&key, || async {
                 let path = format!("/v5/products/country/{cc}");
@@ -91,7 +93,7 @@ impl Catalogue {
                     .client
                     .get_json(
                         &path,
-                        &[("family_name", family), ("coin", LIST_COIN), ("lang", "en")],
+                        &[("family_name", family), ("coin", LIST_COIN), ("lang", lang)],
                         shopper,
                     )
                     .await?;

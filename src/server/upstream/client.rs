@@ -18,6 +18,8 @@ pub struct Shopper {
     pub forwarded_for: Option<String>,
     /// Whose quota the call spends (none for the server's own calls).
     pub client: Option<ClientAddr>,
+    /// The language the shopper reads: sent as `lang` on product and order calls.
+    pub lang: crate::lang::Locale,
 }
 
 impl Shopper {

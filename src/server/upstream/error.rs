@@ -90,7 +90,7 @@ impl From<UpstreamError> for AppError {
         match e {
             UpstreamError::Problems(p) => AppError::Rejected(p),
             UpstreamError::Suspended(code) => AppError::Suspended(code),
-            UpstreamError::NotFound => AppError::NotFound("This page".into()),
+            UpstreamError::NotFound => AppError::NotFound(crate::error::Missing::Page),
             UpstreamError::RateLimited(retry_after) => AppError::RateLimited { retry_after },
             UpstreamError::QuotaSpent(wait) => AppError::RateLimited {
                 retry_after: Some(wait),
@@ -99,7 +99,7 @@ impl From<UpstreamError> for AppError {
                 tracing::warn!(error = %e, "upstream refused a request");
                 AppError::invalid(
                     Field::Order,
-                    "Our supplier refused this request. Check the details and try again.",
+                    crate::i18n::td_string!(crate::lang::locale(), errors.supplier_refused),
                 )
             }
             UpstreamError::Timeout

@@ -1,0 +1,307 @@
+//! The shop in English, Turkish and Vietnamese: each language's pages at its
+//! own address (`/`, `/tr/…`, `/vi/…`), the first visit following the browser,
+//! the choice remembered, every answer in the shopper's words, and the
+//! language sent to the upstream.
+
+mod common;
+
+use common::{Shop, checkout, shop, some_family};
+
+async fn get(s: &Shop, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut req = s.http.get(format!("{}{path}", s.base));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.expect("get")
+}
+
+fn header(resp: &reqwest::Response, name: &str) -> String {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn each_language_has_its_own_addresses_and_says_so() {
+    let s = shop(&[]).await;
+    for (path, lang, words) in [
+        ("/", "en", "Gift cards, top-ups and eSIMs in United States"),
+        ("/tr", "tr", "Amerika Birleşik Devletleri"),
+        ("/vi", "vi", "Hoa Kỳ"),
+        ("/tr/cart", "tr", "Sepet"),
+        ("/vi/countries", "vi", "Đức (DE)"),
+    ] {
+        let resp = get(&s, path, &[]).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        let html = resp.text().await.expect("html");
+        assert!(html.contains(&format!(r#"<html lang="{lang}""#)), "{path}");
+        assert!(html.contains(words), "{path}: {words}");
+        // Every language's address of this page, English as the default.
+        let bare = path.trim_start_matches("/tr").trim_start_matches("/vi");
+        let bare = if bare.is_empty() { "/" } else { bare };
+        assert!(
+            html.contains(&format!(
+                r#"<link href="{bare}" hreflang="en" rel="alternate">"#
+            )),
+            "{path}: {}",
+            &html[..html.find("<body").unwrap_or(0)]
+        );
+        for l in ["tr", "vi"] {
+            let there = if bare == "/" {
+                format!("/{l}")
+            } else {
+                format!("/{l}{bare}")
+            };
+            assert!(
+                html.contains(&format!(
+                    r#"<link href="{there}" hreflang="{l}" rel="alternate">"#
+                )),
+                "{path}"
+            );
+        }
+        assert!(html.contains(r#"hreflang="x-default""#), "{path}");
+    }
+    let (st, html) = s.get("/tr/no-such-page").await;
+    assert_eq!(st, 404);
+    assert!(html.contains(r#"<html lang="tr""#), "{html}");
+    assert!(!html.contains("Not found"), "{html}");
+}
+
+#[tokio::test]
+async fn the_first_visit_follows_the_browser_then_the_choice() {
+    let s = shop(&[]).await;
+    // A Turkish browser is sent to the Turkish page, the query kept.
+    let resp = get(
+        &s,
+        "/?q=steam",
+        &[("accept-language", "tr-TR,tr;q=0.9,en;q=0.5")],
+    )
+    .await;
+    assert!(resp.status().is_redirection(), "{}", resp.status());
+    assert_eq!(header(&resp, "location"), "/tr?q=steam");
+    assert!(header(&resp, "vary").contains("Accept-Language"));
+    // A language the shop doesn't speak: English.
+    let resp = get(&s, "/", &[("accept-language", "de-DE,fr;q=0.8")]).await;
+    assert_eq!(resp.status(), 200);
+    // The remembered choice wins over the browser.
+    let resp = get(
+        &s,
+        "/cart",
+        &[("accept-language", "tr"), ("cookie", "lang=en")],
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    let resp = get(&s, "/orders/abc", &[("cookie", "lang=vi")]).await;
+    assert_eq!(header(&resp, "location"), "/vi/orders/abc");
+    // An address with a language is that language, whatever the browser says.
+    let resp = get(
+        &s,
+        "/vi",
+        &[("accept-language", "tr"), ("cookie", "lang=tr")],
+    )
+    .await;
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.text()
+            .await
+            .expect("html")
+            .contains(r#"<html lang="vi""#)
+    );
+    // Functions and files are never redirected.
+    let resp = get(&s, "/healthz", &[("accept-language", "tr")]).await;
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn the_switcher_remembers_the_choice_without_javascript() {
+    let s = shop(&[]).await;
+    let resp = get(&s, "/lang?to=vi&next=/cart", &[]).await;
+    assert!(resp.status().is_redirection());
+    assert_eq!(header(&resp, "location"), "/vi/cart");
+    assert!(header(&resp, "set-cookie").starts_with("lang=vi;"));
+    let resp = get(&s, "/lang?to=en&next=/brands/US/steam?x=1", &[]).await;
+    assert_eq!(header(&resp, "location"), "/brands/US/steam?x=1");
+    assert!(header(&resp, "set-cookie").starts_with("lang=en;"));
+    // Nowhere but this site; an unknown language changes nothing.
+    let resp = get(&s, "/lang?to=tr&next=//evil.example", &[]).await;
+    assert_eq!(header(&resp, "location"), "/tr");
+    let resp = get(&s, "/lang?to=xx&next=/cart", &[]).await;
+    assert_eq!(header(&resp, "location"), "/cart");
+    assert_eq!(header(&resp, "set-cookie"), "");
+    // The page offers the other languages as plain links.
+    let (_, html) = s.get("/tr/cart").await;
+    assert!(
+        html.contains(r#"href="/lang?to=en&amp;next=%2Fcart""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"href="/lang?to=vi&amp;next=%2Fcart""#),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn a_cached_page_is_kept_per_language() {
+    let s = shop(&[]).await;
+    for _ in 0..2 {
+        for (path, lang) in [("/", "en"), ("/tr", "tr"), ("/vi", "vi")] {
+            let (st, html) = s.get(path).await;
+            assert_eq!(st, 200);
+            assert!(html.contains(&format!(r#"<html lang="{lang}""#)), "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_upstream_is_asked_in_the_shoppers_language() {
+    let s = shop(&[]).await;
+    let (family, amount) = some_family(&s, "US").await;
+    s.reset_stats().await;
+    let (st, _) = s.get(&format!("/tr/brands/US/{family}")).await;
+    assert_eq!(st, 200);
+    assert_eq!(s.hits("lang=tr").await, 1, "{}", s.stats().await);
+    // Each language is its own catalogue entry (the answer's words depend on it).
+    let (st, _) = s.get(&format!("/vi/brands/US/{family}")).await;
+    assert_eq!(st, 200);
+    assert_eq!(s.hits("lang=vi").await, 1, "{}", s.stats().await);
+    let (st, _) = s.get(&format!("/tr/brands/US/{family}?again")).await;
+    assert_eq!(st, 200);
+    assert_eq!(s.hits("lang=tr").await, 1, "cached: {}", s.stats().await);
+
+    // An order placed from a Vietnamese page: validated and created in Vietnamese.
+    let form = checkout(&family, &amount, "lang-test-key-0001");
+    let resp = s
+        .http
+        .post(format!("{}/vi/api/orders/create", s.base))
+        .header("accept", "application/json")
+        .form(&form)
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(
+        resp.status(),
+        200,
+        "{}",
+        resp.text().await.unwrap_or_default()
+    );
+    assert_eq!(s.hits("lang=vi POST /v5/orders/validations").await, 1);
+    assert_eq!(
+        s.hits("lang=vi POST /v5/orders").await,
+        2,
+        "validation and order"
+    );
+    assert_eq!(s.hits("lang=en POST").await, 0);
+}
+
+#[tokio::test]
+async fn refusals_are_in_the_shoppers_words() {
+    let s = shop(&[]).await;
+    let (family, amount) = some_family(&s, "US").await;
+    let mut form = checkout(&family, &amount, "");
+    form.retain(|(k, _)| *k != "beneficiary");
+    form.push(("beneficiary", "not-an-email"));
+    let mut said = Vec::new();
+    for prefix in ["", "/tr", "/vi"] {
+        let resp = s
+            .http
+            .post(format!("{}{prefix}/api/orders/validate", s.base))
+            .header("accept", "application/json")
+            .form(&form)
+            .send()
+            .await
+            .expect("validate");
+        assert_eq!(resp.status(), 422, "{prefix}");
+        let body: serde_json::Value = resp.json().await.expect("json");
+        let message = body["Invalid"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(!message.is_empty(), "{prefix}: {body}");
+        said.push(message);
+    }
+    assert_eq!(said[0], "Enter an email address, like name@example.com.");
+    assert_ne!(said[1], said[0]);
+    assert_ne!(said[2], said[0]);
+    assert_ne!(said[1], said[2]);
+}
+
+/// A Turkish or Vietnamese shopper writes `12,5` for twelve and a half (and
+/// `1.000` for a thousand): the amount they type is read their way, and what
+/// goes upstream is the plain decimal.
+#[tokio::test]
+async fn a_typed_amount_is_read_as_the_shoppers_language_writes_it() {
+    let s = shop(&[]).await;
+    let (_, dir) = s.call("catalog/brands", &[("country", "US")]).await;
+    let mut range = None;
+    for b in dir["all_brands"].as_array().expect("brands") {
+        let family = b["family"].as_str().unwrap_or_default().to_string();
+        let (_, page) = s
+            .call(
+                "catalog/products",
+                &[("country", "US"), ("family", &family)],
+            )
+            .await;
+        let products = page["family"]["products"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let rule = products.iter().find(|p| p["is_dynamic"] == true).map(|p| {
+            (
+                p["range"]["min"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .parse::<f64>()
+                    .unwrap_or(0.0),
+                p["range"]["max"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .parse::<f64>()
+                    .unwrap_or(0.0),
+                p["range"]["step_size"]
+                    .as_str()
+                    .unwrap_or("0")
+                    .parse::<f64>()
+                    .unwrap_or(0.0),
+            )
+        });
+        if let Some((min, max, step)) = rule
+            && products.iter().all(|p| p["is_dynamic"] == true)
+            && b["is_out_of_stock"] != true
+            && min <= 12.0
+            && max >= 1000.0
+            && step == 1.0
+        {
+            range = Some(family);
+            break;
+        }
+    }
+    let family = range.expect("a brand sold from 12 to 1,000 in steps of 1");
+    // (language, typed, what the price line or the amount's problem says)
+    for (lang, typed, said) in [
+        ("tr", "1.000", "1.000 USD"),
+        ("vi", "1.000", "1.000 USD"),
+        ("tr", "12,5", "artış"),
+        ("vi", "12,5", "bước"),
+        ("en", "1,000", "1,000 USD"),
+        ("en", "12.5", "in steps of"),
+    ] {
+        let (st, v) = s
+            .call(
+                "checkout/price",
+                &[
+                    ("country", "US"),
+                    ("family", &family),
+                    ("amount", typed),
+                    ("pay", "USDC|Solana"),
+                    ("lang", lang),
+                ],
+            )
+            .await;
+        assert_eq!(st, 200, "{v}");
+        let html = v.as_str().unwrap_or_default();
+        assert!(html.contains(said), "{lang} {typed}: {html}");
+        assert!(!html.contains("125 USD"), "{lang} {typed}: {html}");
+    }
+}
