@@ -85,7 +85,7 @@ fn CountryField(value: String, listed: bool, placeholder: String, lang: String) 
 
 /// The suggestions in `l`: one option per country, its other names in the label.
 pub fn options(l: Locale) -> impl IntoView {
-    countries::all()
+    countries::sorted_in(l)
         .iter()
         .map(move |c| {
             view! { <option value=countries::label_in(*c, l) label=countries::picker_label(*c, l)></option> }

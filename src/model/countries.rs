@@ -156,6 +156,42 @@ pub fn name_in(c: Country, l: Locale) -> String {
         .unwrap_or_else(|| c.name.to_string())
 }
 
+/// Every country, in `l`'s alphabetical order of their names in `l` (CLDR
+/// collation: `Cezayir`, `Çin`, `Danimarka` in Turkish); the upstream's order
+/// in English.
+#[cfg(feature = "ssr")]
+pub fn sorted_in(l: Locale) -> &'static [Country] {
+    use icu_collator::CollatorBorrowed;
+    static SORTED: OnceLock<Vec<Vec<Country>>> = OnceLock::new();
+    let lists = SORTED.get_or_init(|| {
+        crate::lang::ALL
+            .iter()
+            .map(|l| {
+                let mut list = all().to_vec();
+                let locale: Option<icu_locale_core::Locale> = crate::lang::code(*l).parse().ok();
+                let collator = locale
+                    .and_then(|loc| CollatorBorrowed::try_new(loc.into(), Default::default()).ok());
+                if let (Some(c), false) = (collator, *l == Locale::en) {
+                    let names: Vec<(String, Country)> =
+                        list.iter().map(|x| (name_in(*x, *l), *x)).collect();
+                    let mut names = names;
+                    names.sort_by(|a, b| c.compare(&a.0, &b.0));
+                    list = names.into_iter().map(|(_, x)| x).collect();
+                }
+                list
+            })
+            .collect()
+    });
+    let i = crate::lang::ALL.iter().position(|x| *x == l).unwrap_or(0);
+    lists.get(i).map(Vec::as_slice).unwrap_or_else(|| all())
+}
+
+/// In the browser build (never used there): the upstream's order.
+#[cfg(not(feature = "ssr"))]
+pub fn sorted_in(_: Locale) -> &'static [Country] {
+    all()
+}
+
 /// Every country's name in each of `lang::ALL` (English left to the
 /// upstream's list), in [`all`]'s order.
 #[cfg(feature = "ssr")]
@@ -688,6 +724,19 @@ mod tests {
         assert!(own(Locale::tr) > 150, "{} Turkish names", own(Locale::tr));
         assert!(own(Locale::vi) > 80, "{} Vietnamese names", own(Locale::vi));
         assert_eq!(name_in(find("FR").unwrap(), Locale::vi), "Pháp");
+        // Each language's alphabetical order.
+        let at = |l: Locale, code: &str| sorted_in(l).iter().position(|c| c.code == code);
+        assert!(at(Locale::tr, "DZ") < at(Locale::tr, "CN"), "Cezayir, Çin");
+        assert!(
+            at(Locale::tr, "CN") < at(Locale::tr, "DK"),
+            "Çin, Danimarka"
+        );
+        assert!(
+            at(Locale::tr, "DE") < at(Locale::tr, "US"),
+            "Almanya, Amerika"
+        );
+        assert_eq!(sorted_in(Locale::en), all());
+        assert_eq!(sorted_in(Locale::vi).len(), all().len());
         assert_eq!(
             picker_label(de, Locale::tr).as_deref(),
             Some("Almanya (DE) · Germany · Deutschland")

@@ -21,7 +21,7 @@ pub fn CountriesPage() -> impl IntoView {
             <CountryPicker current=String::new() next="/" listed=true />
         </section>
         <ul class="country-list" aria-label=td_string!(l, common.all_countries_label)>
-            {countries::all()
+            {countries::sorted_in(l)
                 .iter()
                 .map(|c| view! {
                     <li><a href=format!("/country?country={}&next={home}", c.code) rel="nofollow">{countries::label_in(*c, l)}</a></li>
