@@ -113,11 +113,13 @@ fn CartLink() -> impl IntoView {
 fn current_path() -> String {
     #[cfg(feature = "ssr")]
     if let Some(parts) = use_context::<axum::http::request::Parts>() {
-        return parts
+        let here = parts
             .uri
             .path_and_query()
-            .map(|pq| pq.as_str().to_string())
-            .unwrap_or_else(|| "/".into());
+            .map(|pq| pq.as_str())
+            .unwrap_or("/");
+        // `//evil.example` is a path here, but another site in a link.
+        return format!("/{}", here.trim_start_matches('/'));
     }
     "/".into()
 }

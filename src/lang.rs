@@ -210,6 +210,14 @@ pub fn plain_decimal(l: Locale, typed: &str) -> String {
     if l == Locale::en {
         return typed.to_string();
     }
+    // Both separators: the last one is the decimal one (`1.000,50`, `1,000.50`).
+    if let (Some(dot), Some(comma)) = (typed.rfind('.'), typed.rfind(',')) {
+        return if comma > dot {
+            typed.replace('.', "").replace(',', ".")
+        } else {
+            typed.replace(',', "")
+        };
+    }
     // `1.000` and `12.345.678`: groups of three after the first.
     let grouped = {
         let mut groups = typed.split('.');
@@ -217,6 +225,7 @@ pub fn plain_decimal(l: Locale, typed: &str) -> String {
         let rest: Vec<&str> = groups.collect();
         !rest.is_empty()
             && (1..=3).contains(&first.len())
+            && !first.starts_with('0')
             && std::iter::once(first)
                 .chain(rest.iter().copied())
                 .all(|g| g.chars().all(|c| c.is_ascii_digit()))
@@ -299,6 +308,11 @@ mod tests {
             (Locale::tr, "25", "25"),
             (Locale::en, "1,000.25", "1,000.25"),
             (Locale::en, "12.5", "12.5"),
+            // Both separators: the last one is the decimal one.
+            (Locale::tr, "1,000.50", "1000.50"),
+            (Locale::vi, "1.000,50", "1000.50"),
+            // A leading zero is never a thousands group.
+            (Locale::tr, "0.500", "0.500"),
         ] {
             assert_eq!(plain_decimal(l, typed), plain, "{l} {typed}");
         }

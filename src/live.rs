@@ -140,9 +140,13 @@ fn each(selector: &str, mut f: impl FnMut(Element)) {
     }
 }
 
-/// The countdown of every payment window on the page.
+/// The countdown of every payment window on the page (which replaces the
+/// server's "in 28 minutes", true only when the page was rendered).
 fn tick() {
     let now = now_secs();
+    each(".countdown .relative", |el| {
+        let _ = el.set_attribute("hidden", "");
+    });
     each("[data-expires]", |el| {
         if let Some(exp) = el
             .get_attribute("data-expires")

@@ -305,3 +305,82 @@ async fn a_typed_amount_is_read_as_the_shoppers_language_writes_it() {
         assert!(!html.contains("125 USD"), "{lang} {typed}: {html}");
     }
 }
+
+/// An amount in the cart is read once, as it was typed: `1,000` typed on an
+/// English page is a thousand on the Vietnamese cart page too (not `1.000`
+/// read again as one), and `1.000` typed on a Turkish page is a thousand on
+/// the English one.
+#[tokio::test]
+async fn a_cart_amount_keeps_its_value_in_every_language() {
+    let s = shop(&[]).await;
+    let (_, dir) = s.call("catalog/brands", &[("country", "US")]).await;
+    let mut range = None;
+    for b in dir["all_brands"].as_array().expect("brands") {
+        let family = b["family"].as_str().unwrap_or_default().to_string();
+        let (_, page) = s
+            .call(
+                "catalog/products",
+                &[("country", "US"), ("family", &family)],
+            )
+            .await;
+        let products = page["family"]["products"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let fits = products.iter().all(|p| p["is_dynamic"] == true)
+            && products.iter().any(|p| {
+                p["range"]["max"]
+                    .as_str()
+                    .and_then(|m| m.parse::<f64>().ok())
+                    >= Some(1000.0)
+                    && p["range"]["step_size"].as_str() == Some("1")
+            });
+        if fits && b["kind"] == "giftcard" && b["is_out_of_stock"] != true {
+            range = Some(family);
+            break;
+        }
+    }
+    let Some(family) = range else {
+        panic!("a gift card sold up to at least 1,000 in steps of 1");
+    };
+    for (typed_on, typed, shown_on, label) in [
+        ("", "1,000", "/vi", "1.000 USD"),
+        ("/tr", "1.000", "", "1,000 USD"),
+    ] {
+        let resp = s
+            .http
+            .post(format!("{}{typed_on}/api/cart/add", s.base))
+            .header("accept", "application/json")
+            .header("origin", s.base.clone())
+            .form(&[
+                ("country", "US"),
+                ("family", family.as_str()),
+                ("amount", typed),
+                ("beneficiary", "friend@example.com"),
+            ])
+            .send()
+            .await
+            .expect("add");
+        assert_eq!(resp.status(), 200, "{typed}");
+        let cookie = common::set_cookies(&resp)
+            .into_iter()
+            .find(|c| c.starts_with("cart="))
+            .expect("a cart cookie");
+        let resp = s
+            .http
+            .get(format!("{}{shown_on}/cart", s.base))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("cart");
+        let html = resp.text().await.expect("html");
+        assert!(
+            html.contains(label),
+            "{typed} → {shown_on}/cart: {label}\n{html}"
+        );
+        assert!(
+            html.contains(r#"data-testid="cart-total""#),
+            "priced: {html}"
+        );
+    }
+}

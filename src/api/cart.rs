@@ -94,12 +94,15 @@ pub async fn add_to_cart(
     same_site().or_else(fail)?;
     let state = state()?;
     let who = shopper(&state, Some(&country));
+    // As the shopper's language writes numbers (`12,5`): read once, here, and
+    // kept plain in the cart (which may be read in another language).
+    let plain = crate::lang::plain_decimal(crate::lang::locale(), &amount);
     let result = add_line(
         &state,
         &who,
         &country,
         &family,
-        &amount,
+        &plain,
         &beneficiary,
         &pay,
         &email,
@@ -157,8 +160,7 @@ async fn add_line(
         country,
         CartItem {
             family: family.to_string(),
-            // Kept as the plain decimal: the cart may be read in another language.
-            amount: crate::lang::plain_decimal(crate::lang::locale(), amount),
+            amount: amount.trim().to_string(),
             beneficiary: beneficiary.trim().to_string(),
             quantity: 1,
         },
@@ -336,7 +338,11 @@ pub async fn get_cart(#[server(default)] pay: String) -> Result<CartPage, AppErr
                         .and_then(|p| p.amount_rule())
                         .map(|r| r.currency)
                         .unwrap_or_default();
-                    format!("{} {currency}", item.amount).trim().to_string()
+                    let l = crate::lang::locale();
+                    match crate::model::money::Amount::parse(&item.amount) {
+                        Some(a) => crate::lang::money(l, a, &currency).trim().to_string(),
+                        None => format!("{} {currency}", item.amount).trim().to_string(),
+                    }
                 });
             let unit_price = shop
                 .quote(&who, &item.family, &item.amount, &pay)

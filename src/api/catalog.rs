@@ -52,7 +52,7 @@ pub async fn load_storefront() -> Result<Storefront, AppError> {
 /// (`lang`), the same for everyone (cached for a day): fetched when the field
 /// is first used, so that no page carries the 233 countries.
 #[server(prefix = "/api", endpoint = "catalog/country_options", input = server_fn::codec::GetUrl)]
-pub async fn country_options(lang: String) -> Result<String, Refusal> {
+pub async fn country_options(#[server(default)] lang: String) -> Result<String, Refusal> {
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.insert_header(
             axum::http::header::CACHE_CONTROL,

@@ -128,7 +128,9 @@ pub async fn checkout_check(
     #[server(default)] lang: String,
 ) -> Result<String, Refusal> {
     use crate::components::checkout::CheckedFields;
-    crate::lang::provide(&lang);
+    let l = crate::lang::provide(&lang);
+    // As the shopper's language writes numbers (`12,5`): read once, here.
+    let amount = crate::lang::plain_decimal(l, &amount);
     let checked = check(country, family, amount, pay, beneficiary, email, coupon).await;
     let error = match checked {
         Ok(_) => None,
@@ -165,7 +167,13 @@ pub async fn create_order(
         coupon,
         idempotency_key,
     };
-    match state.shop.create(&who, &form).await {
+    // The amount as the shopper's language writes it (`12,5`), read once here;
+    // a refused form goes back with what was typed.
+    let plain = CheckoutForm {
+        amount: crate::lang::plain_decimal(crate::lang::locale(), &form.amount),
+        ..form.clone()
+    };
+    match state.shop.create(&who, &plain).await {
         Ok(order) => {
             super::ssr::remember_recent(&order.order_id);
             super::ssr::go(&format!("/orders/{}", order.order_id));

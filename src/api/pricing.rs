@@ -46,7 +46,7 @@ pub async fn checkout_price(
         .into_iter()
         .collect();
     let quote = if issues.is_empty() && !amount.is_empty() && !pay.is_empty() {
-        Some(state.shop.quote(&who, &family, &amount, &pay).await)
+        Some(state.shop.quote(&who, &family, &plain, &pay).await)
     } else {
         None
     };

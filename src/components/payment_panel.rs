@@ -151,7 +151,8 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
             {expires.map(|exp| view! {
                 <p class="countdown">
                     {td_string!(l, order.pay_before, time = utc_clock(exp))}
-                    {lang::relative_to_now(l, exp).map(|r| format!(" ({r})"))}
+                    // Replaced by the live countdown once the island runs.
+                    {lang::relative_to_now(l, exp).map(|r| view! { <span class="relative">{format!(" ({r})")}</span> })}
                     // Filled in and kept current by the page's island (`live::tick`),
                     // in the page's words (`{t}`: the time left).
                     <span role="timer" aria-live="off" data-expires=exp.to_string()

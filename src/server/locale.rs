@@ -79,8 +79,11 @@ pub async fn locale(mut req: Request, next: Next) -> Response {
         *req.uri_mut() = uri;
     }
     req.extensions_mut().insert(locale);
+    let page = is_page(&path);
     let mut resp = next.run(req).await;
-    if named.is_none() {
+    // Only a page without a prefix depends on the cookie and the browser's
+    // language: built files and functions stay cacheable as they are.
+    if named.is_none() && page {
         vary(&mut resp);
     }
     resp
@@ -124,6 +127,30 @@ mod tests {
         let h = headers(&[("cookie", "lang=xx"), ("accept-language", "de")]);
         assert_eq!(preferred(&h), Locale::en);
         assert_eq!(from_cookie(&headers(&[("cookie", "language=tr")])), None);
+    }
+
+    /// Only pages depend on the cookie and the browser's language: built
+    /// files and functions stay cacheable as they are.
+    #[tokio::test]
+    async fn only_pages_vary_by_language() {
+        use axum::body::Body;
+        use tower::ServiceExt;
+        let app = axum::Router::new()
+            .route("/", axum::routing::get(|| async { "home" }))
+            .route("/pkg/app.wasm", axum::routing::get(|| async { "wasm" }))
+            .layer(axum::middleware::from_fn(locale));
+        for (path, varies) in [("/", true), ("/pkg/app.wasm", false), ("/tr", false)] {
+            let resp = app
+                .clone()
+                .oneshot(
+                    axum::http::Request::get(path)
+                        .body(Body::empty())
+                        .expect("request"),
+                )
+                .await
+                .expect("answer");
+            assert_eq!(resp.headers().contains_key(header::VARY), varies, "{path}");
+        }
     }
 
     #[test]

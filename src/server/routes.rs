@@ -112,13 +112,14 @@ struct QrText {
 }
 
 /// `GET /qr.svg?text=`: a QR code of a payment URI, as SVG.
-async fn qr_svg(Query(q): Query<QrText>) -> Response {
+async fn qr_svg(
+    locale: Option<Extension<crate::lang::Locale>>,
+    Query(q): Query<QrText>,
+) -> Response {
+    let l = locale.map(|Extension(l)| l).unwrap_or_default();
     if q.text.is_empty() || q.text.len() > 1024 {
-        return AppError::invalid(
-            Field::Order,
-            "A QR code needs 1 to 1024 characters of text.",
-        )
-        .into_response();
+        return AppError::invalid(Field::Order, crate::i18n::td_string!(l, errors.qr_length))
+            .into_response();
     }
     match qrcode::QrCode::new(q.text.as_bytes()) {
         Ok(code) => {
@@ -136,11 +137,8 @@ async fn qr_svg(Query(q): Query<QrText>) -> Response {
             )
                 .into_response()
         }
-        Err(_) => AppError::invalid(
-            Field::Order,
-            crate::i18n::td_string!(crate::lang::locale(), errors.qr_too_long),
-        )
-        .into_response(),
+        Err(_) => AppError::invalid(Field::Order, crate::i18n::td_string!(l, errors.qr_too_long))
+            .into_response(),
     }
 }
 

@@ -909,16 +909,15 @@ struct Picked {
 /// else face value) or to the family's range. What the catalogue spelled is kept
 /// as it was, to be echoed upstream.
 fn pick_amount(fam: &ProductFamily, input: &str, issues: &mut Vec<FieldIssue>) -> Option<Picked> {
+    // Plain decimals (`12.5`, `1,000.5`): the functions that take what a
+    // shopper typed read it in their language first (`lang::plain_decimal`).
     let input = input.trim();
-    // A value of the form as sent (`25`, a product's choice), else as the
-    // shopper's language writes numbers (`12,5`, `1.000`).
-    let typed = crate::lang::plain_decimal(locale(), input);
     let fixed = fam.fixed_products();
     let chosen = fixed
         .iter()
         .find(|p| !input.is_empty() && p.choice() == input)
         .or_else(|| {
-            let wanted = Amount::parse(&typed)?;
+            let wanted = Amount::parse(input)?;
             fixed.iter().find(|p| p.fixed_value() == Some(wanted))
         });
     if let Some(p) = chosen
@@ -941,7 +940,7 @@ fn pick_amount(fam: &ProductFamily, input: &str, issues: &mut Vec<FieldIssue>) -
     match fam.range_product() {
         Some(p) => {
             let rule = p.amount_rule()?;
-            match rule.check(&typed) {
+            match rule.check(input) {
                 Ok(a) => Some(Picked {
                     face: a,
                     currency: rule.currency.clone(),
