@@ -227,15 +227,15 @@ async fn refusals_are_in_the_shoppers_words() {
     assert_ne!(said[1], said[2]);
 }
 
-/// A Turkish or Vietnamese shopper writes `12,5` for twelve and a half (and
-/// `1.000` for a thousand): the amount they type is read their way, and what
-/// goes upstream is the plain decimal.
-#[tokio::test]
-async fn a_typed_amount_is_read_as_the_shoppers_language_writes_it() {
-    let s = shop(&[]).await;
+/// A gift card sold by custom amount only, from at most `min` to at least
+/// `max` in steps of 1.
+async fn range_gift_card(s: &Shop, min: f64, max: f64) -> String {
+    let number = |v: &serde_json::Value| v.as_str().and_then(|n| n.parse::<f64>().ok());
     let (_, dir) = s.call("catalog/brands", &[("country", "US")]).await;
-    let mut range = None;
     for b in dir["all_brands"].as_array().expect("brands") {
+        if b["kind"] != "giftcard" || b["is_out_of_stock"] == true {
+            continue;
+        }
         let family = b["family"].as_str().unwrap_or_default().to_string();
         let (_, page) = s
             .call(
@@ -247,37 +247,27 @@ async fn a_typed_amount_is_read_as_the_shoppers_language_writes_it() {
             .as_array()
             .cloned()
             .unwrap_or_default();
-        let rule = products.iter().find(|p| p["is_dynamic"] == true).map(|p| {
-            (
-                p["range"]["min"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .parse::<f64>()
-                    .unwrap_or(0.0),
-                p["range"]["max"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .parse::<f64>()
-                    .unwrap_or(0.0),
-                p["range"]["step_size"]
-                    .as_str()
-                    .unwrap_or("0")
-                    .parse::<f64>()
-                    .unwrap_or(0.0),
-            )
-        });
-        if let Some((min, max, step)) = rule
-            && products.iter().all(|p| p["is_dynamic"] == true)
-            && b["is_out_of_stock"] != true
-            && min <= 12.0
-            && max >= 1000.0
-            && step == 1.0
-        {
-            range = Some(family);
-            break;
+        let fits = !products.is_empty()
+            && products.iter().all(|p| {
+                p["is_dynamic"] == true
+                    && number(&p["range"]["min"]).is_some_and(|m| m <= min)
+                    && number(&p["range"]["max"]).is_some_and(|m| m >= max)
+                    && number(&p["range"]["step_size"]) == Some(1.0)
+            });
+        if fits {
+            return family;
         }
     }
-    let family = range.expect("a brand sold from 12 to 1,000 in steps of 1");
+    panic!("a gift card sold from {min} to {max} in steps of 1");
+}
+
+/// A Turkish or Vietnamese shopper writes `12,5` for twelve and a half (and
+/// `1.000` for a thousand): the amount they type is read their way, and what
+/// goes upstream is the plain decimal.
+#[tokio::test]
+async fn a_typed_amount_is_read_as_the_shoppers_language_writes_it() {
+    let s = shop(&[]).await;
+    let family = range_gift_card(&s, 12.0, 1000.0).await;
     // (language, typed, what the price line or the amount's problem says)
     for (lang, typed, said) in [
         ("tr", "1.000", "1.000 USD"),
@@ -313,36 +303,7 @@ async fn a_typed_amount_is_read_as_the_shoppers_language_writes_it() {
 #[tokio::test]
 async fn a_cart_amount_keeps_its_value_in_every_language() {
     let s = shop(&[]).await;
-    let (_, dir) = s.call("catalog/brands", &[("country", "US")]).await;
-    let mut range = None;
-    for b in dir["all_brands"].as_array().expect("brands") {
-        let family = b["family"].as_str().unwrap_or_default().to_string();
-        let (_, page) = s
-            .call(
-                "catalog/products",
-                &[("country", "US"), ("family", &family)],
-            )
-            .await;
-        let products = page["family"]["products"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let fits = products.iter().all(|p| p["is_dynamic"] == true)
-            && products.iter().any(|p| {
-                p["range"]["max"]
-                    .as_str()
-                    .and_then(|m| m.parse::<f64>().ok())
-                    >= Some(1000.0)
-                    && p["range"]["step_size"].as_str() == Some("1")
-            });
-        if fits && b["kind"] == "giftcard" && b["is_out_of_stock"] != true {
-            range = Some(family);
-            break;
-        }
-    }
-    let Some(family) = range else {
-        panic!("a gift card sold up to at least 1,000 in steps of 1");
-    };
+    let family = range_gift_card(&s, 10.0, 1000.0).await;
     for (typed_on, typed, shown_on, label) in [
         ("", "1,000", "/vi", "1.000 USD"),
         ("/tr", "1.000", "", "1,000 USD"),
