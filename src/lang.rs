@@ -11,6 +11,11 @@ pub const ALL: [Locale; 3] = [Locale::en, Locale::tr, Locale::vi];
 /// The cookie that remembers a shopper's choice of language.
 pub const COOKIE: &str = "lang";
 
+/// The language's place in [`ALL`] (tables kept per language are in that order).
+pub fn index(l: Locale) -> usize {
+    ALL.iter().position(|x| *x == l).unwrap_or(0)
+}
+
 /// The language's code (`<html lang>`, `hreflang`, the upstream's `lang`).
 pub fn code(l: Locale) -> &'static str {
     match l {
@@ -148,9 +153,8 @@ pub fn number(l: Locale, value: &str) -> String {
             })
             .collect()
     });
-    let index = ALL.iter().position(|x| *x == l).unwrap_or(0);
     match (
-        formatters.get(index).and_then(Option::as_ref),
+        formatters.get(index(l)).and_then(Option::as_ref),
         value.parse::<fixed_decimal::Decimal>(),
     ) {
         (Some(f), Ok(d)) => f.format(&d).to_string(),

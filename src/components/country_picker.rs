@@ -104,8 +104,9 @@ pub fn options_html(l: Locale) -> &'static str {
             .map(|l| Owner::new().with(|| options(*l).to_html()))
             .collect()
     });
-    let i = lang::ALL.iter().position(|x| *x == l).unwrap_or(0);
-    all.get(i).map(String::as_str).unwrap_or_default()
+    all.get(lang::index(l))
+        .map(String::as_str)
+        .unwrap_or_default()
 }
 
 #[cfg(all(test, feature = "ssr"))]

@@ -147,12 +147,11 @@ pub fn name_in(c: Country, l: Locale) -> String {
     if l == Locale::en {
         return c.name.to_string();
     }
-    let lang = crate::lang::ALL.iter().position(|x| *x == l);
     all()
         .iter()
         .position(|x| x.code == c.code)
         .and_then(|at| local_names().get(at))
-        .and_then(|names| names.get(lang?)?.clone())
+        .and_then(|names| names.get(crate::lang::index(l))?.clone())
         .unwrap_or_else(|| c.name.to_string())
 }
 
@@ -182,8 +181,10 @@ pub fn sorted_in(l: Locale) -> &'static [Country] {
             })
             .collect()
     });
-    let i = crate::lang::ALL.iter().position(|x| *x == l).unwrap_or(0);
-    lists.get(i).map(Vec::as_slice).unwrap_or_else(|| all())
+    lists
+        .get(crate::lang::index(l))
+        .map(Vec::as_slice)
+        .unwrap_or_else(|| all())
 }
 
 /// In the browser build (never used there): the upstream's order.

@@ -13,13 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 /// The language remembered in the `lang` cookie, if any.
 pub fn from_cookie(headers: &HeaderMap) -> Option<Locale> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(lang::COOKIE)?.strip_prefix('='))
-        .and_then(lang::parse)
+    crate::server::shopper::cookie(headers, lang::COOKIE).and_then(lang::parse)
 }
 
 /// The language of a request without a prefix.
