@@ -42,6 +42,12 @@ pub enum AppError {
         "We sent your order but didn't get a clear answer, so it may have been placed. Don't pay or order again yet: check your email for a confirmation in a few minutes, and contact us with your email address if none arrives."
     )]
     Uncertain,
+    /// The store that keeps orders from being placed twice can't be reached, so
+    /// none is placed (several instances would otherwise place one each).
+    #[error(
+        "We can't take orders for a moment, so nothing was ordered or charged. Please try again in a minute."
+    )]
+    OrdersPaused,
     /// A form that changes this browser's cart or recent orders came from another site.
     #[error(
         "This form was sent from another website, so nothing was changed. Use the form on this shop's own page."
@@ -98,7 +104,7 @@ impl AppError {
             AppError::Invalid(_) | AppError::Rejected(_) => 422,
             AppError::Suspended(_) => 409,
             AppError::RateLimited { .. } => 429,
-            AppError::Unavailable | AppError::Transport => 503,
+            AppError::Unavailable | AppError::Transport | AppError::OrdersPaused => 503,
             AppError::Uncertain => 502,
             AppError::CrossSite => 403,
         }
@@ -116,6 +122,7 @@ impl AppError {
             }
             AppError::Unavailable => td_string!(l, errors.unavailable).to_string(),
             AppError::Uncertain => td_string!(l, errors.uncertain).to_string(),
+            AppError::OrdersPaused => td_string!(l, errors.orders_paused).to_string(),
             AppError::CrossSite => td_string!(l, errors.cross_site).to_string(),
             AppError::Transport => td_string!(l, errors.transport).to_string(),
         }
@@ -145,7 +152,10 @@ impl AppError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            AppError::Unavailable | AppError::Transport | AppError::RateLimited { .. }
+            AppError::Unavailable
+                | AppError::Transport
+                | AppError::OrdersPaused
+                | AppError::RateLimited { .. }
         )
     }
 }

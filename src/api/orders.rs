@@ -247,9 +247,10 @@ async fn view_of(
         Ok(vias) => pay_options(&vias),
         Err(_) => Vec::new(),
     };
-    let pair = order
-        .payment_pair(options.iter().map(|o| o.network.as_str()))
-        .or_else(|| state.shop.pay_choice(&order.order_id));
+    let pair = match order.payment_pair(options.iter().map(|o| o.network.as_str())) {
+        Some(pair) => Some(pair),
+        None => state.shop.pay_choice(&order.order_id).await,
+    };
     let target = pair.as_ref().map(|(coin, network)| {
         let option = options
             .iter()

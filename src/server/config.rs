@@ -52,6 +52,10 @@ pub struct Config {
     pub idempotency_max_keys: u64,
     /// Signs the draft cookie of refused no-JavaScript forms.
     pub cookie_secret: Vec<u8>,
+    /// Where instances share idempotency keys, limits and known orders (`None`: in process).
+    pub redis_url: Option<String>,
+    /// Longest wait for any one Redis call.
+    pub redis_timeout: Duration,
     /// Sandbox only: delay between payment and delivery.
     pub sandbox_delivery_delay: Duration,
     /// Sandbox only: the bearer token of its control endpoints.
@@ -71,6 +75,10 @@ impl std::fmt::Debug for Config {
             .field("order_rate_per_minute", &self.order_rate_per_minute)
             .field("upstream_rate_per_minute", &self.upstream_rate_per_minute)
             .field("cookie_secret", &"<hidden>")
+            .field(
+                "redis_url",
+                &self.redis_url.as_deref().map(redact_credentials),
+            )
             .field("sandbox_control_token", &"<hidden>")
             .finish_non_exhaustive()
     }
@@ -244,9 +252,27 @@ impl Config {
                 })
                 .collect::<Result<Vec<_>, _>>()?,
         };
+        let redis_url = get("CR_REDIS_URL");
+        if let Some(url) = &redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            return Err(bad(
+                "CR_REDIS_URL",
+                format!(
+                    "must start with redis:// or rediss:// (got {:?})",
+                    redact_credentials(url)
+                ),
+            ));
+        }
         let cookie_secret = match get("CR_COOKIE_SECRET") {
             Some(s) if s.len() >= 32 => s.into_bytes(),
             Some(_) => return Err(bad("CR_COOKIE_SECRET", "must be at least 32 characters")),
+            None if redis_url.is_some() => {
+                return Err(bad(
+                    "CR_COOKIE_SECRET",
+                    "is required when CR_REDIS_URL is set: every instance must sign drafts and carts with the same secret",
+                ));
+            }
             None => random_secret(32),
         };
         let sandbox_control_token = get("CR_SANDBOX_CONTROL_TOKEN").unwrap_or_default();
@@ -299,6 +325,8 @@ impl Config {
             max_streams_per_client: secs("CR_MAX_STREAMS_PER_CLIENT", 16, 1, 1_000_000)? as usize,
             idempotency_max_keys: secs("CR_IDEMPOTENCY_MAX_KEYS", 100_000, 1, 10_000_000)?,
             cookie_secret,
+            redis_url,
+            redis_timeout: Duration::from_millis(secs("CR_REDIS_TIMEOUT_MS", 500, 10, 10_000)?),
             sandbox_delivery_delay: Duration::from_millis(secs(
                 "CR_SANDBOX_DELIVERY_DELAY_MS",
                 3_000,
@@ -409,6 +437,21 @@ mod tests {
                 .var,
             "CR_TRUSTED_PROXIES"
         );
+    }
+
+    #[test]
+    fn redis_needs_a_redis_url_and_one_cookie_secret_for_all_instances() {
+        let secret = ("CR_COOKIE_SECRET", "0123456789abcdef0123456789abcdef");
+        let c = cfg(&[("CR_REDIS_URL", "redis://:pw@10.0.0.5:6379/2"), secret]).expect("redis");
+        assert_eq!(c.redis_url.as_deref(), Some("redis://:pw@10.0.0.5:6379/2"));
+        assert!(!format!("{c:?}").contains("pw"), "{c:?}");
+        assert_eq!(cfg(&[secret]).expect("default").redis_url, None);
+        let e = cfg(&[("CR_REDIS_URL", "http://redis:6379"), secret]).expect_err("scheme");
+        assert_eq!(e.var, "CR_REDIS_URL");
+        let e = cfg(&[("CR_REDIS_URL", "redis://127.0.0.1:6379")]).expect_err("no secret");
+        assert_eq!(e.var, "CR_COOKIE_SECRET");
+        let e = cfg(&[("CR_REDIS_TIMEOUT_MS", "0"), secret]).expect_err("timeout");
+        assert_eq!(e.var, "CR_REDIS_TIMEOUT_MS");
     }
 
     #[test]

@@ -5,10 +5,10 @@
 
 use crate::server::client_addr::ClientAddr;
 use crate::server::ratelimit::Limiter;
+use crate::server::shared_store::SharedStore;
+use std::sync::Arc;
 use std::time::Duration;
 
-/// Order ids remembered per kind at most.
-const MAX_IDS: u64 = 100_000;
 /// How long an id the upstream said is unknown is answered locally.
 const MISSING_FOR: Duration = Duration::from_secs(60);
 /// How long an id known to exist stays known.
@@ -25,87 +25,83 @@ pub enum Refusal {
     TooMany(u64),
 }
 
-/// Known, missing and budgeted order ids.
+/// Known, missing and budgeted order ids, in the shop's shared store (an order
+/// placed on one instance is known to all). A store that fails makes every id
+/// unknown: lookups then cost discovery tokens, and still work.
 pub struct OrderLedger {
-    known: moka::sync::Cache<String, ()>,
-    missing: moka::sync::Cache<String, ()>,
+    store: Arc<dyn SharedStore>,
     discovery: Limiter,
 }
 
-impl Default for OrderLedger {
-    fn default() -> Self {
+impl OrderLedger {
+    /// A ledger kept in `store`.
+    pub fn new(store: Arc<dyn SharedStore>) -> OrderLedger {
         OrderLedger {
-            known: moka::sync::Cache::builder()
-                .max_capacity(MAX_IDS)
-                .time_to_live(KNOWN_FOR)
-                .build(),
-            missing: moka::sync::Cache::builder()
-                .max_capacity(MAX_IDS)
-                .time_to_live(MISSING_FOR)
-                .build(),
-            discovery: Limiter::new(DISCOVERIES_PER_MINUTE),
+            discovery: Limiter::new("discovery", DISCOVERIES_PER_MINUTE, store.clone()),
+            store,
         }
     }
-}
 
-impl OrderLedger {
+    async fn holds(&self, key: &str) -> bool {
+        matches!(self.store.get(key).await, Ok(Some(_)))
+    }
+
     /// May `client` ask the upstream about `id`?
-    pub fn admit(&self, id: &str, client: Option<ClientAddr>) -> Result<(), Refusal> {
-        if self.known.contains_key(id) {
+    pub async fn admit(&self, id: &str, client: Option<ClientAddr>) -> Result<(), Refusal> {
+        if self.holds(&format!("order:known:{id}")).await {
             return Ok(());
         }
-        if self.missing.contains_key(id) {
+        if self.holds(&format!("order:missing:{id}")).await {
             return Err(Refusal::Missing);
         }
         match client {
-            Some(c) => self.discovery.check(c).map_err(Refusal::TooMany),
+            Some(c) => self.discovery.check(c).await.map_err(Refusal::TooMany),
             // Background work of the server itself.
             None => Ok(()),
         }
     }
 
     /// The upstream knows `id` (it was created here, or read successfully).
-    pub fn found(&self, id: &str) {
-        self.missing.invalidate(id);
-        self.known.insert(id.to_string(), ());
+    pub async fn found(&self, id: &str) {
+        // Known wins over missing in `admit`: the missing mark can just expire.
+        let _ = self
+            .store
+            .put(&format!("order:known:{id}"), "1", KNOWN_FOR)
+            .await;
     }
 
     /// The upstream said `id` does not exist.
-    pub fn lost(&self, id: &str) {
-        self.missing.insert(id.to_string(), ());
-    }
-
-    /// Ids held (known and missing), after pending evictions.
-    pub fn len(&self) -> u64 {
-        self.known.run_pending_tasks();
-        self.missing.run_pending_tasks();
-        self.known.entry_count() + self.missing.entry_count()
-    }
-
-    /// True when no id is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    pub async fn lost(&self, id: &str) {
+        let _ = self
+            .store
+            .put(&format!("order:missing:{id}"), "1", MISSING_FOR)
+            .await;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::shared_store::MemoryStore;
 
-    #[test]
-    fn unknown_ids_spend_a_small_budget_and_missing_ones_nothing() {
-        let ledger = OrderLedger::default();
+    #[tokio::test]
+    async fn unknown_ids_spend_a_small_budget_and_missing_ones_nothing() {
+        let ledger = OrderLedger::new(Arc::new(MemoryStore::new(1_000)));
         let client = Some(ClientAddr([192, 0, 2, 1].into()));
         let mut admitted = 0;
         for i in 0..100 {
-            if ledger.admit(&format!("junk{i}"), client).is_ok() {
+            if ledger.admit(&format!("junk{i}"), client).await.is_ok() {
                 admitted += 1;
             }
         }
         assert_eq!(admitted, DISCOVERIES_PER_MINUTE);
-        ledger.lost("gone");
-        assert_eq!(ledger.admit("gone", None), Err(Refusal::Missing));
-        ledger.found("mine");
-        assert_eq!(ledger.admit("mine", client), Ok(()), "known ids are free");
+        ledger.lost("gone").await;
+        assert_eq!(ledger.admit("gone", None).await, Err(Refusal::Missing));
+        ledger.found("mine").await;
+        assert_eq!(
+            ledger.admit("mine", client).await,
+            Ok(()),
+            "known ids are free"
+        );
     }
 }

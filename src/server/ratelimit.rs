@@ -1,74 +1,62 @@
-//! Per-client rate limits: token buckets by client address in a bounded cache, and
-//! a tower layer that applies one to the paths it guards.
+//! Per-client rate limits: token buckets by client address in the shop's
+//! [`SharedStore`] (so several instances share one limit), and a tower layer that
+//! applies one to the paths it guards.
+//!
+//! When the shared store fails, a limit falls back to this instance's own
+//! buckets: it stays a limit (per instance, so at most N times looser behind N
+//! instances) rather than failing open or refusing everyone.
 
 use axum::body::Body;
 use axum::http::Request;
 use axum::response::{IntoResponse, Response};
-use std::net::IpAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use futures::future::BoxFuture;
+use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
 use tower::{Layer, Service};
 
 use crate::error::AppError;
 use crate::server::client_addr::ClientAddr;
+use crate::server::shared_store::{MemoryStore, SharedStore, TokenBuckets};
 
-/// Buckets kept at most: beyond, the least recently used go (a new bucket is full,
-/// so an evicted client gains at most one burst).
-const MAX_BUCKETS: u64 = 200_000;
+/// Fallback buckets kept at most (least recently used go first).
+const FALLBACK_BUCKETS: u64 = 200_000;
 
-/// Token buckets per client (see [`ClientAddr::limit_key`]), in a bounded cache.
+/// A named limit of `per_minute` requests per client (see [`ClientAddr::limit_key`]).
 pub struct Limiter {
-    per_minute: f64,
-    buckets: moka::sync::Cache<IpAddr, Arc<Mutex<(f64, Instant)>>>,
+    name: &'static str,
+    per_minute: u32,
+    store: Arc<dyn SharedStore>,
+    /// This instance's buckets, used while the shared store fails.
+    fallback: TokenBuckets,
 }
 
 impl Limiter {
-    /// Allows `per_minute` requests a minute per client, in bursts of the same size.
-    pub fn new(per_minute: u32) -> Limiter {
-        Limiter::with_capacity(per_minute, MAX_BUCKETS)
+    /// Allows `per_minute` requests a minute per client, in bursts of the same
+    /// size, counted in `store` under `name`.
+    pub fn new(name: &'static str, per_minute: u32, store: Arc<dyn SharedStore>) -> Limiter {
+        Limiter {
+            name,
+            per_minute: per_minute.max(1),
+            store,
+            fallback: TokenBuckets::new(FALLBACK_BUCKETS),
+        }
     }
 
-    /// Like [`Limiter::new`], keeping at most `capacity` buckets.
-    pub fn with_capacity(per_minute: u32, capacity: u64) -> Limiter {
-        Limiter {
-            per_minute: f64::from(per_minute.max(1)),
-            // A bucket idle for a minute is full again: forgetting it loses nothing.
-            buckets: moka::sync::Cache::builder()
-                .max_capacity(capacity)
-                .time_to_idle(Duration::from_secs(60))
-                .build(),
-        }
+    /// A limit counted in this process only.
+    pub fn in_process(name: &'static str, per_minute: u32) -> Limiter {
+        Limiter::new(name, per_minute, Arc::new(MemoryStore::new(1)))
     }
 
     /// Takes a token for `client`; on refusal, the seconds until the next one.
-    pub fn check(&self, client: ClientAddr) -> Result<(), u64> {
-        let now = Instant::now();
-        let bucket = self.buckets.get_with(client.limit_key(), || {
-            Arc::new(Mutex::new((self.per_minute, now)))
-        });
-        let mut guard = bucket.lock().unwrap_or_else(PoisonError::into_inner);
-        let (tokens, at) = &mut *guard;
-        let refill = now.duration_since(*at).as_secs_f64() * self.per_minute / 60.0;
-        *tokens = (*tokens + refill).min(self.per_minute);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(((1.0 - *tokens) * 60.0 / self.per_minute).ceil().max(1.0) as u64)
+    pub async fn check(&self, client: ClientAddr) -> Result<(), u64> {
+        let key = format!("limit:{}:{}", self.name, client.limit_key());
+        match self.store.take(&key, self.per_minute).await {
+            Ok(answer) => answer,
+            Err(e) => {
+                tracing::warn!(limit = self.name, error = %e, "shared limit unavailable; this instance's own buckets apply");
+                self.fallback.take(&key, self.per_minute)
+            }
         }
-    }
-
-    /// Buckets held right now (after pending evictions).
-    pub fn len(&self) -> u64 {
-        self.buckets.run_pending_tasks();
-        self.buckets.entry_count()
-    }
-
-    /// True when no bucket is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -113,8 +101,7 @@ where
 {
     type Response = Response;
     type Error = S::Error;
-    type Future =
-        futures::future::Either<S::Future, std::future::Ready<Result<Response, S::Error>>>;
+    type Future = BoxFuture<'static, Result<Response, S::Error>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -122,44 +109,85 @@ where
 
     fn call(&mut self, req: Request<Body>) -> Self::Future {
         let guarded = self.layer.paths.iter().any(|p| p == req.uri().path());
-        if guarded
-            && let Some(client) = req.extensions().get::<ClientAddr>().copied()
-            && let Err(wait) = self.layer.limiter.check(client)
-        {
-            let refused = AppError::RateLimited {
-                retry_after: Some(wait),
-            };
-            return futures::future::Either::Right(std::future::ready(Ok(refused.into_response())));
-        }
-        futures::future::Either::Left(self.inner.call(req))
+        let client = req.extensions().get::<ClientAddr>().copied();
+        // The clone that was made ready is the one called (tower's clone-and-swap).
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let limiter = self.layer.limiter.clone();
+        Box::pin(async move {
+            if guarded
+                && let Some(client) = client
+                && let Err(wait) = limiter.check(client).await
+            {
+                let refused = AppError::RateLimited {
+                    retry_after: Some(wait),
+                };
+                return Ok(refused.into_response());
+            }
+            inner.call(req).await
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::shared_store::StoreFuture;
+    use std::time::Duration;
 
-    #[test]
-    fn bucket_refuses_after_burst_and_says_how_long() {
-        let l = Limiter::new(3);
+    #[tokio::test]
+    async fn bucket_refuses_after_burst_and_says_how_long() {
+        let l = Limiter::in_process("test", 3);
         let ip = ClientAddr([10, 0, 0, 1].into());
-        assert!(l.check(ip).is_ok());
-        assert!(l.check(ip).is_ok());
-        assert!(l.check(ip).is_ok());
-        let wait = l.check(ip).expect_err("limited");
+        assert!(l.check(ip).await.is_ok());
+        assert!(l.check(ip).await.is_ok());
+        assert!(l.check(ip).await.is_ok());
+        let wait = l.check(ip).await.expect_err("limited");
         assert!((1..=20).contains(&wait), "{wait}");
         assert!(
-            l.check(ClientAddr([10, 0, 0, 2].into())).is_ok(),
+            l.check(ClientAddr([10, 0, 0, 2].into())).await.is_ok(),
             "other clients unaffected"
         );
     }
 
     #[test]
     fn buckets_are_bounded() {
-        let l = Limiter::with_capacity(5, 100);
+        let b = TokenBuckets::new(100);
         for i in 0..5_000u32 {
-            let _ = l.check(ClientAddr(std::net::Ipv4Addr::from(i).into()));
+            let _ = b.take(&std::net::Ipv4Addr::from(i).to_string(), 5);
         }
-        assert!(l.len() <= 110, "{}", l.len());
+        assert!(b.len() <= 110, "{}", b.len());
+    }
+
+    /// A store that always fails.
+    struct Down;
+    impl SharedStore for Down {
+        fn claim<'a>(&'a self, _: &'a str, _: &'a str, _: Duration) -> StoreFuture<'a, bool> {
+            Box::pin(async { Err(crate::server::shared_store::StoreError::Timeout) })
+        }
+        fn get<'a>(&'a self, _: &'a str) -> StoreFuture<'a, Option<String>> {
+            Box::pin(async { Err(crate::server::shared_store::StoreError::Timeout) })
+        }
+        fn put<'a>(&'a self, _: &'a str, _: &'a str, _: Duration) -> StoreFuture<'a, ()> {
+            Box::pin(async { Err(crate::server::shared_store::StoreError::Timeout) })
+        }
+        fn release<'a>(&'a self, _: &'a str, _: &'a str) -> StoreFuture<'a, bool> {
+            Box::pin(async { Err(crate::server::shared_store::StoreError::Timeout) })
+        }
+        fn take<'a>(&'a self, _: &'a str, _: u32) -> StoreFuture<'a, Result<(), u64>> {
+            Box::pin(async { Err(crate::server::shared_store::StoreError::Timeout) })
+        }
+        fn kind(&self) -> &'static str {
+            "down"
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_store_leaves_this_instances_own_limit() {
+        let l = Limiter::new("test", 2, Arc::new(Down));
+        let ip = ClientAddr([10, 0, 0, 3].into());
+        assert!(l.check(ip).await.is_ok());
+        assert!(l.check(ip).await.is_ok());
+        assert!(l.check(ip).await.is_err(), "still limited, per instance");
     }
 }

@@ -52,7 +52,11 @@ fn route_list() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
     let routes = route_list();
     let config = &state.shop.config;
-    let limiter = Arc::new(Limiter::new(config.order_rate_per_minute));
+    let limiter = Arc::new(Limiter::new(
+        "orders",
+        config.order_rate_per_minute,
+        state.shop.store.clone(),
+    ));
     let trusted = TrustedProxies::new(config.trusted_proxies.clone());
     let time_limit = config.handler_timeout;
     let options = (*state.leptos_options).clone();
@@ -165,8 +169,9 @@ pub async fn run(config: Config, options: LeptosOptions) -> std::io::Result<()> 
     let upstream = config.upstream.for_logs();
     let running = start(config, options, listener).await?;
     tracing::info!(
-        "storefront listening on http://{} with upstream {upstream}",
-        running.addr
+        "storefront listening on http://{} with upstream {upstream}, shared state in {}",
+        running.addr,
+        running.state.shop.store.kind()
     );
     shutdown_signal().await;
     tracing::info!("shutting down");

@@ -21,9 +21,11 @@ use crate::model::problem::{Field, Problem};
 use crate::server::cart_cookie::CartSigner;
 use crate::server::config::Config;
 use crate::server::draft_cookie::DraftSigner;
+use crate::server::idempotency::{Idempotency, Placed, Turn};
 use crate::server::order_ledger::{OrderLedger, Refusal};
 use crate::server::phone::parse_top_up_number;
 use crate::server::ratelimit::Limiter;
+use crate::server::shared_store::{SharedStore, hashed_key};
 use crate::server::upstream::cache::Cache;
 use crate::server::upstream::catalogue::Catalogue;
 use crate::server::upstream::requests::{
@@ -51,23 +53,15 @@ pub struct Shop {
     quotes: Cache<PriceAnswer>,
     /// Orders that reached a final state (they no longer change), by id.
     finished: moka::sync::Cache<String, Order>,
-    /// Orders by idempotency key + form, bounded, for [`IDEMPOTENCY_WINDOW`].
-    placed: moka::sync::Cache<String, PlacedSlot>,
-    /// The coin and network each order was placed with, for answers that don't say.
-    pay_choices: moka::sync::Cache<String, (String, String)>,
+    /// Orders by idempotency key + form, for [`IDEMPOTENCY_WINDOW`], in `store`.
+    placed: Idempotency,
+    /// What the instances of this shop share (in process by default): idempotency
+    /// keys, known order ids, pay choices, rate-limit buckets.
+    pub store: Arc<dyn SharedStore>,
 }
 
-/// What became of an idempotency key.
-#[derive(Clone, Debug)]
-enum Placed {
-    /// The upstream answered with this order.
-    Order(Box<Order>),
-    /// The request went out and no readable answer came back: an order may exist.
-    Uncertain,
-}
-
-/// The outcome under one idempotency key (filled once the upstream answers).
-type PlacedSlot = Arc<tokio::sync::Mutex<Option<Placed>>>;
+/// How long the coin and network of an order are remembered.
+const PAY_CHOICE_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// One line of an order that passed its local checks, ready for the upstream.
 #[derive(Clone, Debug)]
@@ -140,7 +134,16 @@ impl Shop {
             config.connect_timeout,
             config.request_timeout,
         )?;
-        let client = client.with_quota(Arc::new(Limiter::new(config.upstream_rate_per_minute)));
+        let store = crate::server::shared_store::from_config(
+            config.redis_url.as_deref(),
+            config.idempotency_max_keys,
+            config.redis_timeout,
+        )?;
+        let client = client.with_quota(Arc::new(Limiter::new(
+            "upstream",
+            config.upstream_rate_per_minute,
+            store.clone(),
+        )));
         let catalogue = Catalogue::new(client.clone(), config.cache_ttl, config.cache_stale);
         Ok(Shop {
             drafts: DraftSigner::new(&config.cookie_secret),
@@ -150,15 +153,15 @@ impl Shop {
                 .max_capacity(config.idempotency_max_keys)
                 .time_to_live(Duration::from_secs(3600))
                 .build(),
-            placed: moka::sync::Cache::builder()
-                .max_capacity(config.idempotency_max_keys)
-                .time_to_live(IDEMPOTENCY_WINDOW)
-                .build(),
-            ledger: OrderLedger::default(),
-            pay_choices: moka::sync::Cache::builder()
-                .max_capacity(config.idempotency_max_keys)
-                .time_to_live(Duration::from_secs(7 * 24 * 3600))
-                .build(),
+            // A repeat waits for the validation and the order call (each within
+            // the request timeout) of the first submission.
+            placed: Idempotency::new(
+                store.clone(),
+                IDEMPOTENCY_WINDOW,
+                config.request_timeout * 2 + config.redis_timeout * 4,
+            ),
+            ledger: OrderLedger::new(store.clone()),
+            store,
             config,
             client,
             catalogue,
@@ -660,14 +663,19 @@ impl Shop {
         key: &str,
         o: PreparedOrder,
     ) -> Result<Order, AppError> {
-        let slot = self.placed_slot(&format!("{key}/{}", fingerprint(&o)));
-        let mut placed = slot.lock().await;
-        match placed.as_ref() {
-            Some(Placed::Order(order)) => return Ok((**order).clone()),
-            Some(Placed::Uncertain) => return Err(AppError::Uncertain),
-            None => {}
+        let claim = match self
+            .placed
+            .begin(&hashed_key("idem", &format!("{key}/{}", fingerprint(&o))))
+            .await?
+        {
+            Turn::Mine(claim) => claim,
+            Turn::Settled(Placed::Order { order }) => return Ok(*order),
+            Turn::Settled(_) => return Err(AppError::Uncertain),
+        };
+        if let Err(e) = self.validate_lines(shopper, &o).await {
+            self.placed.abandon(claim).await;
+            return Err(e);
         }
-        self.validate_lines(shopper, &o).await?;
         let body = OrderRequest {
             deliveries: o
                 .lines
@@ -708,43 +716,53 @@ impl Shop {
             Ok(order) if is_valid_order_id(&order.order_id) => order,
             Ok(_) => {
                 tracing::error!(%brands, "order answer without an order id");
-                *placed = Some(Placed::Uncertain);
+                self.placed.settle(claim, &Placed::Uncertain).await;
                 return Err(AppError::Uncertain);
             }
             Err(e) if e.may_have_happened() => {
                 tracing::error!(%brands, error = %e, "order answer lost; the key is uncertain");
-                *placed = Some(Placed::Uncertain);
+                self.placed.settle(claim, &Placed::Uncertain).await;
                 return Err(AppError::Uncertain);
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => {
+                self.placed.abandon(claim).await;
+                return Err(e.into());
+            }
         };
         tracing::info!(order_id = %order.order_id, %brands, lines = o.lines.len(), "order created");
-        self.ledger.found(&order.order_id);
-        self.pay_choices
-            .insert(order.order_id.clone(), (o.coin.clone(), o.network.clone()));
-        *placed = Some(Placed::Order(Box::new(order.clone())));
+        self.placed
+            .settle(
+                claim,
+                &Placed::Order {
+                    order: Box::new(order.clone()),
+                },
+            )
+            .await;
+        self.ledger.found(&order.order_id).await;
+        if let Ok(choice) = serde_json::to_string(&(&o.coin, &o.network)) {
+            let _ = self
+                .store
+                .put(&pay_choice_key(&order.order_id), &choice, PAY_CHOICE_FOR)
+                .await;
+        }
         Ok(order)
     }
 
-    /// The coin and network the shopper chose for an order placed here, if known.
-    pub fn pay_choice(&self, order_id: &str) -> Option<(String, String)> {
-        self.pay_choices.get(order_id)
+    /// The coin and network the shopper chose for an order placed by this shop, if known.
+    pub async fn pay_choice(&self, order_id: &str) -> Option<(String, String)> {
+        let held = self.store.get(&pay_choice_key(order_id)).await.ok()??;
+        serde_json::from_str(&held).ok()
     }
 
-    fn placed_slot(&self, key: &str) -> PlacedSlot {
-        self.placed
-            .get_with_by_ref(key, || Arc::new(tokio::sync::Mutex::new(None)))
-    }
-
-    /// Entries held per visitor: idempotency keys (drafts live in a cookie).
+    /// Entries held per visitor in this process: idempotency keys, known order
+    /// ids, pay choices (drafts and carts live in cookies; 0 with Redis).
     pub fn held_entries(&self) -> usize {
-        self.placed.run_pending_tasks();
-        self.placed.entry_count() as usize
+        usize::try_from(self.store.local_entries()).unwrap_or(usize::MAX)
     }
 
     /// Runs pending evictions of the bounded stores now (tests, reports).
     pub fn run_pending_maintenance(&self) {
-        self.placed.run_pending_tasks();
+        self.store.local_entries();
     }
 
     /// `GET /v5/orders/{id}`.
@@ -755,7 +773,7 @@ impl Shop {
         if let Some(done) = self.finished.get(id) {
             return Ok(done);
         }
-        match self.ledger.admit(id, shopper.client) {
+        match self.ledger.admit(id, shopper.client).await {
             Ok(()) => {}
             Err(Refusal::Missing) => return Err(AppError::NotFound(crate::error::Missing::Order)),
             Err(Refusal::TooMany(wait)) => {
@@ -765,19 +783,16 @@ impl Shop {
             }
         }
         let path = format!("/v5/orders/{id}");
-        let order: Order =
-            self.client
-                .get_json(&path, &[], shopper)
-                .await
-                .map_err(|e| match e {
-                    UpstreamError::NotFound => {
-                        self.ledger.lost(id);
-                        AppError::NotFound(crate::error::Missing::Order)
-                    }
-                    other => other.into(),
-                })?;
+        let order: Order = match self.client.get_json(&path, &[], shopper).await {
+            Ok(order) => order,
+            Err(UpstreamError::NotFound) => {
+                self.ledger.lost(id).await;
+                return Err(AppError::NotFound(crate::error::Missing::Order));
+            }
+            Err(other) => return Err(other.into()),
+        };
         let mut order = order.normalized();
-        self.ledger.found(id);
+        self.ledger.found(id).await;
         if order.order_id.is_empty() {
             // The id was asked for: an answer that doesn't repeat it is still that order.
             order.order_id = id.to_string();
@@ -787,6 +802,11 @@ impl Shop {
         }
         Ok(order)
     }
+}
+
+/// Where the coin and network of an order are kept.
+fn pay_choice_key(order_id: &str) -> String {
+    format!("order:pay:{order_id}")
 }
 
 /// What makes two submissions the same order.

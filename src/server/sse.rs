@@ -336,7 +336,7 @@ impl Hub {
         last_event_id: Option<&str>,
     ) -> Result<Arc<Feed>, Response> {
         let ledger = &self.shop.ledger;
-        match ledger.admit(id, shopper.client) {
+        match ledger.admit(id, shopper.client).await {
             Ok(()) => {}
             Err(Refusal::Missing) => {
                 return Err(error(
@@ -358,43 +358,44 @@ impl Hub {
             .shop
             .client
             .open_stream(&path, shopper, last_event_id)
-            .await
-            .map_err(|e| {
-                if matches!(e, UpstreamError::NotFound) {
-                    ledger.lost(id);
+            .await;
+        if matches!(upstream, Err(UpstreamError::NotFound)) {
+            ledger.lost(id).await;
+        }
+        let upstream = upstream.map_err(|e| {
+            tracing::warn!(order_id = id, error = %e, "order stream unavailable");
+            match e {
+                // The reference's proxy answers 502 when the upstream can't be reached.
+                UpstreamError::Timeout
+                | UpstreamError::Unreachable(_)
+                | UpstreamError::NotSent(_) => {
+                    error(StatusCode::BAD_GATEWAY, AppError::Unavailable)
                 }
-                tracing::warn!(order_id = id, error = %e, "order stream unavailable");
-                match e {
-                    // The reference's proxy answers 502 when the upstream can't be reached.
-                    UpstreamError::Timeout
-                    | UpstreamError::Unreachable(_)
-                    | UpstreamError::NotSent(_) => {
-                        error(StatusCode::BAD_GATEWAY, AppError::Unavailable)
-                    }
-                    UpstreamError::NotFound => error(
-                        StatusCode::NOT_FOUND,
-                        AppError::NotFound(crate::error::Missing::Order),
-                    ),
-                    UpstreamError::RateLimited(wait) => error(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        AppError::RateLimited { retry_after: wait },
-                    ),
-                    UpstreamError::QuotaSpent(wait) => error(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        AppError::RateLimited {
-                            retry_after: Some(wait),
-                        },
-                    ),
-                    // The upstream's own status is passed on.
-                    UpstreamError::Refused { status, .. }
-                    | UpstreamError::Failed { status, .. } => error(
+                UpstreamError::NotFound => error(
+                    StatusCode::NOT_FOUND,
+                    AppError::NotFound(crate::error::Missing::Order),
+                ),
+                UpstreamError::RateLimited(wait) => error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    AppError::RateLimited { retry_after: wait },
+                ),
+                UpstreamError::QuotaSpent(wait) => error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    AppError::RateLimited {
+                        retry_after: Some(wait),
+                    },
+                ),
+                // The upstream's own status is passed on.
+                UpstreamError::Refused { status, .. } | UpstreamError::Failed { status, .. } => {
+                    error(
                         StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
                         AppError::Unavailable,
-                    ),
-                    _ => error(StatusCode::BAD_GATEWAY, AppError::Unavailable),
+                    )
                 }
-            })?;
-        ledger.found(id);
+                _ => error(StatusCode::BAD_GATEWAY, AppError::Unavailable),
+            }
+        })?;
+        ledger.found(id).await;
         let (tx, _) = broadcast::channel(64);
         let feed = Arc::new(Feed {
             id: id.to_string(),

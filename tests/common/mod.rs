@@ -2,6 +2,8 @@
 //! and speaks HTTP to it, as a browser would.
 #![allow(dead_code)]
 
+pub mod redis;
+
 use leptos::config::LeptosOptions;
 use serde_json::Value;
 use std::collections::HashMap;

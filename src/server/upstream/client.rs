@@ -97,9 +97,11 @@ impl UpstreamClient {
     }
 
     /// Takes one call from the shopper's quota.
-    fn spend(&self, shopper: &Shopper) -> Result<(), UpstreamError> {
+    async fn spend(&self, shopper: &Shopper) -> Result<(), UpstreamError> {
         match (&self.quota, shopper.client) {
-            (Some(quota), Some(client)) => quota.check(client).map_err(UpstreamError::QuotaSpent),
+            (Some(quota), Some(client)) => {
+                quota.check(client).await.map_err(UpstreamError::QuotaSpent)
+            }
             _ => Ok(()),
         }
     }
@@ -137,7 +139,7 @@ impl UpstreamClient {
         query: &[(&str, &str)],
         shopper: &Shopper,
     ) -> Result<T, UpstreamError> {
-        self.spend(shopper)?;
+        self.spend(shopper).await?;
         let req = self
             .http
             .get(self.url(path))
@@ -153,7 +155,7 @@ impl UpstreamClient {
         body: &B,
         shopper: &Shopper,
     ) -> Result<T, UpstreamError> {
-        self.spend(shopper)?;
+        self.spend(shopper).await?;
         let req = self
             .http
             .post(self.url(path))
@@ -169,7 +171,7 @@ impl UpstreamClient {
         shopper: &Shopper,
         last_event_id: Option<&str>,
     ) -> Result<reqwest::Response, UpstreamError> {
-        self.spend(shopper)?;
+        self.spend(shopper).await?;
         let mut req = self
             .stream_http
             .get(self.url(path))

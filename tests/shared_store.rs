@@ -1,0 +1,225 @@
+//! The shared store's contract, run against both implementations: in process
+//! (the default) and Redis (a real redis-server this test starts on a free port).
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::redis::{RedisServer, free_port};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use storefront::server::shared_store::{MemoryStore, RedisStore, SharedStore};
+
+const TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Runs `$body` with `$store` bound to each implementation in turn.
+macro_rules! for_both_stores {
+    (|$store:ident| $body:block) => {{
+        let $store: Arc<dyn SharedStore> = Arc::new(MemoryStore::new(10_000));
+        $body
+        let redis = RedisServer::start();
+        let $store: Arc<dyn SharedStore> =
+            Arc::new(RedisStore::new(&redis.url(), TIMEOUT).expect("redis store"));
+        $body
+    }};
+}
+
+#[tokio::test]
+async fn a_claim_is_taken_once_until_it_expires() {
+    for_both_stores!(|store| {
+        let kind = store.kind();
+        let ttl = Duration::from_millis(300);
+        assert!(
+            store.claim("c:1", "first", ttl).await.expect("claim"),
+            "{kind}"
+        );
+        assert!(
+            !store.claim("c:1", "second", ttl).await.expect("claim"),
+            "{kind}"
+        );
+        assert_eq!(
+            store.get("c:1").await.expect("get").as_deref(),
+            Some("first"),
+            "{kind}: the first claim stays"
+        );
+        tokio::time::sleep(Duration::from_millis(450)).await;
+        assert_eq!(
+            store.get("c:1").await.expect("get"),
+            None,
+            "{kind}: expired"
+        );
+        assert!(
+            store.claim("c:1", "third", ttl).await.expect("claim"),
+            "{kind}"
+        );
+    });
+}
+
+#[tokio::test]
+async fn concurrent_claims_have_exactly_one_winner() {
+    for_both_stores!(|store| {
+        let attempts = (0..32).map(|i| {
+            let store = store.clone();
+            async move {
+                store
+                    .claim("race", &format!("claimant {i}"), Duration::from_secs(10))
+                    .await
+                    .expect("claim")
+            }
+        });
+        let won = futures::future::join_all(attempts)
+            .await
+            .into_iter()
+            .filter(|w| *w)
+            .count();
+        assert_eq!(won, 1, "{}", store.kind());
+    });
+}
+
+#[tokio::test]
+async fn put_overwrites_and_expires() {
+    for_both_stores!(|store| {
+        let kind = store.kind();
+        store
+            .put("p", "one", Duration::from_secs(5))
+            .await
+            .expect("put");
+        store
+            .put("p", "two", Duration::from_millis(300))
+            .await
+            .expect("put");
+        assert_eq!(
+            store.get("p").await.expect("get").as_deref(),
+            Some("two"),
+            "{kind}"
+        );
+        tokio::time::sleep(Duration::from_millis(450)).await;
+        assert_eq!(store.get("p").await.expect("get"), None, "{kind}");
+        assert_eq!(store.get("never").await.expect("get"), None, "{kind}");
+    });
+}
+
+#[tokio::test]
+async fn release_removes_only_the_holders_claim() {
+    for_both_stores!(|store| {
+        let kind = store.kind();
+        let ttl = Duration::from_secs(10);
+        assert!(store.claim("r", "mine", ttl).await.expect("claim"));
+        assert!(
+            !store.release("r", "yours").await.expect("release"),
+            "{kind}"
+        );
+        assert_eq!(
+            store.get("r").await.expect("get").as_deref(),
+            Some("mine"),
+            "{kind}"
+        );
+        assert!(store.release("r", "mine").await.expect("release"), "{kind}");
+        assert_eq!(store.get("r").await.expect("get"), None, "{kind}");
+        assert!(
+            store.claim("r", "again", ttl).await.expect("claim"),
+            "{kind}"
+        );
+    });
+}
+
+#[tokio::test]
+async fn a_bucket_allows_its_burst_then_says_how_long_to_wait() {
+    for_both_stores!(|store| {
+        let kind = store.kind();
+        for i in 0..3 {
+            assert_eq!(
+                store.take("b:1", 3).await.expect("take"),
+                Ok(()),
+                "{kind} {i}"
+            );
+        }
+        let wait = store
+            .take("b:1", 3)
+            .await
+            .expect("take")
+            .expect_err("refused");
+        assert!((1..=20).contains(&wait), "{kind}: {wait}");
+        assert_eq!(
+            store.take("b:2", 3).await.expect("take"),
+            Ok(()),
+            "{kind}: other keys"
+        );
+    });
+}
+
+#[tokio::test]
+async fn a_bucket_refills_at_its_rate() {
+    for_both_stores!(|store| {
+        let kind = store.kind();
+        // 600 a minute: one token every 100 ms.
+        for _ in 0..600 {
+            let _ = store.take("fill", 600).await.expect("take");
+        }
+        assert!(
+            store.take("fill", 600).await.expect("take").is_err(),
+            "{kind}: empty"
+        );
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        let mut refilled = 0;
+        while store.take("fill", 600).await.expect("take").is_ok() {
+            refilled += 1;
+        }
+        assert!(
+            (2..=5).contains(&refilled),
+            "{kind}: {refilled} tokens after 350 ms"
+        );
+    });
+}
+
+#[tokio::test]
+async fn redis_that_is_not_there_fails_fast_and_is_used_once_it_comes_up() {
+    let port = free_port();
+    let store = RedisStore::new(&format!("redis://127.0.0.1:{port}"), TIMEOUT).expect("store");
+    let started = Instant::now();
+    assert!(store.claim("k", "v", Duration::from_secs(5)).await.is_err());
+    assert!(store.take("b", 5).await.is_err());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let _redis = RedisServer::start_on(port);
+    assert!(
+        store
+            .claim("k", "v", Duration::from_secs(5))
+            .await
+            .expect("claim once up"),
+        "used once Redis is up"
+    );
+}
+
+#[tokio::test]
+async fn redis_that_goes_away_mid_run_answers_with_errors_within_the_time_limit() {
+    let mut redis = RedisServer::start();
+    let store = RedisStore::new(&redis.url(), TIMEOUT).expect("store");
+    assert!(
+        store
+            .claim("k", "v", Duration::from_secs(5))
+            .await
+            .expect("claim")
+    );
+    redis.stop();
+    let started = Instant::now();
+    assert!(store.get("k").await.is_err());
+    assert!(
+        store
+            .claim("k2", "v", Duration::from_secs(5))
+            .await
+            .is_err()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_redis_url_that_is_not_one_is_refused_at_start() {
+    assert!(RedisStore::new("not a url", TIMEOUT).is_err());
+}
