@@ -184,6 +184,7 @@ async fn redis_that_is_not_there_fails_fast_and_is_used_once_it_comes_up() {
         started.elapsed()
     );
     let _redis = RedisServer::start_on(port);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     assert!(
         store
             .claim("k", "v", Duration::from_secs(5))
@@ -217,6 +218,36 @@ async fn redis_that_goes_away_mid_run_answers_with_errors_within_the_time_limit(
         "{:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test]
+async fn a_redis_that_never_answers_costs_one_time_limit_then_fails_at_once_for_a_while() {
+    // Accepts connections and never says a word.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((conn, _)) = silent.accept().await {
+            open.push(conn);
+        }
+    });
+    let store = RedisStore::new(&format!("redis://127.0.0.1:{port}"), TIMEOUT).expect("store");
+    let started = Instant::now();
+    assert!(store.get("k").await.is_err());
+    let first = started.elapsed();
+    assert!(first >= TIMEOUT && first < TIMEOUT * 4, "{first:?}");
+    let again = Instant::now();
+    for _ in 0..10 {
+        assert!(store.take("b", 5).await.is_err());
+    }
+    assert!(
+        again.elapsed() < Duration::from_millis(100),
+        "{:?}",
+        again.elapsed()
+    );
+    held.abort();
 }
 
 #[test]

@@ -5,8 +5,13 @@
 use super::{SharedStore, StoreError, StoreFuture, wait_secs};
 use crate::server::config::redact_credentials;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
+
+/// After a failed call, calls fail at once for this long: a Redis that is away
+/// costs each request one time limit at most once a second, not one per call.
+const REST_AFTER_FAILURE: Duration = Duration::from_secs(1);
 
 /// Every key this shop writes starts with this.
 const PREFIX: &str = "storefront:";
@@ -48,6 +53,10 @@ pub struct RedisStore {
     release: redis::Script,
     gcra: redis::Script,
     url_for_logs: String,
+    /// When this store was made: the clock of `failing_until_ms`.
+    born: Instant,
+    /// Until when (ms after `born`) calls fail without trying (0: try).
+    failing_until_ms: AtomicU64,
 }
 
 impl RedisStore {
@@ -63,6 +72,8 @@ impl RedisStore {
             release: redis::Script::new(RELEASE),
             gcra: redis::Script::new(GCRA),
             url_for_logs: redact_credentials(url),
+            born: Instant::now(),
+            failing_until_ms: AtomicU64::new(0),
         })
     }
 
@@ -84,11 +95,21 @@ impl RedisStore {
         F: FnOnce(ConnectionManager) -> Fut,
         Fut: Future<Output = Result<T, redis::RedisError>>,
     {
+        let now_ms = self.now_ms();
+        if now_ms < self.failing_until_ms.load(Ordering::Relaxed) {
+            return Err(StoreError::Failed("failed a moment ago".into()));
+        }
         let attempt = async {
             let connection = self.connection().await?;
             call(connection).await
         };
-        match tokio::time::timeout(self.timeout, attempt).await {
+        let answer = tokio::time::timeout(self.timeout, attempt).await;
+        if !matches!(answer, Ok(Ok(_))) {
+            let rest = u64::try_from(REST_AFTER_FAILURE.as_millis()).unwrap_or(1_000);
+            self.failing_until_ms
+                .store(self.now_ms() + rest, Ordering::Relaxed);
+        }
+        match answer {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => {
                 tracing::warn!(redis = %self.url_for_logs, error = %e, "redis call failed");
@@ -99,6 +120,12 @@ impl RedisStore {
                 Err(StoreError::Timeout)
             }
         }
+    }
+}
+
+impl RedisStore {
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.born.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 }
 
