@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 // Debian's chromium; never `npx playwright install` (no browser downloads here).
-const launchOptions = {
+export const launchOptions = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [
     '--no-sandbox',

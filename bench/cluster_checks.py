@@ -1,0 +1,468 @@
+#!/usr/bin/env python3
+"""HTTP proofs and figures of bench/cluster (a browser adds nothing to these).
+
+usage:
+  cluster_checks.py free-ports N
+  cluster_checks.py double-submit --instances URL,URL --control URL --token T --out JSON
+  cluster_checks.py rate-limit --base URL --source IP --requests N --limit L --out JSON
+  cluster_checks.py wrk-summary WRK_OUTPUT            (prints "req_s p50_ms p99_ms")
+  cluster_checks.py report RESULTS_DIR > cluster.md
+
+Each proof prints one line per finding and exits 1 when it fails, with a message
+that says what was expected and what came instead. Python 3 stdlib only; every
+network call has a timeout.
+"""
+
+import argparse
+import concurrent.futures as cf
+import http.client
+import json
+import os
+import re
+import secrets
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+
+TIMEOUT = 30.0
+
+
+def request(base, method, path, body=None, headers=None, source=None, timeout=TIMEOUT):
+    """One request (its own connection); returns (status, headers dict, body bytes)."""
+    u = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(
+        u.hostname,
+        u.port or 80,
+        timeout=timeout,
+        source_address=(source, 0) if source else None,
+    )
+    try:
+        hdrs = {"Connection": "close", **(headers or {})}
+        if isinstance(body, dict):
+            body = urllib.parse.urlencode(body)
+            hdrs.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        conn.request(method, path, body=body, headers=hdrs)
+        resp = conn.getresponse()
+        data = resp.read(4 << 20)
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+    finally:
+        conn.close()
+
+
+def api(base, endpoint, form, source=None):
+    """A server function called as the checkout island does (JSON answer)."""
+    status, _, data = request(
+        base, "POST", f"/api/{endpoint}", form, {"Accept": "application/json"}, source
+    )
+    if status != 200:
+        raise RuntimeError(f"/api/{endpoint} answered {status}: {data[:300]!r}")
+    return json.loads(data)
+
+
+def fixed_giftcard(base, country="US"):
+    """A fixed-denomination gift card of the sandbox catalogue: (family, amount)."""
+    brands = api(base, "catalog/brands", {"country": country})
+    for b in brands["all_brands"]:
+        if b.get("kind") != "giftcard" or b.get("is_out_of_stock"):
+            continue
+        page = api(base, "catalog/products", {"country": country, "family": b["family"]})
+        for p in page["family"]["products"]:
+            if not p.get("is_dynamic"):
+                price = ((p.get("face_value") or {}).get("amount") or {}).get("price")
+                if price:
+                    return b["family"], price
+    raise RuntimeError(f"no fixed-denomination gift card in {country}")
+
+
+def sandbox_stats(control, token):
+    status, _, data = request(
+        control, "GET", "/control/stats", headers={"Authorization": f"Bearer {token}"}
+    )
+    if status != 200:
+        raise RuntimeError(f"sandbox /control/stats answered {status}")
+    return json.loads(data)
+
+
+def free_ports(n):
+    """n distinct free loopback ports (all held open until all are chosen)."""
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+# ---- the same checkout submitted twice at once to two instances --------------
+
+
+def checkout_form(family, amount, **extra):
+    """A complete US checkout of one card, paid in USDC on Solana."""
+    return {
+        "country": "US",
+        "family": family,
+        "amount": amount,
+        "pay": "USDC|Solana",
+        "beneficiary": "friend@example.com",
+        "email": "buyer@example.com",
+        "coupon": "",
+        **extra,
+    }
+
+
+def double_submit(args):
+    instances = args.instances.split(",")
+    a, b = instances[0], instances[1]
+    family, amount = fixed_giftcard(a)
+    findings = {"family": family, "amount": amount, "rounds": []}
+    ok = True
+    # Round 1: the no-JavaScript form (a browser's plain post, answered with a
+    # redirect to the order); round 2: the checkout island's call (JSON answer).
+    for kind in ("plain form post", "island (JSON)"):
+        key = "cluster-" + secrets.token_hex(12)
+        form = checkout_form(family, amount, idempotency_key=key)
+        accept = "text/html,application/xhtml+xml" if kind.startswith("plain") else "application/json"
+        # As nginx would send them: from the trusted proxy, for one client.
+        headers = {"Accept": accept, "X-Forwarded-For": "127.0.0.1", "Referer": f"{a}/brands/US/{family}"}
+        before = sandbox_stats(args.control, args.token)
+        barrier = threading.Barrier(2)
+
+        def submit(base):
+            barrier.wait(timeout=10)
+            return request(base, "POST", "/api/orders/create", form, headers)
+
+        with cf.ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(submit, [a, b]))
+        # Let a late upstream call land before counting.
+        time.sleep(0.5)
+        after = sandbox_stats(args.control, args.token)
+        created = after["orders"] - before["orders"]
+        posts = after["requests"].get("/v5/orders", 0) - before["requests"].get("/v5/orders", 0)
+        ids = []
+        statuses = []
+        for status, hdrs, data in answers:
+            statuses.append(status)
+            order = None
+            loc = hdrs.get("location") or hdrs.get("serverfnredirect") or ""
+            m = re.search(r"/orders/([0-9A-Za-z_-]+)", loc)
+            if m:
+                order = m.group(1)
+            else:
+                try:
+                    order = json.loads(data).get("order_id")
+                except (ValueError, AttributeError):
+                    order = None
+            ids.append(order)
+        same = ids[0] is not None and ids[0] == ids[1]
+        passed = created == 1 and same
+        ok = ok and passed
+        findings["rounds"].append(
+            {
+                "kind": kind,
+                "statuses": statuses,
+                "order_ids": ids,
+                "upstream_orders_created": created,
+                "upstream_order_posts": posts,
+                "passed": passed,
+            }
+        )
+        print(
+            f"  {kind}: instance answers {statuses[0]} and {statuses[1]}, order ids {ids[0]} and {ids[1]}; "
+            f"upstream orders created: {created} (POST /v5/orders: {posts}) -> {'PASS' if passed else 'FAIL'}"
+        )
+        if not passed:
+            print(
+                f"  FAIL ({kind}): expected exactly 1 upstream order and both instances naming it; got {created} "
+                f"order(s) and ids {ids[0]} / {ids[1]}. The idempotency key is remembered per instance, "
+                "not in a store the instances share."
+            )
+    findings["passed"] = ok
+    write(args.out, findings)
+    return 0 if ok else 1
+
+
+# ---- the order rate limit across instances -----------------------------------
+
+
+def rate_limit(args):
+    base = args.base
+    family, amount = fixed_giftcard(base)
+    form = checkout_form(family, amount)
+    log_offset = os.path.getsize(args.access_log) if args.access_log else 0
+    counts = {}
+    retry_after_missing = 0
+    retry_afters = []
+    t0 = time.monotonic()
+    for i in range(args.requests):
+        # Each with a different forged X-Forwarded-For: nginx overwrites it with the
+        # address it saw, so it can't buy a fresh budget.
+        forged = f"203.0.113.{i % 250 + 1}"
+        status, hdrs, _ = request(
+            base,
+            "POST",
+            "/api/orders/validate",
+            form,
+            {"Accept": "application/json", "X-Forwarded-For": forged},
+            args.source,
+        )
+        counts[status] = counts.get(status, 0) + 1
+        if status == 429:
+            ra = hdrs.get("retry-after")
+            if ra and ra.strip().isdigit():
+                retry_afters.append(int(ra))
+            else:
+                retry_after_missing += 1
+    elapsed = time.monotonic() - t0
+    spread = served_by(args.access_log, log_offset, args.source) if args.access_log else {}
+    allowed = counts.get(200, 0)
+    refused = counts.get(429, 0)
+    other = {k: v for k, v in counts.items() if k not in (200, 429)}
+    # A token bucket of `limit` a minute refills one token every 60/limit s.
+    ceiling = args.limit + int(elapsed * args.limit / 60) + 1
+    passed = allowed <= ceiling and refused == args.requests - allowed and retry_after_missing == 0 and allowed >= 1
+    result = {
+        "requests": args.requests,
+        "limit_per_minute": args.limit,
+        "elapsed_s": round(elapsed, 2),
+        "allowed": allowed,
+        "refused_429": refused,
+        "other_statuses": other,
+        "retry_after_missing": retry_after_missing,
+        "retry_after_range": [min(retry_afters), max(retry_afters)] if retry_afters else None,
+        "ceiling": ceiling,
+        "by_instance": spread,
+        "passed": passed,
+    }
+    write(args.out, result)
+    if spread:
+        shown = "; ".join(
+            f"{up}: {v.get('200', 0)} allowed, {v.get('429', 0)} refused" for up, v in sorted(spread.items())
+        )
+    print(
+        f"  {args.requests} validations through nginx from {args.source} (each with a forged X-Forwarded-For) "
+        f"in {elapsed:.2f} s: "
+        f"{allowed} allowed, {refused} refused with 429"
+        + (f" (Retry-After {result['retry_after_range'][0]}-{result['retry_after_range'][1]} s)" if retry_afters else "")
+        + (f", other statuses {other}" if other else "")
+        + f" -> {'PASS' if passed else 'FAIL'}"
+    )
+    if spread:
+        print(f"  served by (nginx access log): {shown}")
+    if not passed:
+        if allowed > ceiling:
+            print(
+                f"  FAIL: at most {ceiling} may pass ({args.limit} a minute for the whole cluster, plus the "
+                f"refill in {elapsed:.0f} s); {allowed} did: each instance counts its own {args.limit}, "
+                "so behind N instances the limit is N times looser."
+            )
+        if retry_after_missing:
+            print(f"  FAIL: {retry_after_missing} answers of 429 had no Retry-After in whole seconds.")
+        if other:
+            print(f"  FAIL: unexpected statuses {other}.")
+    return 0 if passed else 1
+
+
+def served_by(access_log, offset, source):
+    """{upstream: {status: count}} of the validations `source` sent, from nginx's log."""
+    out = {}
+    try:
+        with open(access_log, encoding="utf-8", errors="replace") as f:
+            f.seek(offset)
+            for line in f:
+                m = re.match(
+                    r'(\S+) \[[^\]]*\] "POST /api/orders/validate HTTP/[\d.]+" (\d+) \d+ upstream=(\S+)', line
+                )
+                if m and (not source or m.group(1) == source):
+                    per = out.setdefault(m.group(3), {})
+                    per[m.group(2)] = per.get(m.group(2), 0) + 1
+    except OSError:
+        pass
+    return out
+
+
+# ---- wrk and the report --------------------------------------------------------
+
+
+def ms(value, unit):
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk_summary(path):
+    """(req/s, p50 ms, p99 ms, non-2xx, errors) from `wrk --latency` output, or None."""
+    try:
+        text = open(path, encoding="utf-8", errors="replace").read()
+    except OSError:
+        return None
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    if not (rps and p50 and p99):
+        return None
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    errors = re.search(r"Socket errors:(.*)", text)
+    return {
+        "req_s": float(rps.group(1)),
+        "p50_ms": round(ms(*p50.groups()), 2),
+        "p99_ms": round(ms(*p99.groups()), 2),
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": errors.group(1).strip() if errors else "",
+    }
+
+
+def write(path, data):
+    if path:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2)
+
+
+def read_json(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def report(results):
+    """bench/results/cluster.md from the run's results directory."""
+    meta = {}
+    try:
+        for line in open(os.path.join(results, "meta.env"), encoding="utf-8"):
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                meta[k] = v
+    except OSError:
+        pass
+    proofs = []
+    try:
+        for line in open(os.path.join(results, "proofs.tsv"), encoding="utf-8"):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 3:
+                proofs.append(parts[:3])
+    except OSError:
+        pass
+    out = []
+    w = out.append
+    w("# Cluster: three storefront instances behind nginx, one Redis\n")
+    w("| | |\n|---|---|")
+    for key, label in [
+        ("date", "date"),
+        ("machine", "machine"),
+        ("commit", "commit"),
+        ("build", "build"),
+        ("nginx", "nginx"),
+        ("redis", "redis"),
+        ("wrk", "wrk"),
+        ("redis_keys", "Redis in use"),
+        ("elapsed", "run time"),
+        ("steps", "steps"),
+    ]:
+        if meta.get(key):
+            w(f"| {label} | {meta[key]} |")
+    w("")
+    w("Topology: Redis (`--save '' --appendonly no`), the standalone sandbox as the partner API, "
+      "three release instances (`target/release/storefront`, same `CR_COOKIE_SECRET`, "
+      "`CR_TRUSTED_PROXIES=127.0.0.1`, `CR_REDIS_URL`), nginx in front with `deploy/nginx.conf` "
+      "(round robin, no stickiness), all on free loopback ports. `bash bench/cluster`.\n")
+    w("Instances: `LEPTOS_SITE_ADDR=127.0.0.1:<port>`, `CR_API_URL=<nginx>/sandbox` (the sandbox through "
+      "a test-only nginx location, so that its logo URLs are nginx's origin), "
+      "`CR_PARTNER_ID=e2e-canary-partner-6f2a`, the rest of the settings from `Leptos.toml` and the defaults. "
+      "The browser suites and wrk run with `CR_ORDER_RATE_PER_MINUTE=10000 CR_UPSTREAM_RATE_PER_MINUTE=100000` "
+      "(one loopback address plays every shopper); the double submit, the rate limit and the failover run "
+      "with the defaults (order limit 30 a minute), on instances restarted with an emptied Redis.\n")
+    w("## Proofs\n")
+    w("| proof | result | detail |\n|---|---|---|")
+    for name, result, detail in proofs:
+        shown = "**FAIL**" if result == "FAIL" else result
+        w(f"| {name} | {shown} | {detail} |")
+    w("")
+    w("## Throughput: one catalogue page through nginx\n")
+    tp = read_json(os.path.join(results, "throughput.json")) or {}
+    w(
+        f"`wrk -t2 -c{meta.get('wrk_conns', '?')} -d{meta.get('wrk_duration', '?')}s --latency`, "
+        f"`{meta.get('wrk_path', '?')}` with cookie `country=US`, warm page cache, no compression. "
+        "nginx 2 workers; wrk, nginx and the instances share the machine's cores.\n"
+    )
+    w("| upstreams | req/s | p50 | p99 | non-2xx | vs 1 instance |\n|---|---:|---:|---:|---:|---:|")
+    base = (tp.get("nginx-1") or {}).get("req_s")
+    for key, label in [("direct", "none: one instance, no nginx"), ("nginx-1", "nginx → 1 instance"), ("nginx-3", "nginx → 3 instances")]:
+        r = tp.get(key)
+        if not r:
+            w(f"| {label} | n/a | | | | |")
+            continue
+        ratio = f"{r['req_s'] / base:.2f}×" if base and key != "direct" else ""
+        w(f"| {label} | {r['req_s']:,.0f} | {r['p50_ms']} ms | {r['p99_ms']} ms | {r['non_2xx']} | {ratio} |")
+    w("")
+    if meta.get("load_throughput_start"):
+        w(f"Load average (1/5/15 min) {meta['load_throughput_start']} before the runs, "
+          f"{meta.get('load_throughput_end', '?')} after.\n")
+    if meta.get("throughput_note"):
+        w(meta["throughput_note"] + "\n")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    f = sub.add_parser("free-ports")
+    f.add_argument("n", type=int)
+    d = sub.add_parser("double-submit")
+    d.add_argument("--instances", required=True)
+    d.add_argument("--control", required=True, help="the sandbox's base URL (its /control/*)")
+    d.add_argument("--token", required=True)
+    d.add_argument("--out")
+    r = sub.add_parser("rate-limit")
+    r.add_argument("--base", required=True)
+    r.add_argument("--source", default=None, help="local address to send from (a client of its own)")
+    r.add_argument("--requests", type=int, default=100)
+    r.add_argument("--limit", type=int, default=30)
+    r.add_argument("--access-log", help="nginx's access log: which instance answered what")
+    r.add_argument("--out")
+    ws = sub.add_parser("wrk-summary")
+    ws.add_argument("path")
+    fs = sub.add_parser("failover-summary")
+    fs.add_argument("path")
+    rp = sub.add_parser("report")
+    rp.add_argument("results")
+    args = p.parse_args()
+    try:
+        if args.cmd == "free-ports":
+            print(" ".join(map(str, free_ports(args.n))))
+            return 0
+        if args.cmd == "double-submit":
+            return double_submit(args)
+        if args.cmd == "rate-limit":
+            return rate_limit(args)
+        if args.cmd == "wrk-summary":
+            s = wrk_summary(args.path)
+            if not s:
+                return 1
+            print(json.dumps(s))
+            return 0
+        if args.cmd == "failover-summary":
+            r = read_json(args.path)
+            if not r:
+                return 1
+            print(
+                f"killed :{r['killed']} (kill -9) under a live order view; the page was live again "
+                f"{r['live_again_ms'] / 1000:.1f} s later, its stream through nginx on :{r['reconnected_to']}, "
+                "and reached Done (not by polling)"
+            )
+            return 0
+        if args.cmd == "report":
+            sys.stdout.write(report(args.results))
+            return 0
+    except (OSError, RuntimeError, ValueError, KeyError, http.client.HTTPException, threading.BrokenBarrierError) as e:
+        print(f"  FAIL: {type(e).__name__}: {e}")
+        return 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
