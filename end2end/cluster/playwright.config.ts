@@ -33,6 +33,9 @@ export default defineConfig({
     { name: 'no-js', testDir: '../tests', testMatch: journey, use: { browserName: 'chromium', javaScriptEnabled: false } },
     // A refused plain form post and its follow-up on two different instances.
     { name: 'cluster-no-js', testDir: '.', testMatch: /draft\.spec\.ts$/, use: { browserName: 'chromium', javaScriptEnabled: false } },
+    // Redis stopped by the harness: the checkout fails closed, in words.
+    { name: 'redis-down-hydrated', testDir: '.', testMatch: /redis-down\.spec\.ts$/, use: { browserName: 'chromium', javaScriptEnabled: true } },
+    { name: 'redis-down-no-js', testDir: '.', testMatch: /redis-down\.spec\.ts$/, use: { browserName: 'chromium', javaScriptEnabled: false } },
     // Kills an instance: run alone, last.
     { name: 'failover', testDir: '.', testMatch: /failover\.spec\.ts$/, use: { browserName: 'chromium', javaScriptEnabled: true } },
   ],
