@@ -42,6 +42,23 @@ base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 }
 
+/// The nonce of the first inline script of `html` (Leptos gives every inline
+/// script of a page the response's nonce).
+pub fn script_nonce(html: &[u8]) -> Option<&str> {
+    let at = memchr::memmem::find(html, b"<script")?;
+    let tag_end = memchr::memchr(b'>', &html[at..])? + at;
+    let tag = &html[at..tag_end];
+    let start = memchr::memmem::find(tag, b" nonce=\"")? + 8;
+    let len = memchr::memchr(b'"', &tag[start..])?;
+    std::str::from_utf8(&tag[start..start + len])
+        .ok()
+        .filter(|n| {
+            !n.is_empty()
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_+/=".contains(&b))
+        })
+}
+
 /// True for the paths that show or stream an order (a delivered code, an address).
 fn is_order_path(path: &str) -> bool {
     path.starts_with("/orders/") || path.starts_with("/api/orders/")
@@ -171,6 +188,15 @@ mod tests {
         assert!(script.contains("'nonce-abc123'"), "{script}");
         assert!(!script.contains("unsafe-inline"), "{script}");
         assert!(!csp(None).contains("nonce"));
+    }
+
+    #[test]
+    fn the_nonce_of_a_page_is_read_from_its_first_script() {
+        let page = br#"<html><head><script type="module" nonce="Ab-9_x">go()</script>"#;
+        assert_eq!(script_nonce(page), Some("Ab-9_x"));
+        assert_eq!(script_nonce(b"<p>no script</p>"), None);
+        assert_eq!(script_nonce(br#"<script src="/a.js"></script>"#), None);
+        assert_eq!(script_nonce(br#"<script nonce="a' 'unsafe-inline">"#), None);
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //! largest image waited behind it (simulated mobile LCP on the home page
 //! 2.03 s with the links, 1.06 s without; `bench/run`). This layer removes
 //! those two links from every HTML answer; the script itself is untouched.
+//!
+//! It also makes every page's CSP name the nonce its scripts carry. The shell
+//! sets that header through Leptos' `ResponseOptions`, which was once seen lost
+//! on an order's 404 page (bench/cluster, one run in about ten; cf.
+//! leptos-rs/leptos#3280): the page's scripts were then blocked.
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
@@ -38,7 +43,24 @@ pub fn without_island_preloads(html: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The layer: HTML answers lose the islands' preload links.
+/// Sets the CSP to name the nonce of `html`'s scripts, unless it already does.
+fn name_the_nonce(headers: &mut axum::http::HeaderMap, html: &[u8]) {
+    let Some(nonce) = crate::server::http::script_nonce(html) else {
+        return;
+    };
+    let named = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|csp| csp.contains(&format!("'nonce-{nonce}'")));
+    if !named
+        && let Ok(csp) = axum::http::HeaderValue::from_str(&crate::server::http::csp(Some(nonce)))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+}
+
+/// The layer: HTML answers lose the islands' preload links, and their CSP
+/// names their scripts' nonce.
 pub async fn idle_islands(req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
     let html = resp
@@ -52,6 +74,7 @@ pub async fn idle_islands(req: Request, next: Next) -> Response {
     match axum::body::to_bytes(body, MAX_PAGE).await {
         Ok(bytes) => {
             parts.headers.remove(header::CONTENT_LENGTH);
+            name_the_nonce(&mut parts.headers, &bytes);
             Response::from_parts(
                 parts,
                 Body::from(Bytes::from(without_island_preloads(&bytes))),
@@ -65,6 +88,41 @@ pub async fn idle_islands(req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_page_whose_csp_lost_its_nonce_gets_one_naming_its_scripts() {
+        let page = r#"<html><body><script type="module" nonce="n0nce">go()</script></body></html>"#;
+        let app = axum::Router::new()
+            .route(
+                "/",
+                axum::routing::get(move || async move {
+                    (
+                        [
+                            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                            (
+                                header::CONTENT_SECURITY_POLICY,
+                                "default-src 'self'; script-src 'self'",
+                            ),
+                        ],
+                        page,
+                    )
+                }),
+            )
+            .layer(axum::middleware::from_fn(idle_islands));
+        let resp = tower::ServiceExt::oneshot(
+            app,
+            Request::builder()
+                .uri("/")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+        let csp = resp.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("csp");
+        assert!(csp.contains("'nonce-n0nce'"), "{csp}");
+    }
 
     #[test]
     fn only_the_islands_preloads_go() {
