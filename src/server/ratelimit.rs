@@ -16,7 +16,7 @@ use tower::{Layer, Service};
 
 use crate::error::AppError;
 use crate::server::client_addr::ClientAddr;
-use crate::server::shared_store::{MemoryStore, SharedStore, TokenBuckets};
+use crate::server::shared_store::{SharedStore, TokenBuckets};
 
 /// Fallback buckets kept at most (least recently used go first).
 const FALLBACK_BUCKETS: u64 = 200_000;
@@ -40,11 +40,6 @@ impl Limiter {
             store,
             fallback: TokenBuckets::new(FALLBACK_BUCKETS),
         }
-    }
-
-    /// A limit counted in this process only.
-    pub fn in_process(name: &'static str, per_minute: u32) -> Limiter {
-        Limiter::new(name, per_minute, Arc::new(MemoryStore::new(1)))
     }
 
     /// Takes a token for `client`; on refusal, the seconds until the next one.
@@ -132,12 +127,12 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::shared_store::StoreFuture;
+    use crate::server::shared_store::{MemoryStore, StoreFuture};
     use std::time::Duration;
 
     #[tokio::test]
     async fn bucket_refuses_after_burst_and_says_how_long() {
-        let l = Limiter::in_process("test", 3);
+        let l = Limiter::new("test", 3, Arc::new(MemoryStore::new(1)));
         let ip = ClientAddr([10, 0, 0, 1].into());
         assert!(l.check(ip).await.is_ok());
         assert!(l.check(ip).await.is_ok());

@@ -65,17 +65,16 @@ pub fn from_config(
     })
 }
 
-/// A store key without what a shopper typed in it: `kind:` and a SHA-256 of `parts`.
+/// A store key without what a shopper typed in it: `kind:` and a SHA-256 of
+/// `parts` (URL-safe base64, as the shop's other encoded bytes).
 pub fn hashed_key(kind: &str, parts: &str) -> String {
+    use base64::Engine;
     use sha2::Digest;
     let digest = sha2::Sha256::digest(parts.as_bytes());
-    let mut key = String::with_capacity(kind.len() + 1 + 64);
-    key.push_str(kind);
-    key.push(':');
-    for b in digest {
-        key.push_str(&format!("{b:02x}"));
-    }
-    key
+    format!(
+        "{kind}:{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+    )
 }
 
 /// Seconds to wait for a refused token, from milliseconds (at least 1).
