@@ -14,17 +14,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 /// The document around the app (server-rendered only). Its inline scripts carry
-/// this response's CSP nonce, and the response's CSP names it.
+/// this response's nonce (Leptos'), which the response's CSP names
+/// (`server::idle_islands`, the layer every HTML page goes through).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(res)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) && let Ok(csp) =
-        axum::http::HeaderValue::from_str(&crate::server::http::csp(Some(&nonce.to_string())))
-    {
-        res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, csp);
-    }
     // The stylesheet as its own file (2.2 KB brotli, hashed name, cached for
     // a year): the HTML of every page stays small (issue 11).
     let stylesheet = view! { <HashedStylesheet options=options.clone() id="leptos" /> };

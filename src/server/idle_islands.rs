@@ -7,10 +7,11 @@
 //! 2.03 s with the links, 1.06 s without; `bench/run`). This layer removes
 //! those two links from every HTML answer; the script itself is untouched.
 //!
-//! It also makes every page's CSP name the nonce its scripts carry. The shell
-//! sets that header through Leptos' `ResponseOptions`, which was once seen lost
-//! on an order's 404 page (bench/cluster, one run in about ten; cf.
-//! leptos-rs/leptos#3280): the page's scripts were then blocked.
+//! It also gives every page the CSP that names the nonce its scripts carry,
+//! read from the page itself. (The shell used to set it through Leptos'
+//! `ResponseOptions`, which was once seen lost on an order's 404 page in
+//! bench/cluster, one run in about ten, cf. leptos-rs/leptos#3280: the page's
+//! scripts were then blocked.)
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
@@ -43,16 +44,10 @@ pub fn without_island_preloads(html: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Sets the CSP to name the nonce of `html`'s scripts, unless it already does.
+/// Sets the CSP that names the nonce of `html`'s scripts (a page without
+/// inline scripts keeps the default policy, set further out).
 fn name_the_nonce(headers: &mut axum::http::HeaderMap, html: &[u8]) {
-    let Some(nonce) = crate::server::http::script_nonce(html) else {
-        return;
-    };
-    let named = headers
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|csp| csp.contains(&format!("'nonce-{nonce}'")));
-    if !named
+    if let Some(nonce) = crate::server::http::script_nonce(html)
         && let Ok(csp) = axum::http::HeaderValue::from_str(&crate::server::http::csp(Some(nonce)))
     {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
