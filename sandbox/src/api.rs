@@ -1,6 +1,7 @@
 //! The partner API endpoints, with the upstream's paths and field names.
 
 use super::dialect::Dialect;
+use super::request::{self, Reading};
 use super::validation::{self, Outcome};
 use super::{Sandbox, catalogue, error, payment};
 use axum::Json;
@@ -52,11 +53,13 @@ fn country(params: &HashMap<String, String>, key: &str) -> Result<String, Refusa
 /// `GET /v3/payment_vias`.
 pub async fn payment_vias(State(sb): State<Sandbox>, headers: HeaderMap) -> Response {
     let s = sb.suspensions();
-    Json(
-        sb.inner
-            .dialects
-            .finish(payment::vias_json(&s, &logo_base(&sb, &headers))),
-    )
+    let d = &sb.inner.dialects;
+    let unavailable = d.unavailable_in(&header_country(&headers));
+    Json(d.finish(payment::vias_json(
+        &s,
+        &logo_base(&sb, &headers),
+        unavailable,
+    )))
     .into_response()
 }
 
@@ -90,7 +93,7 @@ pub async fn brands(State(sb): State<Sandbox>, Query(q): Params, headers: Header
     Json(
         sb.inner
             .dialects
-            .finish(json!({"country_code": cc, "all_brands": all, "categories": categories})),
+            .brands(json!({"country_code": cc, "all_brands": all, "categories": categories})),
     )
     .into_response()
 }
@@ -119,14 +122,14 @@ pub async fn homepage(State(sb): State<Sandbox>, Query(q): Params, headers: Head
     } else {
         trending
     };
-    Json(json!({
+    Json(sb.inner.dialects.brands(json!({
         "country_code": cc,
         "sections": [
             {"title": "Trending gift cards", "brands": trending},
             {"title": "Travel with an eSIM", "brands": pick(&|f| f.kind == "esim", 4)},
             {"title": "Top up a phone", "brands": pick(&|f| f.kind == "mobile_recharge", 4)},
         ],
-    }))
+    })))
     .into_response()
 }
 
@@ -250,13 +253,23 @@ fn parse_body(body: &[u8]) -> Result<Value, Refusal> {
     })
 }
 
+/// The shopper's country, from `X-Country-ISO-Code` (checked by the header layer).
+fn header_country(headers: &HeaderMap) -> String {
+    headers
+        .get("x-country-iso-code")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// A validation or order body read by `reader`, its countries supported.
 fn read_request(
     body: &[u8],
-    reader: fn(&Value) -> Result<validation::Request, String>,
+    reader: fn(&Value, Reading) -> Result<validation::Request, String>,
+    reading: Reading,
 ) -> Result<validation::Request, Refusal> {
     let req = parse_body(body).and_then(|v| {
-        reader(&v).map_err(|e| Refusal(StatusCode::BAD_REQUEST, "INVALID_REQUEST", e))
+        reader(&v, reading).map_err(|e| Refusal(StatusCode::BAD_REQUEST, "INVALID_REQUEST", e))
     })?;
     match validation::unknown_country(&req) {
         Some(cc) => Err(Refusal(
@@ -269,14 +282,19 @@ fn read_request(
 }
 
 /// `POST /v5/orders/validations`.
-pub async fn validate(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Response {
-    let req = match read_request(&body, validation::from_validation) {
+pub async fn validate(
+    State(sb): State<Sandbox>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let d = &sb.inner.dialects;
+    let req = match read_request(&body, request::from_validation, d.reading()) {
         Ok(r) => r,
         Err(r) => return r.into_response(),
     };
     count_lang(&sb, &body, "POST /v5/orders/validations");
-    let d = &sb.inner.dialects;
-    match validation::check(&req, &sb.suspensions()) {
+    let unavailable = d.unavailable_in(&header_country(&headers));
+    match validation::check(&req, &sb.suspensions(), unavailable) {
         Outcome::Suspended(code, details) => suspended(code, details),
         Outcome::Problems(p, _) if d.on(Dialect::Problems4xx) => (
             StatusCode::BAD_REQUEST,
@@ -309,8 +327,13 @@ fn suspended(code: &str, details: Value) -> Response {
 }
 
 /// `POST /v5/orders`.
-pub async fn create(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Response {
-    let req = match read_request(&body, validation::from_order) {
+pub async fn create(
+    State(sb): State<Sandbox>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let d = &sb.inner.dialects;
+    let req = match read_request(&body, request::from_order, d.reading()) {
         Ok(r) => r,
         Err(r) => return r.into_response(),
     };
@@ -322,7 +345,8 @@ pub async fn create(State(sb): State<Sandbox>, body: axum::body::Bytes) -> Respo
             "payment.network is required",
         );
     };
-    match validation::check(&req, &sb.suspensions()) {
+    let unavailable = d.unavailable_in(&header_country(&headers));
+    match validation::check(&req, &sb.suspensions(), unavailable) {
         Outcome::Suspended(code, details) => suspended(code, details),
         Outcome::Problems(p, _) => (
             StatusCode::BAD_REQUEST,

@@ -50,6 +50,17 @@ pub const RATE_LIMITED: u8 = 8;
 /// Delivered as a redemption link rather than a pin.
 pub const REDEEM_URL: u8 = 16;
 
+/// Single products out of stock while their family is not: (family slug, country, face value).
+pub const OUT_OF_STOCK_PRODUCTS: &[(&str, &str, u32)] = &[("target", "US", 50)];
+
+/// True when the fixed product of `f` at `value` in `cc` is out of stock.
+pub fn product_out_of_stock(f: &Family, cc: &str, value: u32) -> bool {
+    f.is(OUT_OF_STOCK)
+        || OUT_OF_STOCK_PRODUCTS
+            .iter()
+            .any(|(slug, c, v)| *slug == f.slug && *c == cc && *v == value)
+}
+
 /// Markets with a dozen brands or more.
 pub const BIG: &[&str] = &[
     "US", "GB", "DE", "FR", "ES", "IT", "NL", "CA", "AU", "JP", "TR", "VN", "BR", "IN", "MX",
@@ -109,11 +120,11 @@ pub const FAMILIES: &[Family] = &[
         kind: "esim",
         category: "data",
         markets: Global,
-        // Two plans at 12 USD: equal face values, different products.
+        // One face value per plan: a request names a product by its face value.
         amounts: Esim(&[
             (1, 7, 5),
             (3, 30, 12),
-            (5, 7, 12),
+            (5, 7, 14),
             (10, 30, 30),
             (-1, 7, 25),
         ]),
@@ -266,7 +277,8 @@ pub const FAMILIES: &[Family] = &[
         kind: "giftcard",
         category: "travel",
         markets: Big,
-        amounts: Range(25, 500, 5),
+        // Fixed, so that the reference's examples (Airbnb, US, "100 USD") are accepted as they are.
+        amounts: Local,
         bg: "#ff5a5f",
         flags: REDEEM_URL,
     },
@@ -775,7 +787,7 @@ pub fn products_json(f: &Family, cc: &str, coin: &str) -> Vec<Value> {
                 "coin_amount": super::pricing::coin_amount(f64::from(v), cur, coin),
                 "payment_method": method,
                 "delivery_type": "email",
-                "is_out_of_stock": f.is(OUT_OF_STOCK),
+                "is_out_of_stock": product_out_of_stock(f, cc, v),
                 "face_value": {"currency_code": cur, "amount": {"type": "fixed", "price": v.to_string()}},
             });
             if let Some((gb, days)) = plan {
@@ -852,5 +864,36 @@ mod tests {
         for kind in ["giftcard", "mobile_recharge", "esim"] {
             assert!(FAMILIES.iter().any(|f| f.kind == kind));
         }
+    }
+
+    #[test]
+    fn face_values_are_unique_per_family_and_country() {
+        for cc in super::super::countries::codes() {
+            for f in FAMILIES.iter().filter(|f| f.sells_in(cc)) {
+                let faces: Vec<String> = products_json(f, cc, "USDC")
+                    .iter()
+                    .filter(|p| p["is_dynamic"] == false)
+                    .map(|p| p["face_value"]["amount"]["price"].to_string())
+                    .collect();
+                let distinct: std::collections::HashSet<&String> = faces.iter().collect();
+                assert_eq!(distinct.len(), faces.len(), "{} in {cc}: {faces:?}", f.slug);
+            }
+        }
+    }
+
+    #[test]
+    fn every_country_with_a_top_up_has_a_calling_code() {
+        let mut missing = Vec::new();
+        for cc in super::super::countries::codes() {
+            if FAMILIES
+                .iter()
+                .any(|f| f.kind == "mobile_recharge" && f.sells_in(cc))
+                && super::super::countries::calling_code(cc).is_none()
+            {
+                missing.push(cc);
+            }
+        }
+        missing.sort();
+        assert!(missing.is_empty(), "no calling code: {missing:?}");
     }
 }

@@ -98,10 +98,23 @@ pub async fn pay(State(sb): State<Sandbox>, Path(id): Path<String>, body: Bytes)
         .as_ref()
         .is_ok_and(|o| o["order_state"] == "WaitingForDelivery");
     if confirmed {
+        let cards = result
+            .as_ref()
+            .ok()
+            .and_then(|o| o["deliveries"].as_array().map(Vec::len))
+            .unwrap_or(0)
+            .max(1);
         let (inner, delay) = (sb.inner.clone(), sb.inner.config.delivery_delay);
+        // Card by card: card i (from 0) of n at delivery_delay × (i + 1) / n.
         tokio::spawn(async move {
-            tokio::time::sleep(delay).await;
-            inner.store.deliver(&id);
+            let start = tokio::time::Instant::now();
+            for i in 0..cards {
+                let due = delay.mul_f64((i + 1) as f64 / cards as f64);
+                tokio::time::sleep_until(start + due).await;
+                if !inner.store.deliver_card(&id, i) {
+                    break;
+                }
+            }
         });
     }
     control_result(result)

@@ -21,6 +21,28 @@ pub fn name(cc: &str) -> Option<&'static str> {
     table().get(cc).copied()
 }
 
+/// Calling codes of territories without a numbering plan of their own (not in
+/// libphonenumber's metadata): the code their few phones use.
+const TERRITORIES: [(&str, u16); 7] = [
+    ("AQ", 672),
+    ("BV", 47),
+    ("GS", 500),
+    ("HM", 672),
+    ("PN", 64),
+    ("TF", 262),
+    ("UM", 1),
+];
+
+/// The international calling code of a supported country (`84` for `VN`), from
+/// libphonenumber's metadata; `None` for a code that is not supported.
+pub fn calling_code(cc: &str) -> Option<u16> {
+    name(cc)?;
+    phonenumber::metadata::DATABASE
+        .by_id(cc)
+        .map(|m| m.country_code())
+        .or_else(|| TERRITORIES.iter().find(|(c, _)| *c == cc).map(|t| t.1))
+}
+
 /// Every supported code.
 #[cfg(test)]
 pub fn codes() -> impl Iterator<Item = &'static str> {

@@ -2,6 +2,7 @@
 //! on by `POST /control/dialect`, so that a client's tests meet each of them
 //! before the real API springs one on its shoppers.
 
+use crate::request::Reading;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::{PoisonError, RwLock};
@@ -29,11 +30,24 @@ pub enum Dialect {
     Nulls,
     /// Unknown extra fields in every object.
     ExtraFields,
+    /// Requests: every field not in the reference's examples is accepted and
+    /// ignored (`coupon`, a validation's `payment.network` and `quantity`, an
+    /// order's `localized_denomination`, `product_id`); fixed denominations in
+    /// either spelling (`"100"`, `"100 USD"`) on both requests.
+    ExtraFieldsIgnored,
+    /// Orders carry `expires_at` and no `created_at`.
+    ExpiresAtOnly,
+    /// Orders carry neither `created_at` nor `expires_at`.
+    NoTimes,
+    /// `/v3/payment_vias` depends on `X-Country-ISO-Code`: in `VN`, USDT has no
+    /// `Polygon (Matic)` (validations and orders of that pair there get
+    /// `UNSUPPORTED_PROTOCOL_COIN_COMBINATION`).
+    ViasByCountry,
 }
 
 impl Dialect {
     /// Every dialect, for suites that run in each.
-    pub const ALL: [Dialect; 9] = [
+    pub const ALL: [Dialect; 13] = [
         Dialect::ProblemsArray,
         Dialect::Problems4xx,
         Dialect::StopEmpty,
@@ -43,6 +57,10 @@ impl Dialect {
         Dialect::UnknownStates,
         Dialect::Nulls,
         Dialect::ExtraFields,
+        Dialect::ExtraFieldsIgnored,
+        Dialect::ExpiresAtOnly,
+        Dialect::NoTimes,
+        Dialect::ViasByCountry,
     ];
 }
 
@@ -72,9 +90,40 @@ impl Dialects {
             .contains(&d)
     }
 
+    /// How request bodies are read.
+    pub fn reading(&self) -> Reading {
+        if self.on(Dialect::ExtraFieldsIgnored) {
+            Reading::IgnoreExtras
+        } else {
+            Reading::Strict
+        }
+    }
+
+    /// The coin and network pairs not offered in `country`.
+    pub fn unavailable_in(&self, country: &str) -> &'static [(&'static str, &'static str)] {
+        if self.on(Dialect::ViasByCountry) {
+            crate::payment::unavailable_in(country)
+        } else {
+            &[]
+        }
+    }
+
+    /// A list of brands as the dialects in force would send it: with `nulls`,
+    /// one brand (Traveller eSIM) has `"kind": null`.
+    pub fn brands(&self, mut v: Value) -> Value {
+        if self.on(Dialect::Nulls) {
+            null_kind(&mut v);
+        }
+        self.finish(v)
+    }
+
     /// An order as the dialects in force would send it.
     pub fn order(&self, order: &Value) -> Value {
         let mut o = order.clone();
+        // Before the renaming below: the state waiting for payment is what is null.
+        if self.on(Dialect::Nulls) && o["order_state"] == "WaitingForPayment" {
+            o["order_state"] = Value::Null;
+        }
         if self.on(Dialect::UnknownStates)
             && let Some(state) = o.get("order_state").and_then(Value::as_str)
         {
@@ -101,6 +150,12 @@ impl Dialects {
                 && let Some(id) = map.remove("order_id")
             {
                 map.insert("id".into(), id);
+            }
+            if self.on(Dialect::ExpiresAtOnly) || self.on(Dialect::NoTimes) {
+                map.remove("created_at");
+            }
+            if self.on(Dialect::NoTimes) {
+                map.remove("expires_at");
             }
         }
         self.finish(o)
@@ -146,6 +201,24 @@ fn add_nulls(v: &mut Value) {
             map.values_mut().for_each(add_nulls);
         }
         Value::Array(items) => items.iter_mut().for_each(add_nulls),
+        _ => {}
+    }
+}
+
+/// The family whose brand has `"kind": null` in brand lists (`nulls`).
+pub const NULL_KIND_FAMILY: &str = "traveller-esim";
+
+fn null_kind(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if map.get("family").and_then(Value::as_str) == Some(NULL_KIND_FAMILY)
+                && map.contains_key("brand")
+            {
+                map.insert("kind".into(), Value::Null);
+            }
+            map.values_mut().for_each(null_kind);
+        }
+        Value::Array(items) => items.iter_mut().for_each(null_kind),
         _ => {}
     }
 }

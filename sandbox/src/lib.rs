@@ -18,6 +18,7 @@ mod logos;
 mod orders;
 mod payment;
 mod pricing;
+mod request;
 mod validation;
 
 use axum::Router;

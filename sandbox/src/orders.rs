@@ -270,6 +270,13 @@ impl Store {
         e.order["payment_state"] = json!(payment_state);
         e.order["amount_paid"] = json!(amount::format(e.paid));
         e.order["amount_due"] = json!(amount::format(e.total.saturating_sub(e.paid)));
+        if order_state == "WaitingForDelivery"
+            && let Some(list) = e.order["deliveries"].as_array_mut()
+        {
+            for d in list {
+                d["delivery_state"] = json!("WaitingForDelivery");
+            }
+        }
         Self::publish(e);
         Ok(e.order.clone())
     }
@@ -308,42 +315,65 @@ impl Store {
         Ok(e.order.clone())
     }
 
-    /// Delivers a paid order: Done, with a pin code or redemption link.
+    /// Delivers every card of a paid order not yet delivered: Done.
+    #[cfg(test)]
     pub fn deliver(&self, id: &str) {
+        let cards = self
+            .get(id)
+            .and_then(|o| o["deliveries"].as_array().map(Vec::len))
+            .unwrap_or(0);
+        for i in 0..cards {
+            self.deliver_card(id, i);
+        }
+    }
+
+    /// Delivers card `i` of a paid order (its own `delivery_state` Done, with a pin
+    /// code or redemption link); the order is Done once every card is. False when
+    /// the order is not waiting for delivery (refunded, unknown, done).
+    pub fn deliver_card(&self, id: &str, i: usize) -> bool {
         let mut orders = self.lock();
-        let Some(e) = orders.get_mut(id) else { return };
+        let Some(e) = orders.get_mut(id) else {
+            return false;
+        };
         if e.order["order_state"] != "WaitingForDelivery" {
-            return;
+            return false;
         }
         let order_id = id.to_string();
-        if let Some(list) = e.order["deliveries"].as_array_mut() {
-            for (i, d) in list.iter_mut().enumerate() {
-                let brand = d["brand_name"].as_str().unwrap_or_default().to_string();
-                let family = super::catalogue::find(&brand);
-                let url = family.is_some_and(|f| f.is(super::catalogue::REDEEM_URL));
-                let h = hash::hash64(format!("{order_id}/{i}").as_bytes());
-                let code = if url {
-                    format!(
-                        "https://redeem.sandbox.invalid/{}/{h:016x}",
-                        family.map(|f| f.slug).unwrap_or("gift")
-                    )
-                } else {
-                    let s = format!("{h:016X}");
-                    format!("{}-{}-{}-{}", &s[0..4], &s[4..8], &s[8..12], &s[12..16])
-                };
-                d["delivery_state"] = json!("Done");
-                d["deliverable"]["pin_code"] = json!(code);
-                d["deliverable"]["pin_serial"] = json!(format!("SN{}", h % 1_000_000_000));
-                d["deliverable"]["how_to_redeem"] = json!(match family.map(|f| f.kind) {
-                    Some("esim") => "Open the link on your phone and install the eSIM.",
-                    Some("mobile_recharge") => "The credit has been added to the phone number.",
-                    _ => "Enter the code on the brand's website or app under Redeem gift card.",
-                });
-                d["deliverable"]["redeem_instructions"] = d["deliverable"]["how_to_redeem"].clone();
-            }
+        let Some(list) = e.order["deliveries"].as_array_mut() else {
+            return false;
+        };
+        let Some(d) = list.get_mut(i) else {
+            return false;
+        };
+        if d["delivery_state"] != "Done" {
+            let brand = d["brand_name"].as_str().unwrap_or_default().to_string();
+            let family = super::catalogue::find(&brand);
+            let url = family.is_some_and(|f| f.is(super::catalogue::REDEEM_URL));
+            let h = hash::hash64(format!("{order_id}/{i}").as_bytes());
+            let code = if url {
+                format!(
+                    "https://redeem.sandbox.invalid/{}/{h:016x}",
+                    family.map(|f| f.slug).unwrap_or("gift")
+                )
+            } else {
+                let s = format!("{h:016X}");
+                format!("{}-{}-{}-{}", &s[0..4], &s[4..8], &s[8..12], &s[12..16])
+            };
+            d["delivery_state"] = json!("Done");
+            d["deliverable"]["pin_code"] = json!(code);
+            d["deliverable"]["pin_serial"] = json!(format!("SN{}", h % 1_000_000_000));
+            d["deliverable"]["how_to_redeem"] = json!(match family.map(|f| f.kind) {
+                Some("esim") => "Open the link on your phone and install the eSIM.",
+                Some("mobile_recharge") => "The credit has been added to the phone number.",
+                _ => "Enter the code on the brand's website or app under Redeem gift card.",
+            });
+            d["deliverable"]["redeem_instructions"] = d["deliverable"]["how_to_redeem"].clone();
         }
-        e.order["order_state"] = json!("Done");
+        if list.iter().all(|d| d["delivery_state"] == "Done") {
+            e.order["order_state"] = json!("Done");
+        }
         Self::publish(e);
+        true
     }
 
     /// Expires every order whose window has passed at `now` while it was unpaid
@@ -387,9 +417,9 @@ mod tests {
         let line = Line {
             brand: family.name.into(),
             country: "US".into(),
+            path: "deliveries[0].deliverable.".into(),
             denomination: "10".into(),
             localized: None,
-            product_id: None,
             kind: Some(family.kind.into()),
             product_value: None,
             beneficiary: "buyer@example.com".into(),

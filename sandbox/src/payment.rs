@@ -102,13 +102,14 @@ pub fn suspended(s: &HashSet<String>, coin: &str, net: Option<&str>) -> Option<&
     }
 }
 
-/// `/v3/payment_vias`.
-pub fn vias_json(s: &HashSet<String>, logo_base: &str) -> Value {
+/// `/v3/payment_vias`, less the `unavailable` coin and network pairs.
+pub fn vias_json(s: &HashSet<String>, logo_base: &str, unavailable: &[(&str, &str)]) -> Value {
     let currencies: Vec<Value> = COINS
         .iter()
         .map(|coin| {
             let networks: Vec<Value> = NETWORKS
                 .iter()
+                .filter(|net| !unavailable.contains(&(*coin, net.name)))
                 .map(|net| {
                     let address = if *coin == "USDC" { net.usdc } else { net.usdt };
                     let mut n = json!({
@@ -135,16 +136,30 @@ pub fn vias_json(s: &HashSet<String>, logo_base: &str) -> Value {
     json!([{ "name": USER_WALLET, "available": true, "logo_url": Value::Null, "currencies": currencies }])
 }
 
-/// The supported pairs, for `UNSUPPORTED_PROTOCOL_COIN_COMBINATION`'s moreDetails.
-pub fn pairs() -> Value {
+/// The supported pairs (less the `unavailable` ones), for
+/// `UNSUPPORTED_PROTOCOL_COIN_COMBINATION`'s moreDetails.
+pub fn pairs(unavailable: &[(&str, &str)]) -> Value {
     Value::Array(
         COINS
             .iter()
             .flat_map(|c| {
                 NETWORKS
                     .iter()
+                    .filter(move |n| !unavailable.contains(&(*c, n.name)))
                     .map(move |n| json!({"coin": c, "network": n.name}))
             })
             .collect(),
     )
+}
+
+/// The Polygon network's upstream name.
+pub const POLYGON: &str = "Polygon (Matic)";
+
+/// Coin and network pairs not offered in a country (the `vias_by_country`
+/// dialect): in Vietnam, USDT has no Polygon.
+pub fn unavailable_in(country: &str) -> &'static [(&'static str, &'static str)] {
+    match country {
+        "VN" => &[("USDT", POLYGON)],
+        _ => &[],
+    }
 }

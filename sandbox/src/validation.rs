@@ -4,36 +4,10 @@
 use super::catalogue::{self, Family, INACTIVE, LOGIN_ONLY, OUT_OF_STOCK, RATE_LIMITED};
 use super::payment::{self, USER_WALLET};
 use super::pricing;
+use super::request::Spellings;
+pub use super::request::{Line, Request};
 use serde_json::{Value, json};
 use std::collections::HashSet;
-
-/// One delivery of a request, normalised from either body shape.
-#[derive(Clone, Debug)]
-pub struct Line {
-    pub brand: String,
-    pub country: String,
-    pub denomination: String,
-    /// The catalogue's `localized_denomination`, when the client echoed it.
-    pub localized: Option<String>,
-    /// The catalogue's `product_id`, when the client echoed it.
-    pub product_id: Option<String>,
-    /// `deliveries[].kind` of an order (validations carry none).
-    pub kind: Option<String>,
-    pub product_value: Option<String>,
-    pub beneficiary: String,
-    pub quantity: u32,
-}
-
-/// A validation or order request, normalised.
-#[derive(Clone, Debug)]
-pub struct Request {
-    pub email: String,
-    pub payment_via: String,
-    pub coin: String,
-    pub network: Option<String>,
-    pub coupon: Option<String>,
-    pub lines: Vec<Line>,
-}
 
 /// A line that passed, with its price.
 #[derive(Clone)]
@@ -52,118 +26,6 @@ pub enum Outcome {
     Problems(Vec<Value>, String),
     /// Acceptable: the coin amount and the priced lines.
     Ok(String, Vec<Priced>),
-}
-
-fn text(v: &Value, key: &str) -> String {
-    match v.get(key) {
-        Some(Value::String(s)) => s.trim().to_string(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn opt_text(v: &Value, key: &str) -> Option<String> {
-    Some(text(v, key)).filter(|s| !s.is_empty())
-}
-
-/// A field the reference requires: present and not blank, else why not.
-fn required(v: &Value, key: &str, path: &str) -> Result<String, String> {
-    Some(text(v, key))
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| format!("{path}{key} is required"))
-}
-
-/// `payment` with `type: "via"`, as the reference requires.
-fn payment_of(body: &Value) -> Result<&Value, String> {
-    let payment = body.get("payment").ok_or("payment is required")?;
-    match required(payment, "type", "payment.")?.as_str() {
-        "via" => Ok(payment),
-        other => Err(format!("payment.type must be \"via\" (got {other:?})")),
-    }
-}
-
-fn deliveries_of(body: &Value) -> Result<&Vec<Value>, String> {
-    body.get("deliveries")
-        .and_then(Value::as_array)
-        .filter(|d| !d.is_empty())
-        .ok_or_else(|| "deliveries must be a non-empty list".to_string())
-}
-
-/// One delivery's product fields (a validation's delivery, or an order's deliverable).
-fn line_of(x: &Value, path: &str, quantity: u32, kind: Option<String>) -> Result<Line, String> {
-    Ok(Line {
-        brand: required(x, "brand_name", path)?,
-        country: required(x, "country_code", path)?,
-        denomination: required(x, "denomination", path)?,
-        localized: opt_text(x, "localized_denomination"),
-        product_id: opt_text(x, "product_id"),
-        kind,
-        product_value: opt_text(x, "product_value"),
-        beneficiary: required(x, "beneficiary_account", path)?,
-        quantity,
-    })
-}
-
-/// Reads `POST /v5/orders/validations`: `email`, `payment.type`, `lang` and each
-/// delivery's fields are required.
-pub fn from_validation(body: &Value) -> Result<Request, String> {
-    let payment = payment_of(body)?;
-    let email = required(body, "email", "")?;
-    required(body, "lang", "")?;
-    let lines = deliveries_of(body)?
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let quantity = d
-                .get("quantity")
-                .and_then(Value::as_u64)
-                .unwrap_or(1)
-                .min(1000) as u32;
-            line_of(d, &format!("deliveries[{i}]."), quantity, None)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Request {
-        email,
-        payment_via: text(payment, "payment_via"),
-        coin: text(payment, "coin"),
-        network: opt_text(payment, "network"),
-        coupon: opt_text(body, "coupon"),
-        lines,
-    })
-}
-
-/// Reads `POST /v5/orders`: `payment.type`, `user.email`, `lang`, each delivery's
-/// `kind` and its deliverable's fields are required.
-pub fn from_order(body: &Value) -> Result<Request, String> {
-    let payment = payment_of(body)?;
-    let user = body.get("user").ok_or("user is required")?;
-    let email = required(user, "email", "user.")?;
-    required(body, "lang", "")?;
-    let lines = deliveries_of(body)?
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let path = format!("deliveries[{i}].");
-            let kind = required(d, "kind", &path)?;
-            let quantity = d
-                .get("quantity")
-                .and_then(Value::as_u64)
-                .unwrap_or(1)
-                .min(1000) as u32;
-            let x = d
-                .get("deliverable")
-                .ok_or_else(|| format!("{path}deliverable is required"))?;
-            line_of(x, &format!("{path}deliverable."), quantity, Some(kind))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Request {
-        email,
-        payment_via: text(payment, "payment_via"),
-        coin: text(payment, "coin"),
-        network: opt_text(payment, "network"),
-        coupon: opt_text(body, "coupon"),
-        lines,
-    })
 }
 
 /// Countries of the request that are not supported (an HTTP 400).
@@ -211,11 +73,11 @@ pub fn is_email(s: &str) -> bool {
     }
 }
 
-/// The face value of the fixed product a line names, spelled as the catalogue
-/// spells it: its `denomination` (`"100 USD"`) or, as in the reference's order
-/// example, its bare face value (`"100"`). An echoed product id or localized
-/// denomination must name that same product.
-fn fixed_product(f: &Family, line: &Line) -> Option<f64> {
+/// The fixed product a line names: its face value, and whether it is out of stock.
+/// The denomination as the request's spellings allow: the catalogue's
+/// `denomination` (`"100 USD"`) and/or the bare face value (`"100"`); an echoed
+/// localized denomination must name that same product.
+fn fixed_product(f: &Family, line: &Line, spellings: Spellings) -> Option<(f64, bool)> {
     let products = catalogue::products_json(f, &line.country, "USDC");
     products
         .iter()
@@ -224,12 +86,8 @@ fn fixed_product(f: &Family, line: &Line) -> Option<f64> {
             let face = p["face_value"]["amount"]["price"]
                 .as_str()
                 .unwrap_or_default();
-            line.denomination == denomination || line.denomination == face
-        })
-        .filter(|p| {
-            line.product_id
-                .as_deref()
-                .is_none_or(|id| p["product_id"].as_str() == Some(id))
+            (spellings.catalogue && line.denomination == denomination)
+                || (spellings.bare && line.denomination == face)
         })
         .find(|p| {
             line.localized
@@ -237,11 +95,33 @@ fn fixed_product(f: &Family, line: &Line) -> Option<f64> {
                 .is_none_or(|l| p["localized_denomination"].as_str() == Some(l))
         })
         .and_then(|p| {
-            p["face_value"]["amount"]["price"]
+            let face = p["face_value"]["amount"]["price"]
                 .as_str()?
                 .parse::<f64>()
-                .ok()
+                .ok()?;
+            Some((face, p["is_out_of_stock"] == true))
         })
+}
+
+/// The coupon that takes 10 % off the coin amount.
+pub const WELCOME: &str = "WELCOME";
+
+/// `amount` (a 2-decimal coin amount) less 10 %, rounded up to the cent.
+pub fn welcome_discount(amount: f64) -> f64 {
+    let cents = (amount * 100.0).round();
+    (cents * 90.0 / 100.0).ceil() / 100.0
+}
+
+/// What a top-up's beneficiary must be, when it is not: `None` when it is a phone
+/// number in E.164 of the brand's country.
+fn phone_problem(number: &str, country: &str) -> Option<String> {
+    let code = super::countries::calling_code(country);
+    let expected = match code {
+        Some(c) => format!("+{c} phone number expected (E.164, a number of {country})"),
+        None => "phone number in E.164 format expected".to_string(),
+    };
+    let ok = is_e164(number) && code.is_none_or(|c| number[1..].starts_with(&c.to_string()));
+    (!ok).then_some(expected)
 }
 
 /// The smallest order total accepted, in coin.
@@ -251,9 +131,20 @@ pub const MAX_USD_TOTAL: f64 = 2500.0;
 /// The most products in one order.
 pub const MAX_PRODUCTS: u32 = 5;
 
-/// Checks a request against the catalogue, the payment options and the triggers.
-pub fn check(req: &Request, suspensions: &HashSet<String>) -> Outcome {
-    if let Some(code) = payment::suspended(suspensions, &req.coin, req.network.as_deref()) {
+/// Checks a request against the catalogue, the payment options (less the
+/// `unavailable` coin and network pairs of the shopper's country) and the triggers.
+pub fn check(
+    req: &Request,
+    suspensions: &HashSet<String>,
+    unavailable: &[(&str, &str)],
+) -> Outcome {
+    let offered = req
+        .network
+        .as_deref()
+        .is_none_or(|n| !unavailable.contains(&(req.coin.as_str(), n)));
+    if let Some(code) =
+        payment::suspended(suspensions, &req.coin, req.network.as_deref()).filter(|_| offered)
+    {
         let what = match code {
             "SUSPENDED_COIN" => format!("{} payments are suspended", req.coin),
             _ => format!(
@@ -276,10 +167,13 @@ pub fn check(req: &Request, suspensions: &HashSet<String>) -> Outcome {
             .network
             .as_deref()
             .is_none_or(|n| payment::network(n).is_some());
-    if !pair_ok {
+    if !pair_ok || !offered {
         push(
             &mut problems,
-            problem_with("UNSUPPORTED_PROTOCOL_COIN_COMBINATION", payment::pairs()),
+            problem_with(
+                "UNSUPPORTED_PROTOCOL_COIN_COMBINATION",
+                payment::pairs(unavailable),
+            ),
         );
     }
     let local = req
@@ -352,33 +246,24 @@ pub fn check(req: &Request, suspensions: &HashSet<String>) -> Outcome {
         if f.is(RATE_LIMITED) {
             limited += line.quantity.max(1);
         }
-        let beneficiary_ok = if f.kind == "mobile_recharge" {
-            is_e164(&line.beneficiary)
+        let beneficiary_problem = if f.kind == "mobile_recharge" {
+            phone_problem(&line.beneficiary, &line.country)
         } else {
-            is_email(&line.beneficiary)
+            (!is_email(&line.beneficiary)).then(|| "email address expected".to_string())
         };
-        if !beneficiary_ok {
+        if let Some(why) = beneficiary_problem {
             push(
                 &mut problems,
-                problem_with(
-                    "INVALID_BENEFICIARY_ACCOUNT",
-                    json!(if f.kind == "mobile_recharge" {
-                        "phone number in E.164 format expected"
-                    } else {
-                        "email address expected"
-                    }),
-                ),
+                problem_with("INVALID_BENEFICIARY_ACCOUNT", json!(why)),
             );
         }
         let currency = f.currency_in(&line.country);
-        let face = match (f.range_in(&line.country), line.denomination.as_str()) {
-            (Some((min, max, step)), _) => {
-                let wanted = line
+        let face = match f.range_in(&line.country) {
+            Some((min, max, step)) => {
+                // The request reader made sure a range comes as "range" + product_value.
+                match line
                     .product_value
                     .as_deref()
-                    .or(Some(line.denomination.as_str()).filter(|d| *d != "range"));
-                match wanted
-                    .and_then(|v| v.split_whitespace().next())
                     .and_then(|v| v.parse::<f64>().ok())
                     .filter(|v| v.is_finite())
                 {
@@ -413,8 +298,13 @@ pub fn check(req: &Request, suspensions: &HashSet<String>) -> Outcome {
                     }
                 }
             }
-            (None, _) => match fixed_product(f, line) {
-                Some(v) => Some(v),
+            None => match fixed_product(f, line, req.spellings) {
+                Some((v, out_of_stock)) => {
+                    if out_of_stock {
+                        push(&mut problems, problem("OUT_OF_STOCK"));
+                    }
+                    Some(v)
+                }
                 None => {
                     push(&mut problems, problem("NOT_AVAILABLE_PRODUCT"));
                     None
@@ -472,7 +362,16 @@ pub fn check(req: &Request, suspensions: &HashSet<String>) -> Outcome {
             ),
         );
     }
-    let amount = format!("{coin_total:.2}");
+    let welcome = req
+        .coupon
+        .as_deref()
+        .is_some_and(|c| c.trim().eq_ignore_ascii_case(WELCOME));
+    let charged = if welcome {
+        welcome_discount(coin_total)
+    } else {
+        coin_total
+    };
+    let amount = format!("{charged:.2}");
     if problems.is_empty() {
         Outcome::Ok(amount, priced)
     } else {

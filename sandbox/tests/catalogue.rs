@@ -372,7 +372,7 @@ async fn fixed_products_in_local_currency() {
 async fn range_and_esim_products() {
     let sb = start().await;
     let (_, body) = sb
-        .get("/v5/products/country/US?family_name=airbnb&coin=USDT")
+        .get("/v5/products/country/US?family_name=binance&coin=USDT")
         .await;
     let p = &body[0]["products"][0];
     assert_eq!(p["is_dynamic"], true);
@@ -433,7 +433,7 @@ async fn prices_are_deterministic_and_include_a_fee() {
     assert_eq!(listed, Some(a["coin_amount"].clone()));
     // Ranges accept any value inside, with a network.
     let (status, r) = sb
-        .get("/v4/products/price?brand_name=Airbnb&country_code=US&face_value=120&coin=USDT&network=Base")
+        .get("/v4/products/price?brand_name=Binance%20Gift%20Card&country_code=US&face_value=120&coin=USDT&network=Base")
         .await;
     assert_eq!(status, 200);
     assert_eq!(r["is_dynamic"], true);

@@ -99,8 +99,8 @@ fn order_body(coin: &str, network: &str) -> Value {
                 "brand_name": "Steam Wallet", "country_code": "US", "denomination": "10",
                 "beneficiary_account": "buyer@example.com"}},
             {"kind": "giftcard", "quantity": 1, "deliverable": {
-                "brand_name": "Airbnb", "country_code": "US", "denomination": "range",
-                "product_value": "100", "beneficiary_account": "buyer@example.com"}},
+                "brand_name": "Airbnb", "country_code": "US", "denomination": "100",
+                "beneficiary_account": "buyer@example.com"}},
         ],
         "payment": {"type": "via", "coin": coin, "network": network, "payment_via": "USER_WALLET"},
         "user": {"email": "buyer@example.com", "has_accepted_newsletter": true},
@@ -180,6 +180,18 @@ impl Events {
             .and_then(|i| i.parse().ok())
             .unwrap_or_else(|| panic!("numeric id in {ev:?}"));
         (id, serde_json::from_str(&ev.data).expect("order JSON"))
+    }
+
+    /// Messages until the order is Done (cards are delivered one at a time: the
+    /// ones before are WaitingForDelivery); answers the Done one.
+    async fn done(&mut self) -> (u64, Value) {
+        loop {
+            let (v, o) = self.message().await;
+            if o["order_state"] == "Done" {
+                return (v, o);
+            }
+            assert_eq!(o["order_state"], "WaitingForDelivery", "{o}");
+        }
     }
 
     /// The named stop event, then the end of the stream.
@@ -396,7 +408,13 @@ async fn the_clock_expires_unpaid_orders_after_thirty_minutes() {
 
 #[tokio::test]
 async fn the_event_stream_follows_an_order_to_done_then_stops() {
-    let sb = start().await;
+    // Its two cards are delivered 200 ms apart: keep-alives flow in between.
+    let sb = start_with(SandboxConfig {
+        delivery_delay: Duration::from_millis(400),
+        keep_alive: Duration::from_millis(100),
+        ..SandboxConfig::default()
+    })
+    .await;
     let order = sb.order("USDC", "Solana").await;
     let id = order["order_id"].as_str().expect("id").to_string();
     let mut events = sb.subscribe(&id, None).await;
@@ -406,7 +424,7 @@ async fn the_event_stream_follows_an_order_to_done_then_stops() {
         .await;
     let (v2, paid) = events.message().await;
     assert_eq!(paid["order_state"], "WaitingForDelivery");
-    let (v3, done) = events.message().await;
+    let (v3, done) = events.done().await;
     assert_eq!(done["order_state"], "Done");
     assert!(done["deliveries"][0]["deliverable"]["pin_code"].is_string());
     assert!(v1 < v2 && v2 < v3, "{v1} {v2} {v3}");
@@ -508,7 +526,7 @@ async fn a_partial_payment_then_the_rest() {
     let full = json!(["WaitingForDelivery", "PaymentReceived", "112.05", "0.00"]);
     assert_eq!(money(&o), full, "{o}");
     assert_eq!(money(&events.message().await.1), full);
-    let (_, done) = events.message().await;
+    let (_, done) = events.done().await;
     assert_eq!(
         money(&done),
         json!(["Done", "PaymentReceived", "112.05", "0.00"])
@@ -564,7 +582,7 @@ async fn an_unconfirmed_payment_is_seen_not_delivered_until_confirmed() {
         let full = json!(["WaitingForDelivery", "PaymentReceived", "112.05", "0.00"]);
         assert_eq!((status, money(&o)), (200, full.clone()), "{o}");
         assert_eq!(money(&events.message().await.1), full);
-        assert_eq!(events.message().await.1["order_state"], "Done");
+        assert_eq!(events.done().await.1["order_state"], "Done");
         events.stop_and_end().await;
     }
     // Unconfirmed and short of the total: a partial payment.
@@ -850,21 +868,33 @@ fn order_with(deliveries: Vec<Value>) -> Value {
     body
 }
 
-/// The validation body asking about the same cards as an order body.
+/// The validation body asking about the same cards as an order body (US cards):
+/// one delivery per card, fixed denominations as the catalogue spells them, and
+/// a payment without network, as the reference's validation example.
 fn validation_of(order: &Value) -> Value {
     let deliveries: Vec<Value> = order["deliveries"]
         .as_array()
         .map(|list| {
             list.iter()
-                .map(|d| {
+                .flat_map(|d| {
                     let mut flat = d["deliverable"].clone();
-                    flat["quantity"] = d["quantity"].clone();
-                    flat
+                    if flat["denomination"] != "range" {
+                        flat["denomination"] = json!(format!(
+                            "{} USD",
+                            flat["denomination"].as_str().unwrap_or_default()
+                        ));
+                    }
+                    let n = d["quantity"].as_u64().unwrap_or(1) as usize;
+                    std::iter::repeat_n(flat, n)
                 })
                 .collect()
         })
         .unwrap_or_default();
-    json!({"email": order["user"]["email"], "payment": order["payment"],
+    let mut payment = order["payment"].clone();
+    if let Some(p) = payment.as_object_mut() {
+        p.remove("network");
+    }
+    json!({"email": order["user"]["email"], "payment": payment,
         "lang": order["lang"], "deliveries": deliveries})
 }
 
@@ -885,7 +915,7 @@ async fn each_card_is_its_own_delivery_in_the_request_order() {
     let sb = start().await;
     let body = order_with(vec![
         cards("Steam Wallet", "10", 2, "a@example.com"),
-        cards("Airbnb", "range:100", 2, "b@example.com"),
+        cards("Airbnb", "100", 2, "b@example.com"),
         cards("Steam Wallet", "20", 1, "c@example.com"),
     ]);
     let (status, order) = sb.post("/v5/orders", &body).await;
@@ -1024,4 +1054,58 @@ async fn the_limits_count_every_card_on_both_endpoints() {
             Some(count as usize)
         );
     }
+}
+
+#[tokio::test]
+async fn the_cards_of_an_order_are_delivered_one_at_a_time() {
+    let sb = start_with(SandboxConfig {
+        delivery_delay: Duration::from_millis(300),
+        keep_alive: Duration::from_secs(5),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let body = order_with(vec![
+        cards("Steam Wallet", "10", 2, "a@example.com"),
+        cards("Steam Wallet", "20", 1, "b@example.com"),
+    ]);
+    let (status, order) = sb.post("/v5/orders", &body).await;
+    assert_eq!(status, 201, "{order}");
+    let id = order["order_id"].as_str().expect("id").to_string();
+    let mut events = sb.subscribe(&id, None).await;
+    let (_, first) = events.message().await;
+    assert_eq!(first["order_state"], "WaitingForPayment");
+    sb.pay(&id, json!({})).await;
+    // Each event: the order's state and each card's own state.
+    let states = |o: &Value| -> (String, Vec<String>) {
+        let cards = o["deliveries"]
+            .as_array()
+            .expect("deliveries")
+            .iter()
+            .map(|d| d["delivery_state"].as_str().unwrap_or_default().to_string())
+            .collect();
+        (
+            o["order_state"].as_str().unwrap_or_default().to_string(),
+            cards,
+        )
+    };
+    let mut seen = Vec::new();
+    loop {
+        let (_, o) = events.message().await;
+        seen.push(states(&o));
+        if o["order_state"] == "Done" {
+            break;
+        }
+    }
+    let (w, d) = ("WaitingForDelivery", "Done");
+    let expected: Vec<(String, Vec<String>)> = [
+        (w, [w, w, w]),
+        (w, [d, w, w]),
+        (w, [d, d, w]),
+        (d, [d, d, d]),
+    ]
+    .iter()
+    .map(|(o, c)| (o.to_string(), c.iter().map(|s| s.to_string()).collect()))
+    .collect();
+    assert_eq!(seen, expected);
+    events.stop_and_end().await;
 }
