@@ -25,13 +25,20 @@ export default defineConfig({
   reporter: [['list']],
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    { name: 'hydrated', testIgnore: /expiry|dialects/, use: { browserName: 'chromium', javaScriptEnabled: true } },
-    { name: 'no-js', testIgnore: /expiry|dialects/, use: { browserName: 'chromium', javaScriptEnabled: false } },
+    { name: 'hydrated', testIgnore: /expiry|dialects|money/, use: { browserName: 'chromium', javaScriptEnabled: true } },
+    { name: 'no-js', testIgnore: /expiry|dialects|money/, use: { browserName: 'chromium', javaScriptEnabled: false } },
+    // Counts orders at the sandbox and switches faults on order creation: alone.
+    {
+      name: 'money',
+      testMatch: /money/,
+      dependencies: ['hydrated', 'no-js'],
+      use: { browserName: 'chromium', javaScriptEnabled: true },
+    },
     // Moves the sandbox clock, so it runs alone after the others.
     {
       name: 'expiry',
       testMatch: /expiry/,
-      dependencies: ['hydrated', 'no-js'],
+      dependencies: ['money'],
       use: { browserName: 'chromium', javaScriptEnabled: true },
     },
     // Switches the sandbox's answer shapes for everyone: alone, after the rest.

@@ -53,6 +53,16 @@ pub enum AppError {
         "This form was sent from another website, so nothing was changed. Use the form on this shop's own page."
     )]
     CrossSite,
+    /// The supplier's price for the whole order (its validation) is not the
+    /// total the page showed: nothing was ordered; the page shows this total,
+    /// to be paid only once the shopper has seen it.
+    #[error("The whole order comes to {total} {coin}: check it, then pay again.")]
+    TotalChanged {
+        total: String,
+        coin: String,
+        /// What became of a typed coupon in that price.
+        coupon: Option<crate::model::checkout::CouponOutcome>,
+    },
     /// The browser could not reach our own server, or the call failed in transit.
     #[error("We couldn't reach the store. Check your connection and try again.")]
     Transport,
@@ -106,6 +116,7 @@ impl AppError {
             AppError::RateLimited { .. } => 429,
             AppError::Unavailable | AppError::Transport | AppError::OrdersPaused => 503,
             AppError::Uncertain => 502,
+            AppError::TotalChanged { .. } => 409,
             AppError::CrossSite => 403,
         }
     }
@@ -125,6 +136,11 @@ impl AppError {
             AppError::OrdersPaused => td_string!(l, errors.orders_paused).to_string(),
             AppError::CrossSite => td_string!(l, errors.cross_site).to_string(),
             AppError::Transport => td_string!(l, errors.transport).to_string(),
+            AppError::TotalChanged { total, coin, .. } => td_string!(
+                l,
+                errors.total_changed,
+                total = crate::lang::money(l, total, coin)
+            ),
         }
     }
 

@@ -6,7 +6,7 @@
 //! (`order_region`) and it is swapped in: the browser never decodes an order.
 //! Also the countdown (every second) and the copy buttons.
 
-use crate::components::payment_panel::countdown;
+use crate::components::payment_panel::{countdown, time_left};
 use crate::dom::document;
 use gloo_timers::callback::{Interval, Timeout};
 use std::cell::RefCell;
@@ -160,7 +160,21 @@ fn tick() {
                 &word("data-up"),
             )));
             let _ = el.remove_attribute("hidden");
+            if time_left(exp, now).is_none() {
+                time_up();
+            }
         }
+    });
+}
+
+/// The window has closed: the address, QR code and wallet link are withdrawn,
+/// and what to do instead is shown (server HTML, hidden until now).
+fn time_up() {
+    each(".pay-now", |el| {
+        let _ = el.set_attribute("hidden", "");
+    });
+    each("[data-time-up]", |el| {
+        let _ = el.remove_attribute("hidden");
     });
 }
 

@@ -54,7 +54,7 @@ async fn two_purchases_are_listed_newest_first_and_can_be_forgotten() {
     assert!(
         list[0]["amount"]
             .as_str()
-            .is_some_and(|a| a.ends_with("USDC"))
+            .is_some_and(|a| a.ends_with("USDC · Solana"))
     );
 
     // Nothing for a visitor without the cookie; and the home page shows none.

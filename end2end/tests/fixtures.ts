@@ -32,7 +32,7 @@ export async function open(page: Page, path: string, projectName: string) {
 }
 
 type Brand = { family: string; brand: string; kind: string; is_out_of_stock: boolean };
-type Product = { is_dynamic: boolean; face_value?: { amount?: { price?: string } }; range?: { min?: string; max?: string } };
+type Product = { is_dynamic: boolean; is_out_of_stock?: boolean; face_value?: { amount?: { price?: string } }; range?: { min?: string; max?: string } };
 
 async function call(request: APIRequestContext, endpoint: string, form: Record<string, string>) {
   const r = await request.post(`/api/${endpoint}`, { form, headers: { accept: 'application/json' } });
@@ -51,13 +51,13 @@ export async function findBrand(
     if (b.kind !== want.kind || b.is_out_of_stock) continue;
     const page = await call(request, 'catalog/products', { country, family: b.family });
     const products = page.family.products as Product[];
-    const hasFixed = products.some((p) => !p.is_dynamic);
+    const hasFixed = products.some((p) => !p.is_dynamic && !p.is_out_of_stock);
     if (want.range && !hasFixed) {
       const r = products.find((p) => p.is_dynamic && p.range);
       if (r?.range?.min && r.range.max) return { family: b.family, brand: b.brand, amount: r.range.min, min: r.range.min, max: r.range.max };
     }
     if (!want.range && hasFixed) {
-      const p = products.find((p) => !p.is_dynamic)!;
+      const p = products.find((p) => !p.is_dynamic && !p.is_out_of_stock)!;
       return { family: b.family, brand: b.brand, amount: p.face_value?.amount?.price ?? '' };
     }
   }

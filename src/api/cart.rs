@@ -195,7 +195,10 @@ fn back_to_cart(
     form: crate::model::checkout::CheckoutForm,
     error: AppError,
 ) {
-    super::ssr::set_cookie(&state.shop.drafts.seal(Draft { form, error }));
+    super::ssr::set_cookie(&state.shop.drafts.seal(Draft {
+        form,
+        error: Some(error),
+    }));
     super::ssr::go("/cart");
 }
 
@@ -364,7 +367,24 @@ pub async fn get_cart(#[server(default)] pay: String) -> Result<CartPage, AppErr
         }
     }))
     .await;
-    let total = total_of(&lines);
+    let mut total = total_of(&lines);
+    // The supplier's price for the whole order, when a payment just met it:
+    // the total shown (and sent back as the one seen) is that price.
+    if let (
+        Some(t),
+        Some(AppError::TotalChanged {
+            total: whole,
+            coin,
+            coupon,
+        }),
+    ) = (
+        total.as_mut(),
+        draft.as_ref().and_then(|d| d.error.as_ref()),
+    ) && &t.coin == coin
+    {
+        t.coin_amount = whole.clone();
+        t.coupon = coupon.clone();
+    }
     Ok(CartPage {
         country,
         lines: lines.into_iter().map(|(l, _)| l).collect(),
@@ -381,7 +401,7 @@ pub async fn get_cart(#[server(default)] pay: String) -> Result<CartPage, AppErr
             .unwrap_or_default(),
         key: cart.key.clone(),
         total,
-        error: draft.map(|d| d.error),
+        error: draft.and_then(|d| d.error),
     })
 }
 
@@ -410,6 +430,7 @@ pub async fn pay_cart(
     email: String,
     #[server(default)] coupon: String,
     idempotency_key: String,
+    #[server(default)] shown_total: String,
 ) -> Result<Order, AppError> {
     use super::ssr::{
         fail, is_plain_form_post, remember_recent, same_site, set_cookie, shopper, state,
@@ -440,7 +461,9 @@ pub async fn pay_cart(
         }
         Opened::Valid(cart) => {
             let who = shopper(&state, Some(&cart.country));
-            state.shop.create_cart(&who, &cart, &checkout).await
+            // The total the page showed (when it could price every line).
+            let shown = crate::model::money::Amount::parse(shown_total.trim());
+            state.shop.create_cart(&who, &cart, &checkout, shown).await
         }
         Opened::Absent => Err(AppError::invalid(
             Field::Order,

@@ -25,6 +25,10 @@ pub struct BrandPage {
     pub checkout_key: String,
     /// The exact price of the preselected amount and coin (a quote reused for `CR_QUOTE_TTL_SECS`).
     pub quote: Option<Result<Quote, AppError>>,
+    /// For a top-up: a mobile number of the page's country, written
+    /// internationally (`+84 91 234 56 78`), the recipient field's example.
+    #[serde(default)]
+    pub phone_example: Option<String>,
 }
 
 /// The home page data for the shopper's country (cookie, language or default).
@@ -123,12 +127,16 @@ pub async fn get_products(country: String, family: String) -> Result<BrandPage, 
                 }
                 _ => None,
             };
+            let phone_example = (f.kind == crate::model::catalog::Kind::MobileRecharge)
+                .then(|| crate::server::phone::example(&country))
+                .flatten();
             Ok(BrandPage {
                 country,
                 family: (*f).clone(),
                 options: o,
                 checkout_key: crate::server::ids::new_id(),
                 quote,
+                phone_example,
             })
         }
         (Err(e), _) | (_, Err(e)) => fail(e),

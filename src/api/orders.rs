@@ -27,6 +27,13 @@ pub struct OrderView {
     pub target: Option<PayTarget>,
     /// The wallet link of the order as it was read (see [`OrderView::wallet_uri`]).
     pub payment_uri: Option<String>,
+    /// What became of a coupon typed for this order, when it was placed here.
+    #[serde(default)]
+    pub coupon: Option<crate::model::checkout::CouponOutcome>,
+    /// The order was placed here as one card: "Order again with the same
+    /// details" can fill the brand page's form.
+    #[serde(default)]
+    pub can_order_again: bool,
 }
 
 impl OrderView {
@@ -61,11 +68,12 @@ pub fn is_wallet_uri(uri: &str) -> bool {
             .any(|c| c.is_control() || c.is_whitespace() || c == '"' || c == '<' || c == '>')
 }
 
-/// A refused plain form post: what was typed and why it was refused.
+/// A form coming back to its page: what was typed and why it was refused (or,
+/// for "order again", no error: the same details, ready to send).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     pub form: CheckoutForm,
-    pub error: AppError,
+    pub error: Option<AppError>,
 }
 
 /// Checks an order with the upstream without creating it: the price, or every problem.
@@ -127,17 +135,23 @@ pub async fn checkout_check(
     #[server(default)] coupon: String,
     #[server(default)] lang: String,
 ) -> Result<String, Refusal> {
-    use crate::components::checkout::CheckedFields;
+    use crate::components::checkout::{CheckedFields, PriceLine};
     let l = crate::lang::provide(&lang);
     // As the shopper's language writes numbers (`12,5`): read once, here.
     let amount = crate::lang::plain_decimal(l, &amount);
     let checked = check(country, family, amount, pay, beneficiary, email, coupon).await;
-    let error = match checked {
-        Ok(_) => None,
-        Err(e @ (AppError::Invalid(_) | AppError::Rejected(_) | AppError::Suspended(_))) => Some(e),
+    let (error, validated) = match checked {
+        // The validated price is the price to pay (a coupon's effect included).
+        Ok(quote) => (None, Some(quote)),
+        Err(e @ (AppError::Invalid(_) | AppError::Rejected(_) | AppError::Suspended(_))) => {
+            (Some(e), None)
+        }
         Err(e) => return Err(e.into()),
     };
-    Ok(Owner::new().with(|| view! { <CheckedFields error=error /> }.to_html()))
+    Ok(Owner::new().with(|| {
+        let price = validated.map(|q| view! { <PriceLine quote=Some(Ok(q)) /> });
+        view! { <CheckedFields error=error />{price} }.to_html()
+    }))
 }
 
 /// Validates and creates the order, then sends the shopper to its page. A plain
@@ -153,10 +167,18 @@ pub async fn create_order(
     email: String,
     #[server(default)] coupon: String,
     idempotency_key: String,
+    #[server(default)] again: String,
 ) -> Result<Order, AppError> {
     use super::ssr::{fail, is_plain_form_post, shopper, state};
     let state = state()?;
     let who = shopper(&state, Some(&country));
+    // "I checked my email: order again" after an unclear answer: a deliberate new
+    // attempt under that button's own key (pressed twice, still one order).
+    let idempotency_key = if again.trim().is_empty() {
+        idempotency_key
+    } else {
+        again
+    };
     let form = CheckoutForm {
         country,
         family,
@@ -203,7 +225,10 @@ pub(crate) fn back_to_form(
     } else {
         "/".to_string()
     };
-    let cookie = state.shop.drafts.seal(Draft { form, error });
+    let cookie = state.shop.drafts.seal(Draft {
+        form,
+        error: Some(error),
+    });
     super::ssr::set_cookie(&cookie);
     super::ssr::go(&back);
 }
@@ -223,6 +248,29 @@ pub async fn checkout_draft(
         .filter(|d| d.form.country == country && d.form.family == family))
 }
 
+/// "Order again with the same details" (an expired or lapsed order): the brand
+/// page's form filled with what this order was placed with, under the page's
+/// fresh key, through the signed draft cookie. Only for a one-card order placed
+/// by this shop within a day; nothing is ordered until the shopper sends the form.
+#[server(prefix = "/api", endpoint = "orders/again")]
+pub async fn order_again(order_id: String) -> Result<(), AppError> {
+    use super::ssr::{fail, same_site, set_cookie, state};
+    same_site().or_else(fail)?;
+    let state = state()?;
+    let form = match crate::model::order::is_valid_order_id(&order_id) {
+        true => state.shop.intent(&order_id).await,
+        false => None,
+    }
+    .and_then(|i| i.checkout_form());
+    let Some(form) = form else {
+        return fail(AppError::NotFound(crate::error::Missing::Order));
+    };
+    let back = format!("/brands/{}/{}?draft=1#checkout", form.country, form.family);
+    set_cookie(&state.shop.drafts.seal(Draft { form, error: None }));
+    super::ssr::go(&back);
+    Ok(())
+}
+
 /// An order and its payment details, by id.
 #[server(prefix = "/api", endpoint = "orders/get")]
 pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
@@ -240,17 +288,18 @@ pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
 async fn view_of(
     state: &crate::server::state::AppState,
     who: &crate::server::upstream::Shopper,
-    order: Order,
+    mut order: Order,
 ) -> OrderView {
     use crate::model::payment::pay_options;
+    let intent = state.shop.intent(&order.order_id).await;
+    if order.expires_at().is_none() {
+        order.shop_received_at = intent.as_ref().map(|i| i.received_at);
+    }
     let options = match state.shop.catalogue.payment_vias(who).await {
         Ok(vias) => pay_options(&vias),
         Err(_) => Vec::new(),
     };
-    let pair = match order.payment_pair(options.iter().map(|o| o.network.as_str())) {
-        Some(pair) => Some(pair),
-        None => state.shop.pay_choice(&order.order_id).await,
-    };
+    let pair = pay_pair(state, &options, &order).await;
     let target = pair.as_ref().map(|(coin, network)| {
         let option = options
             .iter()
@@ -268,9 +317,26 @@ async fn view_of(
         order,
         target,
         payment_uri: None,
+        coupon: intent.as_ref().and_then(|i| i.coupon.clone()),
+        can_order_again: intent.is_some_and(|i| i.checkout_form().is_some()),
     };
     view.payment_uri = view.wallet_uri(&view.order);
     view
+}
+
+/// The coin and network of an order: its own words (`coin` and `network`, else
+/// its `payment_method` read against the networks of `options`), else the
+/// shopper's choice kept when it was placed here. Never guessed.
+#[cfg(feature = "ssr")]
+async fn pay_pair(
+    state: &crate::server::state::AppState,
+    options: &[crate::model::payment::PayOption],
+    order: &Order,
+) -> Option<(String, String)> {
+    match order.payment_pair(options.iter().map(|o| o.network.as_str())) {
+        Some(pair) => Some(pair),
+        None => state.shop.pay_choice(&order.order_id).await,
+    }
 }
 
 /// The order page's changing region (status, payment, cards) as HTML, rendered
@@ -323,12 +389,19 @@ pub async fn recent_orders() -> Result<Vec<RecentOrder>, AppError> {
     }
     let who = shopper(&state, None);
     let answers = futures::future::join_all(ids.iter().map(|id| state.shop.order(&who, id))).await;
+    let options = match state.shop.catalogue.payment_vias(&who).await {
+        Ok(vias) => crate::model::payment::pay_options(&vias),
+        Err(_) => Vec::new(),
+    };
     let mut kept = Vec::new();
     let mut list = Vec::new();
     for (id, answer) in ids.iter().zip(answers) {
         match answer {
             Ok(order) => {
                 kept.push(id.clone());
+                // `10.35 USDC · Solana`, however the order names its coin and network.
+                let pair = pay_pair(&state, &options, &order).await;
+                let l = crate::lang::locale();
                 list.push(RecentOrder {
                     order_id: id.clone(),
                     title: recent_title(&order),
@@ -337,13 +410,15 @@ pub async fn recent_orders() -> Result<Vec<RecentOrder>, AppError> {
                         .clone()
                         .filter(|a| !a.is_empty())
                         .map(|a| {
-                            crate::lang::money(
-                                crate::lang::locale(),
-                                a,
-                                &order.coin.clone().unwrap_or_default(),
-                            )
-                            .trim()
-                            .to_string()
+                            let coin = pair.as_ref().map(|p| p.0.as_str()).unwrap_or_default();
+                            let money = crate::lang::money(l, a, coin).trim().to_string();
+                            match &pair {
+                                Some((_, network)) => format!(
+                                    "{money} · {}",
+                                    crate::model::payment::network_label(network)
+                                ),
+                                None => money,
+                            }
                         }),
                     state: crate::model::order::OrderState::headline(&order, crate::lang::locale()),
                 });

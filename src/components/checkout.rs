@@ -62,17 +62,24 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     let fixed = fixed_choices(fam, l);
     let rule = custom_amount_rule(fam);
     let (kind, out_of_stock) = (fam.kind.clone(), fam.is_out_of_stock);
-    let (country, family, key) = (
-        data.country.clone(),
-        fam.family.clone(),
-        data.checkout_key.clone(),
-    );
+    let (country, family) = (data.country.clone(), fam.family.clone());
     let default_pay = default_option(&data.options)
         .map(|o| pay_value(&o.coin, &o.network))
         .unwrap_or_default();
     let (form, error) = match draft {
-        Some(d) => (Some(d.form), Some(d.error)),
+        Some(d) => (Some(d.form), d.error),
         None => (None, None),
+    };
+    // After an unclear answer the form keeps that attempt's key: sent again, it
+    // is answered from the key's outcome and never orders twice. Ordering anew
+    // is a deliberate second button, with this page's fresh key.
+    let (key, again) = match (&form, &error) {
+        (Some(f), Some(AppError::Uncertain))
+            if crate::model::checkout::is_valid_idempotency_key(&f.idempotency_key) =>
+        {
+            (f.idempotency_key.clone(), Some(data.checkout_key.clone()))
+        }
+        _ => (data.checkout_key.clone(), None),
     };
     let typed = |pick: fn(&crate::model::checkout::CheckoutForm) -> &String, default: String| {
         form.as_ref()
@@ -193,9 +200,15 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                         value=beneficiary
                         aria-describedby="beneficiary-hint beneficiary-error" required />
                     <p class="hint" id="beneficiary-hint">{if phone {
-                        td_string!(l, checkout.phone_hint)
+                        let country = crate::model::countries::find(&data.country)
+                            .map(|c| crate::model::countries::name_in(c, l))
+                            .unwrap_or_default();
+                        match &data.phone_example {
+                            Some(example) => td_string!(l, checkout.phone_hint_of, country, example = example.clone()),
+                            None => td_string!(l, checkout.phone_hint).to_string(),
+                        }
                     } else {
-                        td_string!(l, checkout.email_hint)
+                        td_string!(l, checkout.email_hint).to_string()
                     }}</p>
                     <FieldErrors field=Field::Beneficiary messages=m_beneficiary />
                 </div>
@@ -226,6 +239,16 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                     <button type="submit" class="secondary" formaction=lang::href(l, add_url) disabled=out_of_stock
                         data-idle=td_string!(l, checkout.add_to_cart) data-busy=td_string!(l, checkout.adding)>{td_string!(l, checkout.add_to_cart)}</button>
                 </div>
+                {again.map(|fresh| view! {
+                    <div class="order-again">
+                        <p id="order-again-hint">{td_string!(l, checkout.order_again_hint)}</p>
+                        <div class="buy-buttons">
+                            <button type="submit" class="secondary" name="again" value=fresh
+                                aria-describedby="order-again-hint"
+                                data-idle=td_string!(l, checkout.order_again) data-busy=td_string!(l, checkout.placing_order)>{td_string!(l, checkout.order_again)}</button>
+                        </div>
+                    </div>
+                })}
                 <p class="hint">{td_string!(l, checkout.next_hint)}</p>
             </LiveForm>
         </section>
@@ -282,13 +305,21 @@ pub fn PriceLine(quote: Option<Result<Quote, AppError>>) -> impl IntoView {
     let l = lang::locale();
     match quote {
         None => view! { <p id="price-line" class="price muted">{td_string!(l, checkout.choose_to_price)}</p> }.into_any(),
-        Some(Ok(q)) => view! {
-            <p id="price-line" class="price">
-                {td_string!(l, checkout.you_pay)}" "<strong data-testid="price">{lang::money(l, &q.coin_amount, &q.coin)}</strong>" "
-                {td_string!(l, checkout.on_network_for, network = network_label(&q.network), face = lang::money(l, &q.face_value, &q.currency))}
-            </p>
+        Some(Ok(q)) => {
+            let coupon = q.coupon.as_ref().map(|c| coupon_words(l, c, &q.coin));
+            view! {
+                <div id="price-line" class="price">
+                    <p>
+                        {td_string!(l, checkout.you_pay)}" "<strong data-testid="price">{lang::money(l, &q.coin_amount, &q.coin)}</strong>" "
+                        {td_string!(l, checkout.on_network_for, network = network_label(&q.network), face = lang::money(l, &q.face_value, &q.currency))}
+                    </p>
+                    {coupon.map(|(applied, words)| view! {
+                        <p class=if applied { "coupon-applied" } else { "coupon-not-applied" } data-testid="coupon-outcome">{words}</p>
+                    })}
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
         Some(Err(e)) => {
             let msg = match &e {
                 AppError::Invalid(issues) => issues.iter().map(|i| i.message.clone()).collect::<Vec<_>>().join(" "),
@@ -296,6 +327,30 @@ pub fn PriceLine(quote: Option<Result<Quote, AppError>>) -> impl IntoView {
             };
             view! { <p id="price-line" class="price field-error">{td_string!(l, checkout.no_price_yet, reason = msg)}</p> }.into_any()
         }
+    }
+}
+
+/// What became of a typed coupon, in words: applied (with the full price) only
+/// when the upstream's validated price is lower; else plainly not applied.
+pub fn coupon_words(
+    l: Locale,
+    c: &crate::model::checkout::CouponOutcome,
+    coin: &str,
+) -> (bool, String) {
+    match (&c.full_price, c.applied) {
+        (Some(full), true) => (
+            true,
+            td_string!(
+                l,
+                checkout.coupon_applied,
+                code = c.code.clone(),
+                full = lang::money(l, full, coin)
+            ),
+        ),
+        _ => (
+            false,
+            td_string!(l, checkout.coupon_not_applied, code = c.code.clone()),
+        ),
     }
 }
 
@@ -485,7 +540,13 @@ mod live {
             if let Ok(html) = answer
                 && latest(&CHECKS, ticket)
             {
-                SHOWN.with(|s| swap_by_id(&html, |id| s.borrow().iter().any(|x| x == id)));
+                // The validated price (with what became of a coupon) and the
+                // messages of the fields left so far.
+                SHOWN.with(|s| {
+                    swap_by_id(&html, |id| {
+                        id == "price-line" || s.borrow().iter().any(|x| x == id)
+                    })
+                });
             }
         });
     }

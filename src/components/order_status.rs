@@ -3,7 +3,7 @@
 use crate::components::copy_button::CopyButton;
 use crate::i18n::td_string;
 use crate::lang;
-use crate::model::order::{Order, OrderState, Step};
+use crate::model::order::{Order, OrderState};
 use crate::model::payment_status::PaymentStatus;
 use leptos::prelude::*;
 
@@ -12,23 +12,7 @@ use leptos::prelude::*;
 pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
     let l = lang::locale();
     let state = order.order_state.clone();
-    let step_class = |s: Step| {
-        let cur = state.step();
-        let rank = |s: Step| match s {
-            Step::Payment => 0,
-            Step::Delivery => 1,
-            Step::Done => 2,
-        };
-        if state.is_failure() && rank(s) >= rank(cur) {
-            "step failed"
-        } else if rank(s) < rank(cur) || state == OrderState::Done {
-            "step done"
-        } else if s == cur {
-            "step current"
-        } else {
-            "step"
-        }
-    };
+    let [payment, delivery, done] = order.steps().map(|m| m.class());
     view! {
         <section class="status panel" aria-labelledby="status-title">
             <h2 id="status-title">{td_string!(l, order.status)}</h2>
@@ -39,9 +23,9 @@ pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
                 {PaymentStatus::of(&order).next_step(&order, &coin, l)}
             </p>
             <ol class="timeline">
-                <li class=step_class(Step::Payment)>{td_string!(l, order.step_payment)}</li>
-                <li class=step_class(Step::Delivery)>{td_string!(l, order.step_delivery)}</li>
-                <li class=step_class(Step::Done)>{td_string!(l, order.step_done)}</li>
+                <li class=payment>{td_string!(l, order.step_payment)}</li>
+                <li class=delivery>{td_string!(l, order.step_delivery)}</li>
+                <li class=done>{td_string!(l, order.step_done)}</li>
             </ol>
         </section>
     }
@@ -67,6 +51,27 @@ pub fn OrderItems(order: Order) -> impl IntoView {
                 (None, _) => brand.clone(),
             };
             let to = x.beneficiary_account.clone();
+            // This card's own state: in an order of several, each arrives in its time.
+            let card_state = d
+                .delivery_state
+                .clone()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| {
+                    let words = match s.as_str() {
+                        "Done" | "Delivered" => td_string!(l, order.card_delivered).to_string(),
+                        "WaitingForDelivery" | "Processing" | "InProgress" => {
+                            td_string!(l, order.card_preparing).to_string()
+                        }
+                        "Pending" | "Created" | "WaitingForPayment" => {
+                            td_string!(l, order.card_pending).to_string()
+                        }
+                        "Failed" | "Refunded" | "Canceled" | "Cancelled" => {
+                            td_string!(l, order.card_failed).to_string()
+                        }
+                        other => other.to_string(),
+                    };
+                    view! { <p data-testid="card-state" data-state=s.clone() class="card-state muted">{words}</p> }
+                });
             let body = match x.pin_code.clone() {
                 Some(code) => {
                     let is_link = x.code_is_link();
@@ -90,6 +95,7 @@ pub fn OrderItems(order: Order) -> impl IntoView {
                 <li class="order-item panel" aria-labelledby=labelled_by data-testid="order-item">
                     <h2 id=title_id>{title}</h2>
                     {to.map(|b| view! { <p class="muted">{td_string!(l, cart.for_recipient, recipient = b)}</p> })}
+                    {card_state}
                     {body}
                 </li>
             }

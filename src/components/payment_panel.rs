@@ -130,9 +130,15 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
         }),
         _ => None,
     };
+    let coupon = view.coupon.as_ref().map(|c| {
+        let (applied, words) = crate::components::checkout::coupon_words(l, c, &coin);
+        view! { <p class=if applied { "coupon-applied" } else { "coupon-not-applied" } data-testid="coupon-outcome">{words}</p> }
+    });
     view! {
-        <section class="payment panel" aria-labelledby="pay-title">
+        // `pay-now`: withdrawn by the live countdown when the time is up.
+        <section class="payment panel pay-now" aria-labelledby="pay-title">
             <h2 id="pay-title">{heading}</h2>
+            {coupon}
             {wallet}
             <p class="warning" role="note">
                 {td_string!(l, order.only_send, coin = coin.clone(), network = network.clone())}
@@ -162,6 +168,31 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// The payment window has closed: nothing may be sent, and (for a one-card
+/// order placed here) the way to order again with the same details. Rendered
+/// hidden beside a payment panel, for the live countdown to reveal at zero.
+#[component]
+pub fn TimeUp(order_id: String, can_order_again: bool, hidden: bool) -> impl IntoView {
+    use crate::api::orders::OrderAgain;
+    use leptos::server_fn::ServerFn;
+    let l = lang::locale();
+    let again = can_order_again.then(|| {
+        view! {
+            <form method="post" action=lang::href(l, <OrderAgain as ServerFn>::url())>
+                <input type="hidden" name="order_id" value=order_id.clone() />
+                <button type="submit" class="primary">{td_string!(l, order.order_again_same)}</button>
+            </form>
+        }
+    });
+    view! {
+        <section class="payment panel time-up" aria-labelledby="time-up-title" hidden=hidden data-time-up="">
+            <h2 id="time-up-title">{td_string!(l, order.time_up_title)}</h2>
+            <p class="warning">{td_string!(l, order.time_up_dont_send)}</p>
+            {again}
+        </section>
+    }
 }
 
 /// What the panel says instead of an address it can't stand behind.

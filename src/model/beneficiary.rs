@@ -9,7 +9,7 @@ pub enum ContactError {
     #[error("Enter an email address, like name@example.com.")]
     Email,
     #[error(
-        "Enter the phone number in international format: + then country code and number, like +14155551234."
+        "Enter the mobile number in digits: + and the country code, or as it is dialled in its country."
     )]
     Phone,
 }

@@ -8,13 +8,21 @@ use serde::{Deserialize, Serialize};
 
 /// What a brand sells. Unknown kinds are kept, not refused.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[serde(from = "Option<String>", into = "String")]
 pub enum Kind {
     #[default]
     GiftCard,
     MobileRecharge,
     Esim,
     Other(String),
+}
+
+impl From<Option<String>> for Kind {
+    /// `null` is no kind: as if the field were missing (one brand's bad field
+    /// must not empty a list).
+    fn from(s: Option<String>) -> Self {
+        s.map(Kind::from).unwrap_or_default()
+    }
 }
 
 impl From<String> for Kind {
@@ -364,6 +372,9 @@ pub struct Product {
     pub range: Option<Range>,
     #[serde(default, deserialize_with = "lenient::list")]
     pub benefits: Vec<Benefit>,
+    /// This product (not the whole brand) is sold out: not offered.
+    #[serde(default, deserialize_with = "lenient::bool")]
+    pub is_out_of_stock: bool,
 }
 
 impl Product {
@@ -466,8 +477,13 @@ impl Product {
 
 impl ProductFamily {
     /// Fixed-denomination products, sorted by value.
+    /// Sold-out products are left out: they are neither offered nor accepted.
     pub fn fixed_products(&self) -> Vec<&Product> {
-        let mut v: Vec<&Product> = self.products.iter().filter(|p| !p.is_dynamic).collect();
+        let mut v: Vec<&Product> = self
+            .products
+            .iter()
+            .filter(|p| !p.is_dynamic && !p.is_out_of_stock)
+            .collect();
         v.sort_by_key(|p| p.fixed_value());
         v
     }
@@ -502,12 +518,46 @@ impl ProductFamily {
     pub fn range_product(&self) -> Option<&Product> {
         self.products
             .iter()
-            .find(|p| p.is_dynamic && p.amount_rule().is_some())
+            .find(|p| p.is_dynamic && !p.is_out_of_stock && p.amount_rule().is_some())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_sold_out_product_is_not_offered() {
+        let fam: ProductFamily = serde_json::from_value(serde_json::json!({
+            "family": "steam", "brand": "Steam", "default_denomination": "10 USD",
+            "products": [
+                {"product_id": "p10", "denomination": "10 USD", "is_out_of_stock": true,
+                 "face_value": {"currency_code": "USD", "amount": {"price": "10"}}},
+                {"product_id": "p20", "denomination": "20 USD", "is_out_of_stock": "false",
+                 "face_value": {"currency_code": "USD", "amount": {"price": "20"}}}
+            ]
+        }))
+        .expect("family");
+        let offered: Vec<&str> = fam
+            .fixed_products()
+            .iter()
+            .map(|p| p.product_id.as_str())
+            .collect();
+        assert_eq!(offered, ["p20"]);
+        assert_eq!(
+            fam.default_amount(),
+            "p20",
+            "the default moves to what is on sale"
+        );
+    }
+
+    #[test]
+    fn a_brand_with_a_null_kind_is_still_read() {
+        let b: Brand = serde_json::from_str(
+            r#"{"brand":"Steam","family":"steam","kind":null,"country_code":"US"}"#,
+        )
+        .expect("a null kind must not break the brand");
+        assert_eq!(b.kind, Kind::default());
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -93,11 +93,54 @@ pub struct Quote {
     pub coin_amount: String,
     pub face_value: String,
     pub currency: String,
+    /// What became of a typed coupon, when the price is the upstream's
+    /// validation of the whole order (none for a plain price quote).
+    #[serde(default)]
+    pub coupon: Option<CouponOutcome>,
+}
+
+/// A typed coupon, judged by the upstream's own numbers: applied only when the
+/// validated price is below the full price of the same order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CouponOutcome {
+    /// The code as sent.
+    pub code: String,
+    /// The order's price without a coupon, when the shop could learn it.
+    pub full_price: Option<String>,
+    /// The validated price is lower than `full_price`.
+    pub applied: bool,
+}
+
+impl CouponOutcome {
+    /// The outcome of `code` for a validated price and the full price, if known.
+    pub fn judge(code: &str, validated: &str, full: Option<&str>) -> CouponOutcome {
+        use crate::model::money::Amount;
+        let applied = match (Amount::parse(validated), full.and_then(Amount::parse)) {
+            (Some(v), Some(f)) => v < f,
+            _ => false,
+        };
+        CouponOutcome {
+            code: code.to_string(),
+            full_price: full.map(str::to_string),
+            applied,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_coupon_is_applied_only_when_the_upstream_price_is_lower() {
+        assert!(CouponOutcome::judge("WELCOME", "7.11", Some("7.90")).applied);
+        assert!(!CouponOutcome::judge("WELCOME", "7.90", Some("7.90")).applied);
+        assert!(
+            !CouponOutcome::judge("WELCOME", "7.90", None).applied,
+            "unknown: no claim"
+        );
+        assert!(!CouponOutcome::judge("WELCOME", "", Some("7.90")).applied);
+    }
 
     #[test]
     fn pay_choice_round_trips() {

@@ -11,7 +11,7 @@ pub const PAYMENT_WINDOW_SECS: i64 = 30 * 60;
 
 /// Where an order is in its life. Unknown states are kept, not refused.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
+#[serde(from = "Option<String>", into = "String")]
 pub enum OrderState {
     #[default]
     Created,
@@ -28,6 +28,13 @@ pub enum OrderState {
     Refunded,
     Canceled,
     Other(String),
+}
+
+impl From<Option<String>> for OrderState {
+    /// `null` is no state: as if the field were missing.
+    fn from(s: Option<String>) -> Self {
+        s.map(OrderState::from).unwrap_or_default()
+    }
 }
 
 impl From<String> for OrderState {
@@ -58,12 +65,29 @@ impl From<OrderState> for String {
     }
 }
 
-/// The three steps of the timeline a shopper sees.
+/// Where one step of the order's timeline stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step {
-    Payment,
-    Delivery,
+pub enum StepMark {
+    /// Not reached.
+    Pending,
+    /// Under way now.
+    Current,
+    /// It happened.
     Done,
+    /// It was reached and failed (or lapsed).
+    Failed,
+}
+
+impl StepMark {
+    /// The timeline item's CSS class.
+    pub fn class(self) -> &'static str {
+        match self {
+            StepMark::Pending => "step",
+            StepMark::Current => "step current",
+            StepMark::Done => "step done",
+            StepMark::Failed => "step failed",
+        }
+    }
 }
 
 impl OrderState {
@@ -114,16 +138,6 @@ impl OrderState {
     /// A state this shop has no words for (shown by its raw name).
     pub fn is_unknown(&self) -> bool {
         matches!(self, OrderState::Other(_))
-    }
-
-    /// Which timeline step the state belongs to.
-    pub fn step(&self) -> Step {
-        use OrderState::*;
-        match self {
-            Created | WaitingForPayment | PaymentStarted | PartialPaymentStarted => Step::Payment,
-            Done => Step::Done,
-            _ => Step::Delivery,
-        }
     }
 
     /// The state in plain words, with what the payment status adds (an order that
@@ -234,6 +248,23 @@ pub struct Order {
     pub qr_text: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     pub created_at: Option<i64>,
+    /// When the payment window closes, if the upstream says so instead of
+    /// `created_at` (not in the reference: read when given).
+    #[serde(
+        default,
+        rename = "expires_at",
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub given_expiry: Option<i64>,
+    /// When this shop received the order (epoch seconds): the window's start
+    /// when the upstream gives neither `created_at` nor `expires_at`.
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shop_received_at: Option<i64>,
     #[serde(default, deserialize_with = "lenient::list")]
     pub deliveries: Vec<Delivery>,
     /// What has been paid so far, when the upstream says (the reference names no
@@ -276,8 +307,10 @@ impl Order {
             // The payment was seen: nothing more to send.
             return false;
         }
+        let open = self.expires_at().is_none_or(|e| now.is_none_or(|n| n < e));
         if self.order_state.awaits_payment() {
-            return true;
+            // Past the deadline the address is withdrawn, whatever the state says.
+            return open;
         }
         let delivered = self
             .deliveries
@@ -291,6 +324,26 @@ impl Order {
             && !delivered
             && !paid
             && self.expires_at().is_some_and(|e| now.is_none_or(|n| n < e))
+    }
+
+    /// The window to pay has closed with nothing received: expired (or failed
+    /// to set up), or still waiting past its deadline (`now` known).
+    pub fn lapsed_unpaid(&self, now: Option<i64>) -> bool {
+        let received = self
+            .payment_state
+            .as_deref()
+            .is_some_and(|p| p.contains("Received") || p.contains("Paid"));
+        let past = match (self.expires_at(), now) {
+            (Some(e), Some(n)) => n >= e,
+            _ => false,
+        };
+        let waiting = self.order_state.awaits_payment() || self.order_state.is_unknown();
+        !received
+            && self.order_state != OrderState::PaymentStarted
+            && (matches!(
+                self.order_state,
+                OrderState::Expired | OrderState::PaymentSetupFailed
+            ) || (waiting && past))
     }
 
     /// The order with its id where the shop looks for it (`order_id`, else `id`).
@@ -359,13 +412,38 @@ impl Order {
             .sum()
     }
 
-    /// When the payment window closes (epoch seconds), if the creation time is known.
+    /// How far the order got, step by step (payment, delivery, code): a step is
+    /// done only when it happened. An expired, failed or canceled order was not
+    /// paid unless its payment state says the money arrived; a refund means it had.
+    pub fn steps(&self) -> [StepMark; 3] {
+        use StepMark::{Current, Failed, Pending};
+        let paid = self
+            .payment_state
+            .as_deref()
+            .is_some_and(|p| p.contains("Received") || p.contains("Paid"));
+        match &self.order_state {
+            OrderState::Done => [StepMark::Done; 3],
+            OrderState::PaymentReceived
+            | OrderState::WaitingForDelivery
+            | OrderState::WaitingForManualAction => [StepMark::Done, Current, Pending],
+            OrderState::Refunded => [StepMark::Done, Failed, Pending],
+            s if s.is_failure() && paid => [StepMark::Done, Failed, Pending],
+            s if s.is_failure() => [Failed, Pending, Pending],
+            OrderState::Other(_) if paid => [StepMark::Done, Current, Pending],
+            _ => [Current, Pending, Pending],
+        }
+    }
+
+    /// When the payment window closes (epoch seconds): 30 minutes from
+    /// `created_at`, else the upstream's `expires_at`, else 30 minutes from when
+    /// this shop received the order.
     pub fn expires_at(&self) -> Option<i64> {
-        self.created_at.map(|c| {
-            // created_at may be in milliseconds.
-            let secs = if c > 100_000_000_000 { c / 1000 } else { c };
-            secs + PAYMENT_WINDOW_SECS
-        })
+        // Times may come in milliseconds.
+        let secs = |t: i64| if t > 100_000_000_000 { t / 1000 } else { t };
+        self.created_at
+            .map(|c| secs(c) + PAYMENT_WINDOW_SECS)
+            .or_else(|| self.given_expiry.map(secs))
+            .or_else(|| self.shop_received_at.map(|r| secs(r) + PAYMENT_WINDOW_SECS))
     }
 }
 
@@ -380,6 +458,120 @@ pub fn is_valid_order_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn past_the_deadline_the_address_is_withdrawn() {
+        let order = |json: &str| serde_json::from_str::<Order>(json).expect("order");
+        let waiting =
+            order(r#"{"order_id":"a","order_state":"WaitingForPayment","created_at":1000}"#);
+        assert!(waiting.shows_payment(Some(1000 + PAYMENT_WINDOW_SECS - 1)));
+        assert!(!waiting.shows_payment(Some(1000 + PAYMENT_WINDOW_SECS)));
+        assert!(waiting.shows_payment(None), "before the clock runs");
+    }
+
+    #[test]
+    fn the_window_comes_from_created_at_else_expires_at_else_arrival() {
+        let order = |json: &str| serde_json::from_str::<Order>(json).expect("order");
+        assert_eq!(
+            order(r#"{"order_id":"a","created_at":1000,"expires_at":5000}"#).expires_at(),
+            Some(1000 + PAYMENT_WINDOW_SECS)
+        );
+        assert_eq!(
+            order(r#"{"order_id":"a","expires_at":"5000000"}"#).expires_at(),
+            Some(5_000_000)
+        );
+        assert_eq!(
+            order(r#"{"order_id":"a","expires_at":5000000000000}"#).expires_at(),
+            Some(5_000_000_000),
+            "milliseconds"
+        );
+        let mut none = order(r#"{"order_id":"a"}"#);
+        assert_eq!(none.expires_at(), None);
+        none.shop_received_at = Some(2000);
+        assert_eq!(none.expires_at(), Some(2000 + PAYMENT_WINDOW_SECS));
+    }
+
+    #[test]
+    fn an_order_lapses_unpaid_only_when_nothing_arrived() {
+        let order = |json: &str| serde_json::from_str::<Order>(json).expect("order");
+        let at = 1000 + PAYMENT_WINDOW_SECS;
+        let waiting =
+            order(r#"{"order_id":"a","order_state":"WaitingForPayment","created_at":1000}"#);
+        assert!(!waiting.lapsed_unpaid(Some(at - 1)));
+        assert!(waiting.lapsed_unpaid(Some(at)));
+        assert!(!waiting.lapsed_unpaid(None), "the browser's clock decides");
+        assert!(order(r#"{"order_id":"a","order_state":"Expired"}"#).lapsed_unpaid(None));
+        let seen = order(r#"{"order_id":"a","order_state":"PaymentStarted","created_at":1000}"#);
+        assert!(!seen.lapsed_unpaid(Some(at)), "a payment on its way");
+        let paid =
+            order(r#"{"order_id":"a","order_state":"Expired","payment_state":"PaymentReceived"}"#);
+        assert!(!paid.lapsed_unpaid(None));
+        let done = order(r#"{"order_id":"a","order_state":"Done","created_at":1000}"#);
+        assert!(!done.lapsed_unpaid(Some(at)));
+    }
+
+    #[test]
+    fn a_null_state_is_read_as_no_state() {
+        let o: Order = serde_json::from_str(r#"{"order_id":"a","order_state":null}"#)
+            .expect("a null state must not break the order");
+        assert_eq!(o.order_state, OrderState::default());
+    }
+
+    #[test]
+    fn a_step_is_done_only_when_it_happened() {
+        use StepMark::{Current, Failed, Pending};
+        let done = StepMark::Done;
+        let o = |state: &str, payment: Option<&str>| Order {
+            order_id: "a".into(),
+            order_state: OrderState::from(state.to_string()),
+            payment_state: payment.map(str::to_string),
+            ..Order::default()
+        };
+        assert_eq!(
+            o("WaitingForPayment", None).steps(),
+            [Current, Pending, Pending]
+        );
+        assert_eq!(
+            o("PaymentStarted", None).steps(),
+            [Current, Pending, Pending]
+        );
+        assert_eq!(
+            o("Expired", None).steps(),
+            [Failed, Pending, Pending],
+            "nothing was paid"
+        );
+        assert_eq!(
+            o("Expired", Some("Expired")).steps(),
+            [Failed, Pending, Pending]
+        );
+        assert_eq!(o("PaymentFailed", None).steps(), [Failed, Pending, Pending]);
+        assert_eq!(o("Canceled", None).steps(), [Failed, Pending, Pending]);
+        assert_eq!(
+            o("Canceled", Some("PaymentReceived")).steps(),
+            [done, Failed, Pending]
+        );
+        assert_eq!(o("Refunded", None).steps(), [done, Failed, Pending]);
+        assert_eq!(o("PaymentReceived", None).steps(), [done, Current, Pending]);
+        assert_eq!(
+            o("WaitingForDelivery", None).steps(),
+            [done, Current, Pending]
+        );
+        assert_eq!(o("Done", None).steps(), [done, done, done]);
+        // States the shop doesn't know: paid only when the payment state says so.
+        assert_eq!(
+            o("PaymentPending", None).steps(),
+            [Current, Pending, Pending]
+        );
+        assert_eq!(
+            o("Settling", Some("PaymentReceived")).steps(),
+            [done, Current, Pending]
+        );
+        assert_eq!(
+            o("", None).steps(),
+            [Current, Pending, Pending],
+            "no state at all"
+        );
+    }
 
     #[test]
     fn the_id_may_come_under_another_key() {
@@ -464,7 +656,6 @@ mod tests {
         assert_eq!(o.expires_at(), Some(1_700_000_000 + 1800));
         assert!(OrderState::Expired.is_failure());
         assert!(!OrderState::Done.is_failure());
-        assert_eq!(OrderState::WaitingForDelivery.step(), Step::Delivery);
     }
 
     #[test]

@@ -69,6 +69,9 @@ pub struct PayOption {
     pub coin: String,
     pub network: String,
     pub suspended: bool,
+    /// The coin itself is paused (on every network), not only this network.
+    #[serde(default)]
+    pub coin_suspended: bool,
     pub chain_id: Option<i64>,
     pub token_address: Option<String>,
     /// The token's decimals (six for USDC and USDT), when the upstream says.
@@ -86,6 +89,7 @@ pub fn pay_options(vias: &[PaymentVia]) -> Vec<PayOption> {
                     coin: c.name.clone(),
                     network: n.name.clone(),
                     suspended: !v.available || c.is_suspended || n.is_suspended,
+                    coin_suspended: c.is_suspended,
                     chain_id: n.chain_id.or_else(|| known_chain_id(&n.name)),
                     token_address: n.smart_contract.as_ref().and_then(|s| s.address.clone()),
                     decimals: n.smart_contract.as_ref().and_then(|s| s.decimals),
@@ -96,6 +100,15 @@ pub fn pay_options(vias: &[PaymentVia]) -> Vec<PayOption> {
 }
 
 impl PayOption {
+    /// The upstream's code for why this option is paused: the coin, or the network.
+    pub fn suspension(&self) -> &'static str {
+        if self.coin_suspended {
+            "SUSPENDED_COIN"
+        } else {
+            "SUSPENDED_NETWORK"
+        }
+    }
+
     /// How a choice reads in a list: `USDC on Solana`, `(paused)` when suspended.
     pub fn label(&self, l: crate::lang::Locale) -> String {
         use crate::i18n::td_string;
@@ -219,6 +232,18 @@ mod tests {
                 .any(|l| l.starts_with("USDT on Polygon") && l.ends_with(" (paused)")),
             "{labels:?}"
         );
+    }
+
+    #[test]
+    fn a_paused_coin_is_said_to_be_the_coin_not_the_network() {
+        let vias: Vec<PaymentVia> = serde_json::from_value(json!([{ "name": "USER_WALLET",
+            "available": true, "currencies": [
+            {"name": "USDT", "is_suspended": true, "networks": [{"name": "Solana"}]},
+            {"name": "USDC", "networks": [{"name": "Solana", "is_suspended": true}]}]}]))
+        .expect("vias");
+        let opts = pay_options(&vias);
+        assert_eq!(opts[0].suspension(), "SUSPENDED_COIN");
+        assert_eq!(opts[1].suspension(), "SUSPENDED_NETWORK");
     }
 
     #[test]

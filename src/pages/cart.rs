@@ -82,7 +82,7 @@ fn Cart(data: CartData) -> impl IntoView {
         <section class="panel cart-pay" aria-labelledby="pay-cart-title">
             <h2 id="pay-cart-title">{td_string!(l, cart.pay_all)}</h2>
             <TotalLine total=data.total.clone() count=count />
-            <form method="post" action=lang::href(l, PayCart::url()) novalidate>
+            <form id="pay-cart" method="post" action=lang::href(l, PayCart::url()) novalidate>
                 <input type="hidden" name="idempotency_key" value=data.key.clone() />
                 <FormSummary error=error.clone() />
                 <div class="field">
@@ -153,6 +153,10 @@ pub fn TotalLine(total: Option<Quote>, count: u32) -> impl IntoView {
     let l = lang::locale();
     let hidden = total.is_none();
     let line = total.map(|t| {
+        let coupon = t.coupon.as_ref().map(|c| {
+            let (applied, words) = crate::components::checkout::coupon_words(l, c, &t.coin);
+            view! { <span class=if applied { "coupon-applied" } else { "coupon-not-applied" } data-testid="coupon-outcome">" "{words}</span> }
+        });
         view! {
             {td_string!(l, cart.total)}" "<strong data-testid="cart-total">{lang::money(l, &t.coin_amount, &t.coin)}</strong>" "
             {if count == 1 {
@@ -160,6 +164,10 @@ pub fn TotalLine(total: Option<Quote>, count: u32) -> impl IntoView {
             } else {
                 td_string!(l, cart.on_network_for, network = network_label(&t.network), count)
             }}
+            {coupon}
+            // The total this page shows, sent with the payment: a different
+            // price for the whole order is shown before anything is ordered.
+            <input type="hidden" name="shown_total" value=t.coin_amount.clone() form="pay-cart" />
         }
     });
     view! { <p class="total" id="cart-total" hidden=hidden>{line}</p> }

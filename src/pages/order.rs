@@ -4,7 +4,7 @@
 use crate::api::orders::{OrderView, get_order};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::order_status::{OrderItems, StatusTimeline};
-use crate::components::payment_panel::PaymentPanel;
+use crate::components::payment_panel::{PaymentPanel, TimeUp};
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
 use leptos::prelude::*;
@@ -63,9 +63,22 @@ pub fn OrderRegion(view: OrderView) -> impl IntoView {
     let now = i64::try_from(crate::server::signed_cookie::now()).ok();
     #[cfg(not(feature = "ssr"))]
     let now = None;
-    let pay = o
-        .shows_payment(now)
-        .then(|| view! { <PaymentPanel view=view.clone() /> });
+    // While the window is open: where to pay (and, hidden, what the live
+    // countdown shows at zero). After it, unpaid: nothing to send, order again.
+    let (id, again) = (o.order_id.clone(), view.can_order_again);
+    let pay = if o.shows_payment(now) {
+        Some(
+            view! {
+                <PaymentPanel view=view.clone() />
+                <TimeUp order_id=id can_order_again=again hidden=true />
+            }
+            .into_any(),
+        )
+    } else if o.lapsed_unpaid(now) {
+        Some(view! { <TimeUp order_id=id can_order_again=again hidden=false /> }.into_any())
+    } else {
+        None
+    };
     view! {
         <div id="live-region" data-terminal=terminal.to_string()>
             <StatusTimeline order=o.clone() coin=view.coin.clone().unwrap_or_default() />

@@ -36,8 +36,10 @@ impl DraftSigner {
             .seal(DRAFT_COOKIE, &draft, LIFETIME)
             .or_else(|| {
                 // Keep what was typed; the problems are found again on the next try.
-                draft.error =
-                    AppError::invalid(Field::Order, draft.error.message(crate::lang::locale()));
+                draft.error = draft
+                    .error
+                    .as_ref()
+                    .map(|e| AppError::invalid(Field::Order, e.message(crate::lang::locale())));
                 self.signer.seal(DRAFT_COOKIE, &draft, LIFETIME)
             })
             .unwrap_or_default();
@@ -72,8 +74,8 @@ fn fit(mut draft: Draft) -> Draft {
         }
     }
     match &mut draft.error {
-        AppError::Invalid(v) => v.truncate(10),
-        AppError::Rejected(v) => v.truncate(10),
+        Some(AppError::Invalid(v)) => v.truncate(10),
+        Some(AppError::Rejected(v)) => v.truncate(10),
         _ => {}
     }
     draft
@@ -99,7 +101,10 @@ mod tests {
                 beneficiary: beneficiary.into(),
                 ..CheckoutForm::default()
             },
-            error: AppError::invalid(Field::Beneficiary, "Enter an email address."),
+            error: Some(AppError::invalid(
+                Field::Beneficiary,
+                "Enter an email address.",
+            )),
         }
     }
 

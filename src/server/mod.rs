@@ -10,6 +10,7 @@ pub mod idle_islands;
 pub mod ids;
 pub mod listener;
 pub mod locale;
+pub mod order_intent;
 pub mod order_ledger;
 pub mod page_cache;
 pub mod phone;

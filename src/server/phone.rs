@@ -28,6 +28,10 @@ pub enum PhoneError {
     /// of its countries it meant (`+1`: the US, Canada and the Caribbean).
     #[error("This isn't a valid phone number for country code +{0}.")]
     NotValidForCode(u16),
+    /// A valid number of another country than the top-up's (a Vietnamese
+    /// top-up and a US number).
+    #[error("This top-up is for {}: enter a number of {}.", .0.name, .0.name)]
+    NotOfCountry(crate::model::countries::Country),
 }
 
 impl PhoneError {
@@ -50,6 +54,11 @@ impl PhoneError {
             PhoneError::NotValidForCode(code) => {
                 td_string!(l, errors.phone_not_valid_for_code, code)
             }
+            PhoneError::NotOfCountry(c) => td_string!(
+                l,
+                errors.phone_not_of_country,
+                country = crate::model::countries::name_in(*c, l)
+            ),
         }
     }
 }
@@ -64,11 +73,72 @@ fn unknown_code(code: &Option<u16>) -> String {
     }
 }
 
-/// Checks a mobile top-up number and returns it in E.164 (`+4915123456789`).
-/// Spaces, dashes, dots, brackets and a leading `00` are accepted. `country` is
-/// the shop country of the product: the one named when the number is invalid and
-/// its calling code is shared (`+1` in the US shop: "for United States").
+/// Checks a mobile top-up number for a product of `country` and returns it in
+/// E.164 (`+84912345678`). Written internationally (`+`, or `00`) it must be a
+/// number of that country; written locally (`0912 345 678`) it is read as one.
+/// Spaces, dashes, dots and brackets are accepted.
 pub fn parse_top_up_number(input: &str, country: &str) -> Result<String, PhoneError> {
+    let compact: String = input
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    if compact.starts_with('+') || compact.starts_with("00") {
+        let e164 = read_international(input, country)?;
+        return match phonenumber::parse(None, &e164)
+            .ok()
+            .and_then(|n| n.country().id())
+        {
+            Some(id) if id.as_ref() == country => Ok(e164),
+            _ => {
+                Err(of_country(country).map_or(PhoneError::OtherCountry, PhoneError::NotOfCountry))
+            }
+        };
+    }
+    // The local form: digits only, a plausible length, read in the product's country.
+    let shaped = (1..=17).contains(&compact.len()) && compact.chars().all(|c| c.is_ascii_digit());
+    let region = country.parse::<phonenumber::country::Id>().ok();
+    let (true, Some(region)) = (shaped, region) else {
+        return Err(PhoneError::Shape(ContactError::Phone));
+    };
+    let invalid = || {
+        of_country(country).map_or(
+            PhoneError::Shape(ContactError::Phone),
+            PhoneError::NotValidFor,
+        )
+    };
+    let number = phonenumber::parse(Some(region), &compact).map_err(|_| invalid())?;
+    let same = number
+        .country()
+        .id()
+        .is_some_and(|id| id.as_ref() == country);
+    if same && phonenumber::is_valid(&number) {
+        Ok(number.format().mode(Mode::E164).to_string())
+    } else {
+        Err(invalid())
+    }
+}
+
+/// The shop's country of code `cc`.
+fn of_country(cc: &str) -> Option<Country> {
+    countries::find(cc).filter(|c| c.code == cc)
+}
+
+/// A mobile number of `country` as its people write it internationally
+/// (`+84 91 234 56 78`), from libphonenumber's example: the checkout's hint.
+pub fn example(country: &str) -> Option<String> {
+    let meta = DATABASE.by_id(country)?;
+    let national = meta.descriptors().mobile()?.example()?;
+    let region = country.parse::<phonenumber::country::Id>().ok()?;
+    let number = phonenumber::parse(Some(region), national).ok()?;
+    Some(number.format().mode(Mode::International).to_string())
+}
+
+/// Reads an internationally written number (valid for its own country, one of
+/// the shop's) as E.164. `country` is the product's: the one named when the
+/// number is invalid and its calling code is shared (`+1` in the US shop: "for
+/// United States").
+fn read_international(input: &str, country: &str) -> Result<String, PhoneError> {
     // The cheap shape check (and its length limit) before any regex of the library.
     let e164 = parse_e164(input)?;
     let (code, regions) = calling_code(&e164[1..]).ok_or(PhoneError::UnknownCountryCode(None))?;
@@ -137,17 +207,60 @@ mod tests {
     }
 
     fn ok(input: &str) -> String {
-        parse_top_up_number(input, "US").unwrap_or_else(|e| panic!("{input}: {e}"))
+        ok_in("US", input)
+    }
+
+    fn ok_in(country: &str, input: &str) -> String {
+        parse_top_up_number(input, country).unwrap_or_else(|e| panic!("{input}: {e}"))
+    }
+
+    #[test]
+    fn a_top_up_number_must_be_of_the_brands_country() {
+        // A Viettel (Vietnam) top-up and a US number: refused, naming Vietnam.
+        let err = parse_top_up_number("+14155551234", "VN").unwrap_err();
+        assert_eq!(err, PhoneError::NotOfCountry(country("Vietnam")));
+        assert_eq!(
+            err.to_string(),
+            "This top-up is for Vietnam: enter a number of Vietnam."
+        );
+        // A Canadian number under the shared +1 is not a US one.
+        assert_eq!(
+            parse_top_up_number("+1 604 555 0123", "US"),
+            Err(PhoneError::NotOfCountry(country("United States")))
+        );
+        assert_eq!(ok_in("VN", "+84 91 234 5678"), "+84912345678");
+    }
+
+    #[test]
+    fn the_local_form_is_read_in_the_brands_country() {
+        assert_eq!(ok_in("VN", "0912345678"), "+84912345678");
+        assert_eq!(ok_in("VN", "091 234 5678"), "+84912345678");
+        assert_eq!(ok_in("TR", "0532 123 45 67"), "+905321234567");
+        assert_eq!(ok_in("US", "(415) 555-1234"), "+14155551234");
+        assert_eq!(
+            parse_top_up_number("0912", "VN"),
+            Err(PhoneError::NotValidFor(country("Vietnam")))
+        );
+    }
+
+    #[test]
+    fn the_example_is_a_mobile_number_of_the_country() {
+        let vn = example("VN").expect("an example for Vietnam");
+        assert!(vn.starts_with("+84 "), "{vn}");
+        assert_eq!(ok_in("VN", &vn), ok_in("VN", &vn.replace(' ', "")));
+        let tr = example("TR").expect("an example for Türkiye");
+        assert!(tr.starts_with("+90 5"), "{tr}");
+        assert!(example("ZZ").is_none());
     }
 
     #[test]
     fn seven_digit_numbers_of_niue_and_tokelau_pass() {
         // libphonenumber 9.0.33 (the crate's metadata): NU fixed line [47]\d{3},
         // mobile [56]\d{3} or 888[1-9]\d{3}; TK mobile 7[2-4]\d{2,5}.
-        assert_eq!(ok("+683 7012"), "+6837012");
-        assert_eq!(ok("+683 5012"), "+6835012");
-        assert_eq!(ok("+683 888 4012"), "+6838884012");
-        assert_eq!(ok("+690 7290"), "+6907290");
+        assert_eq!(ok_in("NU", "+683 7012"), "+6837012");
+        assert_eq!(ok_in("NU", "+683 5012"), "+6835012");
+        assert_eq!(ok_in("NU", "+683 888 4012"), "+6838884012");
+        assert_eq!(ok_in("TK", "+690 7290"), "+6907290");
         assert_eq!(
             parse_top_up_number("+683 9012", "NU"),
             Err(PhoneError::NotValidFor(country("Niue")))
@@ -162,7 +275,7 @@ mod tests {
             err.to_string(),
             "This isn't a valid phone number for Germany."
         );
-        assert_eq!(ok("+49 151 23456789"), "+4915123456789");
+        assert_eq!(ok_in("DE", "+49 151 23456789"), "+4915123456789");
     }
 
     #[test]
@@ -215,19 +328,12 @@ mod tests {
             parse_top_up_number("+7 912 345 67 89", "KZ"),
             Err(PhoneError::OtherCountry)
         );
-        assert_eq!(ok("+7 701 123 4567"), "+77011234567");
+        assert_eq!(ok_in("KZ", "+7 701 123 4567"), "+77011234567");
     }
 
     #[test]
     fn the_shape_is_checked_first() {
-        for bad in [
-            "",
-            "4155551234",
-            "+12",
-            "+1-415-abc",
-            "+0123456789",
-            "+1234567890123456",
-        ] {
+        for bad in ["", "+12", "+1-415-abc", "+0123456789", "+1234567890123456"] {
             assert_eq!(
                 parse_top_up_number(bad, "US"),
                 Err(PhoneError::Shape(ContactError::Phone)),

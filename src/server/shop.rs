@@ -9,8 +9,8 @@ use crate::model::beneficiary::{parse_beneficiary, parse_email};
 use crate::model::cart::{Cart, CartCheckout};
 use crate::model::catalog::{Kind, ProductFamily, is_valid_family};
 use crate::model::checkout::{
-    CheckoutForm, MAX_AMOUNT, MAX_PAY, Quote, is_valid_coupon, is_valid_idempotency_key,
-    length_issues, parse_pay,
+    CheckoutForm, CouponOutcome, MAX_AMOUNT, MAX_PAY, Quote, is_valid_coupon,
+    is_valid_idempotency_key, length_issues, parse_pay,
 };
 use crate::model::countries;
 use crate::model::lenient;
@@ -22,6 +22,7 @@ use crate::server::cart_cookie::CartSigner;
 use crate::server::config::Config;
 use crate::server::draft_cookie::DraftSigner;
 use crate::server::idempotency::{Idempotency, Placed, Turn};
+use crate::server::order_intent::{self, IntentLine, OrderIntent};
 use crate::server::order_ledger::{OrderLedger, Refusal};
 use crate::server::phone::parse_top_up_number;
 use crate::server::ratelimit::Limiter;
@@ -30,7 +31,7 @@ use crate::server::upstream::cache::Cache;
 use crate::server::upstream::catalogue::Catalogue;
 use crate::server::upstream::requests::{
     Acquisition, Deliverable, OrderDelivery, OrderRequest, Payment, User, ValidationDelivery,
-    ValidationRequest,
+    ValidationPayment, ValidationRequest,
 };
 use crate::server::upstream::{Shopper, UpstreamClient, UpstreamError};
 use serde::Deserialize;
@@ -66,6 +67,9 @@ const PAY_CHOICE_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
 /// One line of an order that passed its local checks, ready for the upstream.
 #[derive(Clone, Debug)]
 pub struct PreparedLine {
+    /// The brand family's slug and the amount choice, as the form sent them.
+    pub family: String,
+    pub amount: String,
     pub brand_name: String,
     pub kind: Kind,
     pub face_value: Amount,
@@ -225,21 +229,41 @@ impl Shop {
             _ => return Err(AppError::Invalid(issues)),
         };
         let face_text = face.to_string();
-        let key = format!(
-            "{}|{}|{face_text}|{coin}|{network}",
-            fam.brand, shopper.country
-        );
+        let answer = self
+            .price(shopper, &fam.brand, &face_text, &coin, &network)
+            .await?;
+        Ok(Quote {
+            coin: answer.coin.unwrap_or(coin),
+            network,
+            coin_amount: answer.coin_amount,
+            face_value: face_text,
+            currency,
+            coupon: None,
+        })
+    }
+
+    /// `GET /v4/products/price` of one face value, reused for `quote_ttl`
+    /// (single-flight); an answer without a readable coin amount is an error.
+    async fn price(
+        &self,
+        shopper: &Shopper,
+        brand: &str,
+        face: &str,
+        coin: &str,
+        network: &str,
+    ) -> Result<PriceAnswer, AppError> {
+        let key = format!("{brand}|{}|{face}|{coin}|{network}", shopper.country);
         let ask = || async {
             let answer: PriceAnswer = self
                 .client
                 .get_json(
                     "/v4/products/price",
                     &[
-                        ("brand_name", fam.brand.as_str()),
+                        ("brand_name", brand),
                         ("country_code", shopper.country.as_str()),
-                        ("face_value", face_text.as_str()),
-                        ("coin", coin.as_str()),
-                        ("network", network.as_str()),
+                        ("face_value", face),
+                        ("coin", coin),
+                        ("network", network),
                     ],
                     shopper,
                 )
@@ -254,13 +278,23 @@ impl Shop {
         if Amount::parse(&answer.coin_amount).is_none() {
             return Err(UpstreamError::Undecodable("price without coin_amount".into()).into());
         }
-        Ok(Quote {
-            coin: answer.coin.unwrap_or(coin),
-            network,
-            coin_amount: answer.coin_amount,
-            face_value: face_text,
-            currency,
-        })
+        Ok(answer)
+    }
+
+    /// The full price of an order's lines (no coupon), from the price quotes;
+    /// `None` when any of them can't be had.
+    async fn full_price(&self, shopper: &Shopper, o: &PreparedOrder) -> Option<String> {
+        let mut total = Amount::default();
+        for l in &o.lines {
+            let face = l.face_value.to_string();
+            let one = self
+                .price(shopper, &l.brand_name, &face, &o.coin, &o.network)
+                .await
+                .ok()?;
+            let one = Amount::parse(&one.coin_amount)?;
+            total = total.checked_add(one.checked_mul(i64::from(l.quantity.max(1)))?)?;
+        }
+        Some(total.to_string())
     }
 
     /// The local checks of one line: brand, amount and recipient. The line is
@@ -284,6 +318,8 @@ impl Shop {
                 beneficiary.trim().to_string()
             });
         Ok(picked.map(|p| PreparedLine {
+            family: family.to_string(),
+            amount: amount.trim().to_string(),
             brand_name: fam.brand.clone(),
             kind: fam.kind.clone(),
             face_value: p.face,
@@ -481,17 +517,16 @@ impl Shop {
                     denomination: l.denomination.clone(),
                     localized_denomination: l.localized.clone(),
                     product_value: l.is_range.then(|| l.face_value.to_string()),
-                    product_id: l.product_id.clone(),
                 };
                 std::iter::repeat_n(d, l.quantity.max(1) as usize)
             })
             .collect();
         let body = ValidationRequest {
             email: o.email.clone(),
-            payment: Payment::via_wallet(&o.coin, &o.network),
+            payment: ValidationPayment::via_wallet(&o.coin),
             deliveries,
-            coupon: o.coupon.clone(),
             lang: crate::lang::code(shopper.lang).to_string(),
+            coupon: o.coupon.clone(),
         };
         let answer: serde_json::Value = self
             .client
@@ -516,12 +551,21 @@ impl Shop {
             })
             .unwrap_or_default();
         let first = o.lines.first();
+        // A coupon is said to apply only when the upstream's own price shows it.
+        let coupon = match &o.coupon {
+            Some(code) => {
+                let full = self.full_price(shopper, o).await;
+                Some(CouponOutcome::judge(code, &coin_amount, full.as_deref()))
+            }
+            None => None,
+        };
         Ok(Quote {
             coin: o.coin.clone(),
             network: o.network.clone(),
             coin_amount,
             face_value: first.map(|l| l.face_value.to_string()).unwrap_or_default(),
             currency: first.map(|l| l.currency.clone()).unwrap_or_default(),
+            coupon,
         })
     }
 
@@ -622,16 +666,20 @@ impl Shop {
             let upstream = self.upstream_issues(shopper, &o).await;
             return Err(AppError::Invalid(merge_problems(local, upstream)));
         }
-        self.place(shopper, key, o).await
+        self.place(shopper, key, o, None).await
     }
 
     /// A cart's one order: every line checked (problems on their lines), then
     /// validated and placed like a single card, under the cart's idempotency key.
+    /// `shown`: the total the cart page showed; when the supplier's price for
+    /// the whole order (its validation) differs, nothing is ordered and the
+    /// shopper is shown that price first ([`AppError::TotalChanged`]).
     pub async fn create_cart(
         &self,
         shopper: &Shopper,
         cart: &Cart,
         pay: &CartCheckout,
+        shown: Option<Amount>,
     ) -> Result<Order, AppError> {
         let key = checked_key(&pay.idempotency_key)?;
         let (o, local) = self.prepare_cart(shopper, cart, pay).await?;
@@ -639,7 +687,7 @@ impl Shop {
             let upstream = self.upstream_issues(shopper, &o).await;
             return Err(AppError::Invalid(merge_problems(local, upstream)));
         }
-        self.place(shopper, key, o).await
+        self.place(shopper, key, o, shown).await
     }
 
     /// The exact price of a cart (one validation), or its problems on their lines.
@@ -662,6 +710,7 @@ impl Shop {
         shopper: &Shopper,
         key: &str,
         o: PreparedOrder,
+        shown: Option<Amount>,
     ) -> Result<Order, AppError> {
         let claim = match self
             .placed
@@ -672,9 +721,23 @@ impl Shop {
             Turn::Settled(Placed::Order { order }) => return Ok(*order),
             Turn::Settled(_) => return Err(AppError::Uncertain),
         };
-        if let Err(e) = self.validate_lines(shopper, &o).await {
+        let validated = match self.validate_lines(shopper, &o).await {
+            Ok(quote) => quote,
+            Err(e) => {
+                self.placed.abandon(claim).await;
+                return Err(e);
+            }
+        };
+        // The price charged is the price shown: a different total is shown first.
+        if let Some(shown) = shown
+            && Amount::parse(&validated.coin_amount).is_some_and(|v| v != shown)
+        {
             self.placed.abandon(claim).await;
-            return Err(e);
+            return Err(AppError::TotalChanged {
+                total: validated.coin_amount,
+                coin: validated.coin,
+                coupon: validated.coupon,
+            });
         }
         let body = OrderRequest {
             deliveries: o
@@ -686,10 +749,14 @@ impl Shop {
                     deliverable: Deliverable {
                         brand_name: l.brand_name.clone(),
                         country_code: o.country.clone(),
-                        denomination: l.denomination.clone(),
+                        // The reference's create names the face value bare (`"100"`).
+                        denomination: if l.is_range {
+                            l.denomination.clone()
+                        } else {
+                            l.face_value.to_string()
+                        },
                         beneficiary_account: l.beneficiary.clone(),
                         product_value: l.is_range.then(|| l.face_value.to_string()),
-                        product_id: l.product_id.clone(),
                     },
                 })
                 .collect(),
@@ -739,6 +806,32 @@ impl Shop {
             )
             .await;
         self.ledger.found(&order.order_id).await;
+        // When it arrived (the window's start if the upstream names no time),
+        // the coupon's outcome and the details to order again with.
+        let now = i64::try_from(crate::server::signed_cookie::now()).unwrap_or_default();
+        let intent = OrderIntent {
+            received_at: now,
+            country: o.country.clone(),
+            coin: o.coin.clone(),
+            network: o.network.clone(),
+            email: o.email.clone(),
+            lines: o
+                .lines
+                .iter()
+                .map(|l| IntentLine {
+                    family: l.family.clone(),
+                    amount: l.amount.clone(),
+                    beneficiary: l.beneficiary.clone(),
+                    quantity: l.quantity,
+                })
+                .collect(),
+            coupon: validated.coupon,
+        };
+        order_intent::keep(self.store.as_ref(), &order.order_id, &intent).await;
+        let mut order = order;
+        if order.expires_at().is_none() {
+            order.shop_received_at = Some(now);
+        }
         if let Ok(choice) = serde_json::to_string(&(&o.coin, &o.network)) {
             let _ = self
                 .store
@@ -752,6 +845,11 @@ impl Shop {
     pub async fn pay_choice(&self, order_id: &str) -> Option<(String, String)> {
         let held = self.store.get(&pay_choice_key(order_id)).await.ok()??;
         serde_json::from_str(&held).ok()
+    }
+
+    /// What the shopper asked for when order `order_id` was placed here, if it was.
+    pub async fn intent(&self, order_id: &str) -> Option<OrderIntent> {
+        order_intent::find(self.store.as_ref(), order_id).await
     }
 
     /// Entries held per visitor in this process: idempotency keys, known order
@@ -1014,7 +1112,7 @@ fn pick_pay(
         Some(o) if o.suspended => {
             issues.push(issue(
                 Field::Payment,
-                Problem::new("SUSPENDED_NETWORK").message(locale()),
+                Problem::new(o.suspension()).message(locale()),
             ));
             None
         }

@@ -236,7 +236,10 @@ pub async fn some_family(s: &Shop, country: &str) -> (String, String) {
             .await;
         let amount = page["family"]["products"]
             .as_array()
-            .and_then(|p| p.iter().find(|p| p["is_dynamic"] != true))
+            .and_then(|p| {
+                p.iter()
+                    .find(|p| p["is_dynamic"] != true && p["is_out_of_stock"] != true)
+            })
             .and_then(|p| {
                 p["face_value"]["amount"]["price"]
                     .as_str()

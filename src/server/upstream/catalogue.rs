@@ -32,13 +32,14 @@ impl Catalogue {
         }
     }
 
-    /// `GET /v3/payment_vias`.
+    /// `GET /v3/payment_vias`, kept per shopper country (the answer may differ
+    /// by `X-Country-ISO-Code`).
     pub async fn payment_vias(
         &self,
         shopper: &Shopper,
     ) -> Result<Arc<Vec<PaymentVia>>, UpstreamError> {
         self.vias
-            .get("vias", || async {
+            .get(shopper.country.as_str(), || async {
                 let v: Vec<PaymentVia> = self
                     .client
                     .get_json("/v3/payment_vias", &[], shopper)

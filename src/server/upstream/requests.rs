@@ -1,21 +1,43 @@
 //! The bodies the shop sends upstream, typed and named after the reference's
-//! fields (`POST /v5/orders/validations`, `POST /v5/orders`). Values the catalogue
-//! gave (brand name, denomination, localized denomination, product id) are echoed
-//! exactly as given, never rebuilt.
+//! fields (`POST /v5/orders/validations`, `POST /v5/orders`), each in exactly the
+//! shape of its reference example: a field the examples don't show is sent only
+//! where the README names it as a guess (`coupon`, a range's `product_value`).
+//! Values the catalogue gave (brand name, denomination, localized denomination)
+//! are echoed exactly as given, never rebuilt.
 
 use serde::Serialize;
 
 /// The payment kind every request names: pay from the shopper's own wallet.
 pub const USER_WALLET: &str = "USER_WALLET";
 
-/// `payment` of both requests.
+/// `payment` of a validation, as the reference's example: no network.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Payment {
+pub struct ValidationPayment {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub payment_via: &'static str,
     pub coin: String,
+}
+
+impl ValidationPayment {
+    /// Paying `coin` from the shopper's wallet.
+    pub fn via_wallet(coin: &str) -> ValidationPayment {
+        ValidationPayment {
+            kind: "via",
+            payment_via: USER_WALLET,
+            coin: coin.to_string(),
+        }
+    }
+}
+
+/// `payment` of an order, as the reference's example: coin and network.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Payment {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub coin: String,
     pub network: String,
+    pub payment_via: &'static str,
 }
 
 impl Payment {
@@ -23,14 +45,14 @@ impl Payment {
     pub fn via_wallet(coin: &str, network: &str) -> Payment {
         Payment {
             kind: "via",
-            payment_via: USER_WALLET,
             coin: coin.to_string(),
             network: network.to_string(),
+            payment_via: USER_WALLET,
         }
     }
 }
 
-/// One line of a validation: what, where, for whom.
+/// One line of a validation: what, where, for whom (the reference's five fields).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ValidationDelivery {
     pub beneficiary_account: String,
@@ -40,37 +62,37 @@ pub struct ValidationDelivery {
     pub denomination: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub localized_denomination: Option<String>,
-    /// The custom amount of a range product.
+    /// The custom amount of a range product (a guess: the reference shows no
+    /// range example; see the README).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_value: Option<String>,
-    /// The catalogue's product id, when it gave one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<String>,
 }
 
 /// `POST /v5/orders/validations`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ValidationRequest {
     pub email: String,
-    pub payment: Payment,
+    pub payment: ValidationPayment,
     pub deliveries: Vec<ValidationDelivery>,
+    pub lang: String,
+    /// Only when the shopper typed one. A guess: the reference names coupon
+    /// problems but no field (see the README).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
-    pub lang: String,
 }
 
-/// What one order line delivers.
+/// What one order line delivers (the reference's four fields).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Deliverable {
     pub brand_name: String,
     pub country_code: String,
-    /// As the catalogue spells it (`"100 USD"`), or `"range"` for a custom amount.
+    /// The bare face value (`"100"`), as the reference's example, or `"range"`
+    /// for a custom amount.
     pub denomination: String,
     pub beneficiary_account: String,
+    /// The custom amount of a range product (a guess, as for validations).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<String>,
 }
 
 /// One order line: kind, how many, what.
@@ -102,6 +124,7 @@ pub struct OrderRequest {
     pub user: User,
     pub lang: String,
     pub acquisition: Acquisition,
+    /// Only when the shopper typed one (a guess, as for validations).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
 }
