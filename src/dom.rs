@@ -19,7 +19,9 @@ pub fn fragment(html: &str) -> Option<web_sys::DocumentFragment> {
 }
 
 /// Replaces each element of the page with the top-level element of `html`
-/// that has the same id, for the ids `wanted` accepts.
+/// that has the same id, for the ids `wanted` accepts. An element of the same
+/// tag keeps its place (its class and content change), so a live region stays
+/// the same node and screen readers announce what changed in it.
 pub fn swap_by_id(html: &str, wanted: impl Fn(&str) -> bool) {
     let (Some(document), Some(fresh)) = (document(), fragment(html)) else {
         return;
@@ -30,7 +32,17 @@ pub fn swap_by_id(html: &str, wanted: impl Fn(&str) -> bool) {
             && wanted(&new.id())
             && let Some(old) = document.get_element_by_id(&new.id())
         {
-            old.set_outer_html(&new.outer_html());
+            if old.tag_name() == new.tag_name() {
+                match new.get_attribute("class") {
+                    Some(class) => old.set_class_name(&class),
+                    None => {
+                        let _ = old.remove_attribute("class");
+                    }
+                }
+                old.set_inner_html(&new.inner_html());
+            } else {
+                old.set_outer_html(&new.outer_html());
+            }
         }
     }
 }

@@ -23,6 +23,60 @@ test('a fixed-denomination gift card shows its exact price', async ({ shop: page
   }
 });
 
+test('a refused form marks the fields with problems, describes them and puts the focus on the first', async ({ shop: page, request }, info) => {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  await page.getByLabel('Email to receive the gift card').fill('not-an-email');
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Please check the highlighted fields' })).toBeVisible();
+  const recipient = page.getByLabel('Email to receive the gift card');
+  await expect(recipient).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Your email (for the receipt)')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Pay with')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(recipient).toHaveAccessibleDescription(/Enter an email address, like name@example.com\./);
+  await expect(recipient).toBeFocused();
+  if (!isNoJs(info.project.name)) {
+    // Put right and left: no longer marked.
+    await recipient.fill('friend@example.com');
+    await recipient.blur();
+    await expect(recipient).not.toHaveAttribute('aria-invalid', 'true');
+  }
+});
+
+test('an amount typed before the page\'s code arrives is priced as soon as it runs', async ({ shop: page, request }, info) => {
+  test.skip(isNoJs(info.project.name), 'without JavaScript the order page states the price of what was sent');
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: true });
+  // A slow phone: the page's code arrives 2.5 s late.
+  await page.route('**/*.wasm', async (route) => {
+    await new Promise((r) => setTimeout(r, 2500));
+    await route.continue();
+  });
+  await page.goto(`/brands/US/${b.family}`);
+  const typed = b.max!;
+  await page.getByLabel(/^Amount in/).fill(typed);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  const face = Number(typed).toLocaleString('en-US');
+  await expect(page.getByText(new RegExp(`You pay [\\d.,]+ USDC on Solana for ${face} `))).toBeVisible();
+});
+
+test('a coupon is said to apply only when the price shows it', async ({ shop: page, request }, info) => {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  await page.getByLabel('Email to receive the gift card').fill('friend@example.com');
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+  await page.getByText('Have a coupon?').click();
+  await page.getByLabel('Coupon code (optional)').fill('WELCOME');
+  if (!isNoJs(info.project.name)) {
+    // Checked with the supplier when the field is left: the validated price.
+    await page.getByLabel('Coupon code (optional)').blur();
+    await expect(page.getByTestId('coupon-outcome')).toContainText('Coupon WELCOME applied');
+  }
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(/\/orders\//);
+  await expect(page.getByTestId('coupon-outcome')).toContainText('Coupon WELCOME applied');
+});
+
 test('a custom amount is checked as it is typed', async ({ shop: page, request }, info) => {
   test.skip(isNoJs(info.project.name), 'typing feedback needs JavaScript; the server checks it too (next test)');
   const b = await findBrand(request, 'US', { kind: 'giftcard', range: true });

@@ -7,7 +7,7 @@ import { test, expect, open, isNoJs, findBrand, placeOrder, control } from './fi
 // last. The shop must still name the coin and network and keep the address.
 test.describe.configure({ mode: 'serial' });
 
-const DIALECTS = ['payment_method_only', 'id_key', 'unknown_states', 'nulls', 'extra_fields', 'stop_empty', 'problems_array'];
+const DIALECTS = ['payment_method_only', 'id_key', 'unknown_states', 'nulls', 'extra_fields', 'stop_empty', 'problems_array', 'expires_at_only'];
 
 test.afterEach(async ({ request }) => {
   await control(request, '/dialect', { dialects: [] });
@@ -46,3 +46,18 @@ for (const js of [true, false]) {
     });
   });
 }
+
+test('where the API ignores fields it doesn\'t know, a coupon is never said to apply', async ({ shop: page, request }) => {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await control(request, '/dialect', { dialects: ['extra_fields_ignored'] });
+  await open(page, `/brands/US/${b.family}`, 'dialects');
+  await page.getByLabel(/Email to receive/).fill('friend@example.com');
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+  await page.getByText('Have a coupon?').click();
+  await page.getByLabel('Coupon code (optional)').fill('WELCOME');
+  await page.getByLabel('Coupon code (optional)').blur();
+  await expect(page.getByTestId('coupon-outcome')).toHaveText('Coupon WELCOME was not applied: you pay the full price above.');
+  await placeOrder(page);
+  await expect(page.getByTestId('coupon-outcome')).toContainText('was not applied');
+  await expect(page.getByText(/Pay before \d\d:\d\d UTC/)).toBeVisible();
+});

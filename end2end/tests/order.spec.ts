@@ -109,3 +109,32 @@ test('an upstream outage shows a clear error with a retry', async ({ shop: page,
   await expect(page.getByRole('link', { name: 'Try again' })).toBeVisible();
   await request.delete(`/sandbox/control/faults/${rule?.id ?? ''}`, { headers: controlHeaders });
 });
+
+test('when the countdown reaches zero the address is withdrawn and ordering again is offered', async ({ shop: page, request }, info) => {
+  test.skip(isNoJs(info.project.name), 'without JavaScript the page as served after the deadline says it (expiry.spec.ts)');
+  await page.clock.install();
+  await orderPage(page, request, info.project.name);
+  await expect(page.getByTestId('wallet-address')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'The time to pay is over' })).toBeHidden();
+  await page.clock.fastForward('31:00');
+  await expect(page.getByTestId('wallet-address')).toBeHidden();
+  await expect(page.getByRole('img', { name: /QR code to pay/ })).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'The time to pay is over' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Order again with the same details' })).toBeVisible();
+});
+
+test('an order of several cards shows each card in its own state', async ({ shop: page, request }, info) => {
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  for (const to of ['ann@example.com', 'bob@example.com']) {
+    await open(page, `/brands/US/${b.family}`, info.project.name);
+    await page.getByLabel('Email to receive the gift card').fill(to);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await expect(page).toHaveURL(/\/cart$/);
+  }
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+  await page.getByRole('button', { name: /Pay for 2 cards/ }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9a-zA-Z_-]+$/);
+  const states = page.getByTestId('card-state');
+  await expect(states).toHaveCount(2);
+  await expect(states.first()).toHaveText('Waiting for payment');
+});

@@ -120,8 +120,12 @@ impl Dialects {
     /// An order as the dialects in force would send it.
     pub fn order(&self, order: &Value) -> Value {
         let mut o = order.clone();
-        // Before the renaming below: the state waiting for payment is what is null.
-        if self.on(Dialect::Nulls) && o["order_state"] == "WaitingForPayment" {
+        // Before the renaming below: the state waiting for payment is what is
+        // null (unless `unknown_states` gives it another name: that one wins).
+        if self.on(Dialect::Nulls)
+            && !self.on(Dialect::UnknownStates)
+            && o["order_state"] == "WaitingForPayment"
+        {
             o["order_state"] = Value::Null;
         }
         if self.on(Dialect::UnknownStates)

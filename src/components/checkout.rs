@@ -107,20 +107,38 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
         Field::CHECKOUT.map(messages);
     let coupon_open = !coupon.is_empty() || !m_coupon.is_empty();
     let delivered = delivered_to(l, &beneficiary);
+    // A refused form: each field with a problem is marked invalid, and the
+    // first of them takes the focus (the summary above says to check them).
+    let invalid = |m: &Vec<String>| (!m.is_empty()).then_some("true");
+    let first_bad = [
+        (Field::Amount, &m_amount),
+        (Field::Payment, &m_pay),
+        (Field::Beneficiary, &m_beneficiary),
+        (Field::Email, &m_email),
+        (Field::Coupon, &m_coupon),
+    ]
+    .into_iter()
+    .find(|(_, m)| !m.is_empty())
+    .map(|(f, _)| f);
+    let focus = move |f: Field| first_bad == Some(f);
+    let (amount_invalid, amount_focus) = (invalid(&m_amount), focus(Field::Amount));
+    let any_checked = fixed.iter().any(|(v, _)| *v == amount);
 
     let amount_field = if !fixed.is_empty() {
         view! {
             <div class="denominations">
-                {fixed.into_iter().map(|(value, label)| {
+                {fixed.into_iter().enumerate().map(|(i, (value, label))| {
                     let id = format!(
                         "amount-{}",
                         value.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
                     );
                     let checked = amount == value;
+                    let autofocus = amount_focus && (checked || (i == 0 && !any_checked));
                     let for_id = id.clone();
                     view! {
                         <label class="denomination" for=for_id>
-                            <input type="radio" id=id name="amount" value=value checked=checked />
+                            <input type="radio" id=id name="amount" value=value checked=checked
+                                aria-describedby="amount-error" aria-invalid=amount_invalid autofocus=autofocus />
                             <span>{label}</span>
                         </label>
                     }
@@ -148,7 +166,8 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
         view! {
             <label for="amount">{td_string!(l, checkout.amount_in, currency = r.currency.clone())}</label>
             <input id="amount" name="amount" type="text" inputmode="decimal" autocomplete="off"
-                value=amount aria-describedby="amount-hint amount-error" />
+                value=amount aria-describedby="amount-hint amount-error"
+                aria-invalid=amount_invalid autofocus=amount_focus />
             <p class="hint" id="amount-hint">{hint}</p>
         }
         .into_any()
@@ -187,7 +206,8 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
 
                 <div class="field">
                     <label for="pay">{td_string!(l, checkout.pay_with)}</label>
-                    <select id="pay" name="pay" aria-describedby="pay-hint pay-error">{options}</select>
+                    <select id="pay" name="pay" aria-describedby="pay-hint pay-error"
+                        aria-invalid=invalid(&m_pay) autofocus=focus(Field::Payment)>{options}</select>
                     <p class="hint" id="pay-hint">{td_string!(l, checkout.pay_hint)}</p>
                     <FieldErrors field=Field::Payment messages=m_pay />
                 </div>
@@ -198,7 +218,8 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                         type=if phone { "tel" } else { "email" }
                         autocomplete=if phone { "tel" } else { "email" }
                         value=beneficiary
-                        aria-describedby="beneficiary-hint beneficiary-error" required />
+                        aria-describedby="beneficiary-hint beneficiary-error" required
+                        aria-invalid=invalid(&m_beneficiary) autofocus=focus(Field::Beneficiary) />
                     <p class="hint" id="beneficiary-hint">{if phone {
                         let country = crate::model::countries::find(&data.country)
                             .map(|c| crate::model::countries::name_in(c, l))
@@ -216,7 +237,8 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                 <div class="field">
                     <label for="email">{td_string!(l, checkout.receipt_email)}</label>
                     <input id="email" name="email" type="email" autocomplete="email" value=email
-                        aria-describedby="email-error" required />
+                        aria-describedby="email-error" required
+                        aria-invalid=invalid(&m_email) autofocus=focus(Field::Email) />
                     <FieldErrors field=Field::Email messages=m_email />
                 </div>
 
@@ -224,11 +246,12 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                     <summary>{td_string!(l, checkout.have_coupon)}</summary>
                     <label for="coupon">{td_string!(l, checkout.coupon_code)}</label>
                     <input id="coupon" name="coupon" type="text" autocomplete="off" value=coupon
-                        aria-describedby="coupon-error" />
+                        aria-describedby="coupon-error"
+                        aria-invalid=invalid(&m_coupon) autofocus=focus(Field::Coupon) />
                     <FieldErrors field=Field::Coupon messages=m_coupon />
                 </details>
 
-                <div class="summary" aria-live="polite">
+                <div class="summary" aria-live="polite" data-updating=td_string!(l, checkout.updating_price)>
                     <PriceLine quote=quote />
                     <p id="delivered-to" data-label=td_string!(l, checkout.delivered_to, recipient = "{r}")>{delivered}</p>
                 </div>
@@ -274,6 +297,10 @@ fn delivered_to(l: Locale, beneficiary: &str) -> String {
 fn LiveForm(action: String, children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     let _ = window_event_listener(leptos::ev::pageshow, |_| live::idle());
+    // What was typed before this code arrived (a slow phone) is priced and
+    // checked as soon as it runs: the price never describes another amount.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| live::catch_up());
     view! {
         <form id="checkout-form" method="post" action=action novalidate
             on:input=move |ev| {
@@ -304,7 +331,7 @@ fn LiveForm(action: String, children: Children) -> impl IntoView {
 pub fn PriceLine(quote: Option<Result<Quote, AppError>>) -> impl IntoView {
     let l = lang::locale();
     match quote {
-        None => view! { <p id="price-line" class="price muted">{td_string!(l, checkout.choose_to_price)}</p> }.into_any(),
+        None => view! { <div id="price-line" class="price muted"><p>{td_string!(l, checkout.choose_to_price)}</p></div> }.into_any(),
         Some(Ok(q)) => {
             let coupon = q.coupon.as_ref().map(|c| coupon_words(l, c, &q.coin));
             view! {
@@ -325,7 +352,7 @@ pub fn PriceLine(quote: Option<Result<Quote, AppError>>) -> impl IntoView {
                 AppError::Invalid(issues) => issues.iter().map(|i| i.message.clone()).collect::<Vec<_>>().join(" "),
                 other => other.message(l),
             };
-            view! { <p id="price-line" class="price field-error">{td_string!(l, checkout.no_price_yet, reason = msg)}</p> }.into_any()
+            view! { <div id="price-line" class="price field-error"><p>{td_string!(l, checkout.no_price_yet, reason = msg)}</p></div> }.into_any()
         }
     }
 }
@@ -369,11 +396,12 @@ pub fn FormSummary(error: Option<AppError>) -> impl IntoView {
     })
 }
 
-/// The messages of one field (`Field::error_id`, swapped by islands).
+/// The messages of one field (`Field::error_id`, swapped by islands): a live
+/// region, so a problem found as the shopper types is announced.
 #[component]
 pub fn FieldErrors(field: Field, messages: Vec<String>) -> impl IntoView {
     view! {
-        <div id=field.error_id() class="field-errors">
+        <div id=field.error_id() class="field-errors" aria-live="polite">
             {messages.into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}
         </div>
     }
@@ -451,28 +479,14 @@ mod live {
     /// A field changed: the price follows the amount and the coin; the
     /// recipient line follows the recipient.
     pub fn typed(ev: &web_sys::Event) {
-        let Some(name) = target(ev).and_then(|t| t.get_attribute("name")) else {
-            return;
-        };
-        match name.as_str() {
-            "amount" | "pay" => {
-                let ticket = next(&PRICES);
-                leptos::task::spawn_local(async move {
-                    TimeoutFuture::new(150).await;
-                    if !latest(&PRICES, ticket) {
-                        return;
-                    }
-                    let [country, family, amount, pay] =
-                        values(["country", "family", "amount", "pay"]);
-                    let answer =
-                        checkout_price(country, family, amount, pay, crate::lang::of_page()).await;
-                    if let Ok(html) = answer
-                        && latest(&PRICES, ticket)
-                    {
-                        swap_by_id(&html, |_| true);
-                    }
-                });
-            }
+        if let Some(name) = target(ev).and_then(|t| t.get_attribute("name")) {
+            follow(&name);
+        }
+    }
+
+    fn follow(name: &str) {
+        match name {
+            "amount" | "pay" => reprice(),
             "beneficiary" => {
                 if let Some(line) = document().and_then(|d| d.get_element_by_id("delivered-to")) {
                     let [typed] = values(["beneficiary"]);
@@ -490,26 +504,158 @@ mod live {
         }
     }
 
+    /// The price for the amount and coin as they are now. Until it comes, the
+    /// price line says it is being updated: it never shows another amount's price.
+    fn reprice() {
+        let ticket = next(&PRICES);
+        let doc = document();
+        let updating = doc
+            .as_ref()
+            .and_then(|d| d.query_selector("#checkout-form .summary").ok().flatten())
+            .and_then(|s| s.get_attribute("data-updating"));
+        if let (Some(line), Some(words)) = (
+            doc.as_ref().and_then(|d| d.get_element_by_id("price-line")),
+            updating,
+        ) {
+            line.set_class_name("price muted");
+            line.set_inner_html("");
+            if let Some(p) = doc.as_ref().and_then(|d| d.create_element("p").ok()) {
+                p.set_text_content(Some(&words));
+                let _ = line.append_child(&p);
+            }
+        }
+        leptos::task::spawn_local(async move {
+            TimeoutFuture::new(150).await;
+            if !latest(&PRICES, ticket) {
+                return;
+            }
+            let [country, family, amount, pay] = values(["country", "family", "amount", "pay"]);
+            let answer = checkout_price(country, family, amount, pay, crate::lang::of_page()).await;
+            if let Ok(html) = answer
+                && latest(&PRICES, ticket)
+            {
+                swap_by_id(&html, |_| true);
+                mark_invalid();
+            }
+        });
+    }
+
+    /// Each field whose messages (its `aria-describedby` error region) are not
+    /// empty is marked invalid; the others are not.
+    fn mark_invalid() {
+        let Some(doc) = document() else { return };
+        for f in Field::CHECKOUT {
+            let id = f.error_id();
+            let bad = doc
+                .get_element_by_id(&id)
+                .is_some_and(|e| e.child_element_count() > 0);
+            let Ok(fields) = doc.query_selector_all(&format!("[aria-describedby~=\"{id}\"]"))
+            else {
+                continue;
+            };
+            for i in 0..fields.length() {
+                if let Some(el) = fields.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    if bad {
+                        let _ = el.set_attribute("aria-invalid", "true");
+                    } else {
+                        let _ = el.remove_attribute("aria-invalid");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The island has started: whatever was typed or chosen before it could
+    /// run (the form differs from what the server rendered) is priced and
+    /// checked now, as if it had been typed and left now.
+    pub fn catch_up() {
+        let Some(form) = document()
+            .and_then(|d| d.get_element_by_id("checkout-form"))
+            .and_then(|f| f.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let elements = form.elements();
+        let mut changed: Vec<String> = Vec::new();
+        for i in 0..elements.length() {
+            let Some(el) = elements.item(i) else { continue };
+            let differs = if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                match input.type_().as_str() {
+                    "radio" | "checkbox" => input.checked() != input.default_checked(),
+                    "hidden" | "submit" => false,
+                    _ => input.value() != input.default_value(),
+                }
+            } else if let Some(select) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+                let options = select.options();
+                (0..options.length()).any(|j| {
+                    options
+                        .item(j)
+                        .and_then(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok())
+                        .is_some_and(|o| o.selected() != o.default_selected())
+                })
+            } else {
+                false
+            };
+            if differs
+                && let Some(name) = el.get_attribute("name")
+                && !changed.contains(&name)
+            {
+                changed.push(name);
+            }
+        }
+        for name in &changed {
+            follow(name);
+        }
+        let typed: Vec<String> = changed
+            .iter()
+            .filter_map(|n| shown_field(n))
+            .map(Field::error_id)
+            .collect();
+        if !typed.is_empty() {
+            SHOWN.with(|s| {
+                let mut s = s.borrow_mut();
+                for id in typed {
+                    if !s.contains(&id) {
+                        s.push(id);
+                    }
+                }
+            });
+            check();
+        }
+    }
+
+    /// The field whose messages show once a form field of this name is left.
+    fn shown_field(name: &str) -> Option<Field> {
+        Some(match name {
+            "amount" => Field::Amount,
+            "beneficiary" => Field::Beneficiary,
+            "email" => Field::Email,
+            "coupon" => Field::Coupon,
+            _ => return None,
+        })
+    }
+
     /// A field was left: its problems may show from now on, and the whole form
     /// is checked with the supplier (debounced).
     pub fn left(ev: &web_sys::Event) {
         let Some(name) = target(ev).and_then(|t| t.get_attribute("name")) else {
             return;
         };
-        let shown = match name.as_str() {
-            "amount" => Field::Amount,
-            "beneficiary" => Field::Beneficiary,
-            "email" => Field::Email,
-            "coupon" => Field::Coupon,
-            _ => return,
-        }
-        .error_id();
+        let Some(shown) = shown_field(&name).map(Field::error_id) else {
+            return;
+        };
         SHOWN.with(|s| {
             let mut s = s.borrow_mut();
             if !s.contains(&shown) {
                 s.push(shown);
             }
         });
+        check();
+    }
+
+    /// The whole form checked with the supplier (debounced): the messages of
+    /// the fields left so far, and the validated price.
+    fn check() {
         let ticket = next(&CHECKS);
         leptos::task::spawn_local(async move {
             TimeoutFuture::new(400).await;
@@ -547,6 +693,7 @@ mod live {
                         id == "price-line" || s.borrow().iter().any(|x| x == id)
                     })
                 });
+                mark_invalid();
             }
         });
     }

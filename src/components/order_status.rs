@@ -3,7 +3,7 @@
 use crate::components::copy_button::CopyButton;
 use crate::i18n::td_string;
 use crate::lang;
-use crate::model::order::{Order, OrderState};
+use crate::model::order::{Order, OrderState, StepMark};
 use crate::model::payment_status::PaymentStatus;
 use leptos::prelude::*;
 
@@ -12,7 +12,26 @@ use leptos::prelude::*;
 pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
     let l = lang::locale();
     let state = order.order_state.clone();
-    let [payment, delivery, done] = order.steps().map(|m| m.class());
+    let names = [
+        td_string!(l, order.step_payment),
+        td_string!(l, order.step_delivery),
+        td_string!(l, order.step_done),
+    ];
+    // Each step says where it stands in words too (not only in colour).
+    let steps = order
+        .steps()
+        .into_iter()
+        .zip(names)
+        .map(|(mark, name)| {
+            let said = match mark {
+                StepMark::Done => td_string!(l, order.step_is_done),
+                StepMark::Current => td_string!(l, order.step_is_current),
+                StepMark::Failed => td_string!(l, order.step_is_failed),
+                StepMark::Pending => td_string!(l, order.step_is_pending),
+            };
+            view! { <li class=mark.class()>{name}<span class="sr-only">{format!(" ({said})")}</span></li> }
+        })
+        .collect_view();
     view! {
         <section class="status panel" aria-labelledby="status-title">
             <h2 id="status-title">{td_string!(l, order.status)}</h2>
@@ -22,11 +41,7 @@ pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
             <p class="next-step" data-testid="next-step">
                 {PaymentStatus::of(&order).next_step(&order, &coin, l)}
             </p>
-            <ol class="timeline">
-                <li class=payment>{td_string!(l, order.step_payment)}</li>
-                <li class=delivery>{td_string!(l, order.step_delivery)}</li>
-                <li class=done>{td_string!(l, order.step_done)}</li>
-            </ol>
+            <ol class="timeline" aria-label=td_string!(l, order.progress)>{steps}</ol>
         </section>
     }
 }
