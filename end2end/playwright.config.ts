@@ -59,6 +59,7 @@ export default defineConfig({
     env: {
       CR_SANDBOX_DELIVERY_DELAY_MS: '500',
       CR_ORDER_RATE_PER_MINUTE: '10000',
+      CR_CHECK_RATE_PER_MINUTE: '10000',
       CR_UPSTREAM_RATE_PER_MINUTE: '100000',
       CR_SANDBOX_CONTROL_TOKEN: process.env.CR_SANDBOX_CONTROL_TOKEN ?? 'e2e-control-token',
       CR_PARTNER_ID: process.env.CR_PARTNER_ID ?? 'e2e-canary-partner-6f2a',

@@ -314,6 +314,154 @@ async fn an_event_stream_outlives_the_header_and_request_timeouts() {
 // ---- the partner's quota ----
 
 #[tokio::test]
+async fn another_website_can_place_no_order_and_spend_no_quota() {
+    let s = shop(&[]).await;
+    let (family, amount) = some_family(&s, "US").await;
+    let mut create = checkout(&family, &amount, "cross-site-0001");
+    create.truncate(8);
+    let check = checkout(&family, &amount, "")[..7].to_vec();
+    let cart_pay = vec![
+        ("pay", "USDC|Solana"),
+        ("email", "buyer@example.com"),
+        ("coupon", ""),
+        ("idempotency_key", "cross-site-cart-01"),
+    ];
+    let price = vec![
+        ("country", "US"),
+        ("family", family.as_str()),
+        ("amount", amount.as_str()),
+        ("pay", "USDC|Solana"),
+    ];
+    let endpoints: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("orders/create", create.clone()),
+        ("orders/validate", check.clone()),
+        ("checkout/check", check.clone()),
+        ("checkout/price", price),
+        ("cart/pay", cart_pay),
+        ("orders/again", vec![("order_id", "abc12345")]),
+    ];
+    let variants: [&[(&str, &str)]; 4] = [
+        &[("sec-fetch-site", "cross-site")],
+        &[("sec-fetch-site", "same-site")],
+        &[("origin", "https://evil.example")],
+        &[("origin", "null")],
+    ];
+    s.reset_stats().await;
+    for (endpoint, form) in &endpoints {
+        for headers in variants {
+            for accept in ["application/json", "text/html"] {
+                let mut req = s
+                    .http
+                    .post(format!("{}/api/{endpoint}", s.base))
+                    .header("accept", accept)
+                    .form(form);
+                for (k, v) in headers {
+                    req = req.header(*k, *v);
+                }
+                let resp = req.send().await.expect("send");
+                assert_eq!(
+                    resp.status().as_u16(),
+                    403,
+                    "{endpoint} {headers:?} {accept}"
+                );
+                assert!(
+                    resp.headers().get("set-cookie").is_none(),
+                    "{endpoint}: no cookie"
+                );
+                let body = resp.text().await.unwrap_or_default();
+                // A plain form post gets a page in words; the app, the typed
+                // error it words itself.
+                let said = if accept == "text/html" {
+                    "sent from another website"
+                } else {
+                    "CrossSite"
+                };
+                assert!(body.contains(said), "{endpoint} {accept}: {body}");
+            }
+        }
+    }
+    let stats = s.stats().await;
+    assert!(
+        stats["requests"].as_object().is_none_or(|m| m.is_empty()),
+        "no upstream call at all: {stats}"
+    );
+    // The shop's own pages still order.
+    let (st, order) = s.call("orders/create", &create).await;
+    assert_eq!(st, 200, "{order}");
+}
+
+#[tokio::test]
+async fn every_way_to_order_shares_one_budget_per_client() {
+    let s = shop(&[("CR_ORDER_RATE_PER_MINUTE", "3")]).await;
+    let (family, amount) = some_family(&s, "US").await;
+    let mut jar = String::new();
+    let (st, _, set) = s
+        .call_cookies(
+            "cart/add",
+            &[
+                ("country", "US"),
+                ("family", family.as_str()),
+                ("amount", amount.as_str()),
+                ("beneficiary", "ann@example.com"),
+            ],
+            &jar,
+        )
+        .await;
+    assert_eq!(st, 200);
+    if let Some(c) = set.iter().find(|c| c.starts_with("cart=")) {
+        jar = c.clone();
+    }
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let key = format!("one-budget-cart-{i:02}");
+        let (st, _, _) = s
+            .call_cookies(
+                "cart/pay",
+                &[
+                    ("pay", "USDC|Solana"),
+                    ("email", "buyer@example.com"),
+                    ("coupon", ""),
+                    ("idempotency_key", key.as_str()),
+                ],
+                &jar,
+            )
+            .await;
+        statuses.push(st);
+    }
+    assert_eq!(
+        statuses[3], 429,
+        "{statuses:?}: the cart's payments count as orders"
+    );
+    let (st, _) = s
+        .call(
+            "orders/create",
+            &checkout(&family, &amount, "one-budget-single"),
+        )
+        .await;
+    assert_eq!(st, 429, "and a single order shares the budget");
+}
+
+#[tokio::test]
+async fn live_checks_have_a_budget_of_upstream_validations() {
+    let s = shop(&[("CR_CHECK_RATE_PER_MINUTE", "5")]).await;
+    let (family, amount) = some_family(&s, "US").await;
+    let mut check = checkout(&family, &amount, "")[..7].to_vec();
+    check.push(("lang", "en"));
+    s.reset_stats().await;
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        statuses.push(s.call("checkout/check", &check).await.0);
+    }
+    assert_eq!(&statuses[..5], &[200; 5], "{statuses:?}");
+    assert!(statuses[5..].iter().all(|st| *st == 429), "{statuses:?}");
+    assert_eq!(
+        s.hits_exact("/v5/orders/validations").await,
+        5,
+        "the upstream validations a client can cause are bounded"
+    );
+}
+
+#[tokio::test]
 async fn junk_brands_and_orders_cost_at_most_a_handful_of_upstream_calls() {
     let s = shop(&[("CR_UPSTREAM_RATE_PER_MINUTE", "120")]).await;
     let _ = s.get("/brands/US/warmup").await;

@@ -79,34 +79,14 @@ pub(crate) mod ssr {
         }
     }
 
-    /// Refuses a request another website made the browser send (its
-    /// `Sec-Fetch-Site`, else its `Origin` against our `Host`): the cart and the
-    /// recent orders change only from the shop's own pages.
+    /// Refuses a request another website made the browser send (see
+    /// `server::cross_site`, whose layer refuses them before any server function;
+    /// kept here too so a function that changes state says so itself).
     pub fn same_site() -> Result<(), AppError> {
-        use axum::http::header;
-        let headers = headers();
-        let text = |name| {
-            headers
-                .get(name)
-                .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
-        };
-        if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
-            return match site {
-                "same-origin" | "same-site" | "none" => Ok(()),
-                _ => Err(AppError::CrossSite),
-            };
-        }
-        match (text(header::ORIGIN), text(header::HOST)) {
-            (Some(origin), Some(host)) => {
-                let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
-                if origin_host.eq_ignore_ascii_case(host) {
-                    Ok(())
-                } else {
-                    Err(AppError::CrossSite)
-                }
-            }
-            (Some(_), None) => Err(AppError::CrossSite),
-            _ => Ok(()),
+        if crate::server::cross_site::is_cross_site(&headers()) {
+            Err(AppError::CrossSite)
+        } else {
+            Ok(())
         }
     }
 

@@ -33,8 +33,11 @@ pub struct Config {
     pub quote_ttl: Duration,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
-    /// Order creations + validations allowed per client and minute.
+    /// Order creations (single and cart) + validations allowed per client and minute.
     pub order_rate_per_minute: u32,
+    /// The checkout's live checks (each an upstream validation) allowed per
+    /// client and minute.
+    pub check_rate_per_minute: u32,
     /// Upstream calls a client's requests may cause per minute (cache misses,
     /// prices, order reads, streams).
     pub upstream_rate_per_minute: u32,
@@ -73,6 +76,7 @@ impl std::fmt::Debug for Config {
             .field("quote_ttl", &self.quote_ttl)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("order_rate_per_minute", &self.order_rate_per_minute)
+            .field("check_rate_per_minute", &self.check_rate_per_minute)
             .field("upstream_rate_per_minute", &self.upstream_rate_per_minute)
             .field("cookie_secret", &"<hidden>")
             .field(
@@ -306,6 +310,7 @@ impl Config {
                 120_000,
             )?),
             order_rate_per_minute: secs("CR_ORDER_RATE_PER_MINUTE", 30, 1, 100_000)? as u32,
+            check_rate_per_minute: secs("CR_CHECK_RATE_PER_MINUTE", 60, 1, 100_000)? as u32,
             upstream_rate_per_minute: secs("CR_UPSTREAM_RATE_PER_MINUTE", 120, 1, 1_000_000)?
                 as u32,
             trusted_proxies,

@@ -3,6 +3,7 @@
 pub mod cart_cookie;
 pub mod client_addr;
 pub mod config;
+pub mod cross_site;
 pub mod draft_cookie;
 pub mod http;
 pub mod idempotency;

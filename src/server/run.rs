@@ -33,7 +33,14 @@ pub struct Running {
 const PAGES_KEPT: u64 = 2_000;
 
 /// The server-function paths the per-client order rate limit guards.
-pub const RATE_LIMITED_PATHS: [&str; 2] = ["/api/orders/create", "/api/orders/validate"];
+pub const RATE_LIMITED_PATHS: [&str; 3] = [
+    "/api/orders/create",
+    "/api/orders/validate",
+    "/api/cart/pay",
+];
+
+/// The checkout's live checks: each one an upstream validation, on their own budget.
+pub const CHECK_PATHS: [&str; 1] = ["/api/checkout/check"];
 
 /// The app's routes, listed once per process. Listing them renders the app with
 /// resource loading suppressed through a process-wide flag (leptos_server's
@@ -55,6 +62,11 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
     let limiter = Arc::new(Limiter::new(
         "orders",
         config.order_rate_per_minute,
+        state.shop.store.clone(),
+    ));
+    let checks = Arc::new(Limiter::new(
+        "checks",
+        config.check_rate_per_minute,
         state.shop.store.clone(),
     ));
     let trusted = TrustedProxies::new(config.trusted_proxies.clone());
@@ -94,10 +106,19 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
     if let Some(sandbox) = sandbox {
         app = app.nest("/sandbox", sandbox.router());
     }
-    let app = app.layer(RateLimitLayer::new(
-        limiter,
-        RATE_LIMITED_PATHS.iter().map(|p| p.to_string()).collect(),
-    ));
+    let app = app
+        .layer(RateLimitLayer::new(
+            limiter,
+            RATE_LIMITED_PATHS.iter().map(|p| p.to_string()).collect(),
+        ))
+        .layer(RateLimitLayer::new(
+            checks,
+            CHECK_PATHS.iter().map(|p| p.to_string()).collect(),
+        ))
+        // Before any budget is spent: nothing another website sends changes state.
+        .layer(axum::middleware::from_fn(
+            crate::server::cross_site::same_site_only,
+        ));
     // The language is read (and its prefix taken off) before any routing.
     let app = tower::Layer::layer(
         &axum::middleware::from_fn(crate::server::locale::locale),

@@ -48,6 +48,8 @@ pub async fn shop_at(env: &[(&str, &str)], site_root: &str) -> Shop {
         .or_insert_with(|| "150".into());
     map.entry("CR_ORDER_RATE_PER_MINUTE".into())
         .or_insert_with(|| "10000".into());
+    map.entry("CR_CHECK_RATE_PER_MINUTE".into())
+        .or_insert_with(|| "10000".into());
     map.entry("CR_UPSTREAM_RATE_PER_MINUTE".into())
         .or_insert_with(|| "100000".into());
     map.entry("CR_SANDBOX_CONTROL_TOKEN".into())
