@@ -255,6 +255,94 @@ async fn beyond_the_connection_cap_the_answer_is_503() {
     drop(held);
 }
 
+/// A connection to the shop from `local` (another loopback address is another client).
+async fn connect_from(s: &Shop, local: &str) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind(format!("{local}:0").parse().expect("address"))
+        .expect("bind");
+    socket.connect(s.running.addr).await.expect("connect")
+}
+
+/// The first line of the answer to `GET /healthz` on `conn`.
+async fn health_line(conn: &mut TcpStream) -> String {
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let mut text = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(3), conn.read_to_end(&mut text)).await;
+    String::from_utf8_lossy(&text)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn one_address_cannot_take_every_connection() {
+    let s = shop(&[
+        ("CR_MAX_CONNECTIONS", "64"),
+        ("CR_MAX_CONNECTIONS_PER_CLIENT", "4"),
+        ("CR_HEADER_READ_TIMEOUT_MS", "5000"),
+    ])
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(connect_from(&s, "127.0.0.1").await);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut fifth = connect_from(&s, "127.0.0.1").await;
+    let line = health_line(&mut fifth).await;
+    assert!(
+        line.starts_with("HTTP/1.1 503"),
+        "the fifth of one address: {line}"
+    );
+    // Another address is served meanwhile.
+    let mut other = connect_from(&s, "127.0.0.2").await;
+    let line = health_line(&mut other).await;
+    assert!(line.starts_with("HTTP/1.1 200"), "another address: {line}");
+    // A place given back is a place again.
+    drop(held.pop());
+    let mut again = None;
+    for _ in 0..30 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let mut conn = connect_from(&s, "127.0.0.1").await;
+        let line = health_line(&mut conn).await;
+        if line.starts_with("HTTP/1.1 200") {
+            again = Some(line);
+            break;
+        }
+    }
+    assert!(again.is_some(), "a freed place is given back");
+}
+
+#[tokio::test]
+async fn a_client_that_does_not_read_its_answers_is_closed() {
+    let s = shop(&[
+        ("CR_WRITE_STALL_MS", "500"),
+        ("CR_HEADER_READ_TIMEOUT_MS", "10000"),
+    ])
+    .await;
+    let mut conn = TcpStream::connect(s.running.addr).await.expect("connect");
+    // Many pipelined requests for a large page, never read: the socket's
+    // buffers fill and the shop's writes stop making progress.
+    let one = b"GET /countries HTTP/1.1\r\nHost: x\r\n\r\n";
+    let mut sent = 0;
+    for _ in 0..400 {
+        match tokio::time::timeout(Duration::from_millis(200), conn.write_all(one)).await {
+            Ok(Ok(())) => sent += 1,
+            _ => break,
+        }
+    }
+    assert!(sent > 10, "{sent} requests sent");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Closed by the shop: what was sent before arrives, then the end.
+    assert!(
+        closed_within(&mut conn, Duration::from_secs(4)).await,
+        "a connection that stopped reading is still held"
+    );
+}
+
 #[tokio::test]
 async fn a_request_that_takes_too_long_is_answered_with_an_error() {
     let s = shop(&[("CR_HANDLER_TIMEOUT_MS", "500")]).await;

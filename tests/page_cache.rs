@@ -105,3 +105,30 @@ async fn pages_are_cached_per_country_and_never_for_a_visitor_with_their_own() {
     // Order pages and the cart are never cached.
     assert_eq!(page(&s, "/cart", "").await.cache, "none");
 }
+
+#[tokio::test]
+async fn a_page_asked_with_a_stranger_s_query_is_never_kept() {
+    let s = shop(&[]).await;
+    // The parameters the home page reads, short: kept.
+    assert_eq!(page(&s, "/?q=steam", "").await.cache, "miss");
+    assert_eq!(page(&s, "/?q=steam", "").await.cache, "hit");
+    // Anything else is rendered for its asker and forgotten.
+    let long = format!("/?q={}", "a".repeat(60_000));
+    for path in ["/?utm_source=x", "/?q=steam&junk=1", long.as_str()] {
+        assert_eq!(
+            page(&s, path, "").await.cache,
+            "bypass",
+            "{}",
+            &path[..40.min(path.len())]
+        );
+        assert_eq!(page(&s, path, "").await.cache, "bypass");
+    }
+    for i in 0..200 {
+        let _ = page(&s, &format!("/?junk{i}={}", "b".repeat(2_000)), "").await;
+    }
+    assert!(
+        s.running.page_cache_bytes() < 2_000_000,
+        "{} bytes kept after 200 junk queries",
+        s.running.page_cache_bytes()
+    );
+}

@@ -221,7 +221,15 @@ pub(crate) fn back_to_form(
     let back = if crate::server::shop::check_country(&form.country).is_ok()
         && crate::model::catalog::is_valid_family(&form.family)
     {
-        format!("/brands/{}/{}?draft=1#checkout", form.country, form.family)
+        // A field at fault takes the focus (`autofocus`, which browsers skip
+        // when the address names a fragment): then no `#checkout`.
+        let l = crate::lang::locale();
+        let on_a_field = crate::model::problem::Field::CHECKOUT
+            .iter()
+            .filter(|f| **f != crate::model::problem::Field::Order)
+            .any(|f| !error.messages_for(*f, l).is_empty());
+        let fragment = if on_a_field { "" } else { "#checkout" };
+        format!("/brands/{}/{}?draft=1{fragment}", form.country, form.family)
     } else {
         "/".to_string()
     };

@@ -49,6 +49,11 @@ pub struct Config {
     pub handler_timeout: Duration,
     /// Open connections at most; beyond, a 503.
     pub max_connections: usize,
+    /// Open connections of one client address at most (trusted proxies aside);
+    /// beyond, a 503 for that address only.
+    pub max_connections_per_client: usize,
+    /// Longest time an answer may wait for a client that doesn't read it.
+    pub write_stall: Duration,
     /// Open event streams per client address at most.
     pub max_streams_per_client: usize,
     /// Idempotency keys remembered at most.
@@ -327,6 +332,9 @@ impl Config {
                 300_000,
             )?),
             max_connections: secs("CR_MAX_CONNECTIONS", 8_192, 1, 1_000_000)? as usize,
+            max_connections_per_client: secs("CR_MAX_CONNECTIONS_PER_CLIENT", 256, 1, 1_000_000)?
+                as usize,
+            write_stall: Duration::from_millis(secs("CR_WRITE_STALL_MS", 30_000, 100, 300_000)?),
             max_streams_per_client: secs("CR_MAX_STREAMS_PER_CLIENT", 16, 1, 1_000_000)? as usize,
             idempotency_max_keys: secs("CR_IDEMPOTENCY_MAX_KEYS", 100_000, 1, 10_000_000)?,
             cookie_secret,

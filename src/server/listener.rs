@@ -1,29 +1,171 @@
 //! The accept loop: our own instead of `axum::serve`, for what that lacks against a
 //! hostile visitor. A header-read timeout that also closes idle keep-alive
-//! connections, a cap on open connections (beyond it, a plain 503 and close),
-//! and graceful shutdown that lets requests in flight finish.
+//! connections, a cap on open connections (beyond it, a plain 503 and close) and
+//! a fair share of it per client address, a minimum write progress (a client
+//! that doesn't read its answer is closed), and graceful shutdown that lets
+//! requests in flight finish.
 
+use crate::server::client_addr::TrustedProxies;
 use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::{Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
 /// Limits of the accept loop.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectionLimits {
     /// Longest wait for a request's headers, also between requests on a kept-alive connection.
     pub header_read_timeout: Duration,
     /// Connections served at once.
     pub max_connections: usize,
+    /// Connections of one client address at once (a trusted proxy's aside).
+    pub max_per_client: usize,
+    /// Longest a write may wait for a client that doesn't read.
+    pub write_stall: Duration,
+    /// Proxies whose connections carry many clients: no per-address cap.
+    pub trusted: TrustedProxies,
+}
+
+/// What a connection over its address's share gets before it is closed.
+const TOO_MANY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n\
+retry-after: 5\r\ncontent-length: 52\r\nconnection: close\r\n\r\nToo many connections from your address. Please wait.";
+
+/// Open connections per client address (IPv6 by /64). At most one entry per
+/// open connection: bounded by the global cap.
+#[derive(Clone, Default)]
+struct PerClient(Arc<Mutex<HashMap<IpAddr, usize>>>);
+
+/// One connection's place in its address's share, given back on drop.
+struct ClientSlot {
+    counts: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    ip: IpAddr,
+}
+
+impl PerClient {
+    fn take(&self, ip: IpAddr, max: usize) -> Option<ClientSlot> {
+        let ip = match ip {
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => IpAddr::V4(v4),
+                None => {
+                    let mut seg = v6.segments();
+                    seg[4..].fill(0);
+                    IpAddr::V6(seg.into())
+                }
+            },
+            v4 => v4,
+        };
+        let mut counts = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let n = counts.entry(ip).or_insert(0);
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(ClientSlot {
+            counts: self.0.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = counts.get_mut(&self.ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                counts.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// A connection whose writes must make progress within `limit`: a client that
+/// stops reading its answer fails the write, and its connection is closed.
+struct WriteProgress<S> {
+    inner: S,
+    limit: Duration,
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S> WriteProgress<S> {
+    fn new(inner: S, limit: Duration) -> Self {
+        WriteProgress {
+            inner,
+            limit,
+            stalled: None,
+        }
+    }
+
+    /// A write that can't go on: waits at most `limit` in all, then fails.
+    fn waiting<T>(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<T>> {
+        let limit = self.limit;
+        let timer = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client stopped reading its answer",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for WriteProgress<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for WriteProgress<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match Pin::new(&mut self.inner).poll_write(cx, buf) {
+            Poll::Ready(r) => {
+                self.stalled = None;
+                Poll::Ready(r)
+            }
+            Poll::Pending => self.waiting(cx),
+        }
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match Pin::new(&mut self.inner).poll_flush(cx) {
+            Poll::Ready(r) => {
+                self.stalled = None;
+                Poll::Ready(r)
+            }
+            Poll::Pending => self.waiting(cx),
+        }
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }
 
 /// What a connection over the cap gets before it is closed.
@@ -38,6 +180,7 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let per_client = PerClient::default();
     let graceful = GracefulShutdown::new();
     let mut builder = Builder::new(TokioExecutor::new());
     builder
@@ -71,7 +214,30 @@ pub async fn serve(
             });
             continue;
         };
+        // A fair share per address: one address can't take every slot (a
+        // trusted proxy carries many clients and limits them itself).
+        let share = if limits.trusted.trusts(peer.ip()) {
+            None
+        } else {
+            match per_client.take(peer.ip(), limits.max_per_client) {
+                Some(slot) => Some(slot),
+                None => {
+                    drop(permit);
+                    tokio::spawn(async move {
+                        let mut stream = stream;
+                        let _ = tokio::time::timeout(
+                            Duration::from_secs(2),
+                            stream.write_all(TOO_MANY),
+                        )
+                        .await;
+                        let _ = stream.shutdown().await;
+                    });
+                    continue;
+                }
+            }
+        };
         let _ = stream.set_nodelay(true);
+        let stream = WriteProgress::new(stream, limits.write_stall);
         let service =
             app.clone()
                 .map_request(move |mut req: axum::http::Request<hyper::body::Incoming>| {
@@ -84,6 +250,7 @@ pub async fn serve(
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             let _permit = permit;
+            let _share = share;
             if let Err(e) = conn.await {
                 tracing::debug!(%peer, "connection ended: {e}");
             }

@@ -20,6 +20,18 @@ pub const CACHE_HEADER: &str = "x-page-cache";
 const OWN_COOKIES: [&str; 3] = ["cart", "recent", "draft"];
 /// Largest page kept.
 const MAX_PAGE: usize = 512 * 1024;
+/// The query parameters a cacheable page reads (the home page's filter and
+/// country notice), each with the longest value kept. A page asked with any
+/// other parameter, a longer value or a query over [`MAX_QUERY`] is rendered but
+/// never kept: the cache's keys and pages can't grow with what a stranger adds.
+const PAGE_PARAMS: [(&str, usize); 4] = [
+    ("kind", 32),
+    ("category", 64),
+    ("q", 100),
+    ("unknown_country", 8),
+];
+/// Longest query of a kept page.
+const MAX_QUERY: usize = 256;
 
 /// A rendered page and what must change in each copy of it.
 struct Cached {
@@ -40,8 +52,9 @@ enum Piece {
 }
 
 /// The cached pages: home pages for the catalogue TTL, brand pages (which show a
-/// price) for the quote TTL. One reference count to clone: axum clones a
-/// middleware's state on every request.
+/// price) for the quote TTL, each kind within a budget in bytes (keys and
+/// bodies weighed). One reference count to clone: axum clones a middleware's
+/// state on every request.
 #[derive(Clone)]
 pub struct PageCache(Arc<Pages>);
 
@@ -68,16 +81,17 @@ fn kind(path: &str) -> Option<Kind> {
 }
 
 impl PageCache {
-    /// A cache of at most `max_pages` pages of each kind.
+    /// A cache of at most `max_bytes` of pages of each kind.
     pub fn new(
         home_ttl: Duration,
         brand_ttl: Duration,
-        max_pages: u64,
+        max_bytes: u64,
         default_country: &str,
     ) -> Self {
         let build = |ttl: Duration| {
             moka::sync::Cache::builder()
-                .max_capacity(max_pages)
+                .max_capacity(max_bytes)
+                .weigher(|key: &String, page: &Arc<Cached>| page.weight(key))
                 .time_to_live(ttl.max(Duration::from_millis(1)))
                 .build()
         };
@@ -88,12 +102,46 @@ impl PageCache {
         }))
     }
 
+    /// Bytes held now, both kinds (pending evictions run first).
+    pub fn weighted_bytes(&self) -> u64 {
+        self.0.home.run_pending_tasks();
+        self.0.brand.run_pending_tasks();
+        self.0.home.weighted_size() + self.0.brand.weighted_size()
+    }
+
     fn pages(&self, kind: Kind) -> &moka::sync::Cache<String, Arc<Cached>> {
         match kind {
             Kind::Home => &self.0.home,
             Kind::Brand => &self.0.brand,
         }
     }
+}
+
+impl Cached {
+    /// What a kept page weighs: its key, body and pieces, in bytes.
+    fn weight(&self, key: &str) -> u32 {
+        let bytes = key.len()
+            + self.body.len()
+            + self.pieces.len() * std::mem::size_of::<Piece>()
+            + self.key.as_ref().map_or(0, String::len)
+            + 256;
+        u32::try_from(bytes).unwrap_or(u32::MAX)
+    }
+}
+
+/// Whether a page asked with `query` may be kept: only the parameters pages
+/// read, each within its length, in a short query.
+fn keepable_query(query: Option<&str>) -> bool {
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        return true;
+    };
+    query.len() <= MAX_QUERY
+        && query.split('&').all(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            PAGE_PARAMS
+                .iter()
+                .any(|(known, longest)| *known == name && value.len() <= *longest)
+        })
 }
 
 /// A fresh nonce: 16 random bytes, base64url.
@@ -183,7 +231,7 @@ pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next
         .iter()
         .any(|c| shopper::cookie(headers, c).is_some_and(|v| !v.is_empty()))
         || req.uri().query().is_some_and(|q| q.contains("draft"));
-    if own {
+    if own || !keepable_query(req.uri().query()) {
         return with_header(next.run(req).await, "bypass");
     }
     let country = shopper::country(headers, &cache.0.default_country);
@@ -270,6 +318,48 @@ mod tests {
         ] {
             assert!(kind(other).is_none(), "{other}");
         }
+    }
+
+    #[test]
+    fn only_the_parameters_pages_read_are_kept_within_their_lengths() {
+        assert!(keepable_query(None));
+        assert!(keepable_query(Some("")));
+        assert!(keepable_query(Some("q=steam&kind=giftcard")));
+        assert!(keepable_query(Some("unknown_country=1")));
+        assert!(!keepable_query(Some("utm_source=x")), "unknown parameter");
+        assert!(
+            !keepable_query(Some(&format!("q={}", "a".repeat(101)))),
+            "too long"
+        );
+        assert!(
+            !keepable_query(Some(&"q=a&".repeat(100))),
+            "too long a query"
+        );
+    }
+
+    #[test]
+    fn the_cache_is_bounded_in_bytes_not_pages() {
+        let cache = PageCache::new(
+            Duration::from_secs(60),
+            Duration::from_secs(60),
+            1_000_000,
+            "US",
+        );
+        let body = Bytes::from(vec![b'x'; 100_000]);
+        for i in 0..50 {
+            cache.pages(Kind::Home).insert(
+                format!("en|/?q={i}|US"),
+                Arc::new(Cached {
+                    pieces: pieces(&body, "N", None),
+                    body: body.clone(),
+                    content_type: HeaderValue::from_static("text/html"),
+                    key: None,
+                }),
+            );
+        }
+        let held = cache.weighted_bytes();
+        assert!(held <= 1_000_000, "{held} bytes held for a budget of 1 MB");
+        assert!(held >= 500_000, "{held}: the budget is used");
     }
 
     #[test]

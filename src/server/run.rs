@@ -27,10 +27,19 @@ pub struct Running {
     pub state: AppState,
     pub shutdown: CancellationToken,
     pub task: JoinHandle<std::io::Result<()>>,
+    /// The kept catalogue pages (tests and reports read their weight).
+    pub pages: PageCache,
 }
 
-/// Catalogue pages kept per kind (home, brand).
-const PAGES_KEPT: u64 = 2_000;
+impl Running {
+    /// Bytes of catalogue pages kept now.
+    pub fn page_cache_bytes(&self) -> u64 {
+        self.pages.weighted_bytes()
+    }
+}
+
+/// Bytes of kept pages of each kind (home, brand) at most: 32 MiB.
+const PAGE_CACHE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The server-function paths the per-client order rate limit guards.
 pub const RATE_LIMITED_PATHS: [&str; 3] = [
@@ -56,7 +65,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 /// Builds the whole router: custom routes, Leptos routes and server functions
 /// (all under the per-request time limit), the order streams and the sandbox when
 /// it is the upstream, then the standard layers.
-pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
+pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) -> Router {
     let routes = route_list();
     let config = &state.shop.config;
     let limiter = Arc::new(Limiter::new(
@@ -83,12 +92,6 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>) -> Router {
         .layer(axum::middleware::from_fn(
             crate::server::http::immutable_assets,
         ));
-    let page_cache = PageCache::new(
-        config.cache_ttl,
-        config.quote_ttl,
-        PAGES_KEPT,
-        &config.default_country,
-    );
     let pages: Router = crate::server::routes::routes()
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .merge(assets)
@@ -159,6 +162,9 @@ pub async fn start(
     let limits = ConnectionLimits {
         header_read_timeout: config.header_read_timeout,
         max_connections: config.max_connections,
+        max_per_client: config.max_connections_per_client,
+        write_stall: config.write_stall,
+        trusted: TrustedProxies::new(config.trusted_proxies.clone()),
     };
     let shop = Arc::new(Shop::new(config, &base).map_err(std::io::Error::other)?);
     let hub = Arc::new(Hub::new(
@@ -171,7 +177,14 @@ pub async fn start(
         shop,
         hub,
     };
-    let app = router(state.clone(), sandbox);
+    let config = &state.shop.config;
+    let pages = PageCache::new(
+        config.cache_ttl,
+        config.quote_ttl,
+        PAGE_CACHE_BYTES,
+        &config.default_country,
+    );
+    let app = router(state.clone(), sandbox, pages.clone());
     let stop = shutdown.clone();
     let task = tokio::spawn(serve(listener, app, limits, stop));
     Ok(Running {
@@ -179,6 +192,7 @@ pub async fn start(
         state,
         shutdown,
         task,
+        pages,
     })
 }
 
