@@ -19,6 +19,7 @@ mod orders;
 mod payment;
 mod pricing;
 mod request;
+mod streams;
 mod validation;
 
 use axum::Router;
@@ -48,6 +49,12 @@ pub struct SandboxConfig {
     pub control_token: String,
     /// How long orders are kept after their creation.
     pub retention: Duration,
+    /// The only `X-Cr-Application` the partner API serves (compared in constant
+    /// time; others are 401 `UNKNOWN_APPLICATION`); `None` serves any non-empty one.
+    pub partner_id: Option<String>,
+    /// Open event streams (`/v5/orders/{id}/subscribe`) one client address may hold;
+    /// beyond it, 429 `TOO_MANY_STREAMS`.
+    pub max_streams_per_client: usize,
 }
 
 impl Default for SandboxConfig {
@@ -59,6 +66,8 @@ impl Default for SandboxConfig {
             // Nobody can guess it: tests and operators set their own.
             control_token: format!("{:032x}", rand::random::<u128>()),
             retention: Duration::from_secs(24 * 3600),
+            partner_id: None,
+            max_streams_per_client: 32,
         }
     }
 }
@@ -72,6 +81,7 @@ struct Inner {
     dialects: dialect::Dialects,
     stats: Mutex<BTreeMap<String, u64>>,
     clock_offset: AtomicI64,
+    streams: streams::Places,
 }
 
 /// The sandbox: cheap to clone, all clones share orders, clock and faults.
@@ -102,6 +112,7 @@ impl Sandbox {
                 dialects: dialect::Dialects::default(),
                 stats: Mutex::new(BTreeMap::new()),
                 clock_offset: AtomicI64::new(0),
+                streams: streams::Places::default(),
             }),
         }
     }
@@ -189,7 +200,8 @@ impl Sandbox {
     }
 }
 
-/// Refuses calls without `X-Cr-Application` and `X-Cr-Version`; counts the rest.
+/// Refuses calls without `X-Cr-Application` and `X-Cr-Version`, or (when a partner id
+/// is configured) naming another application; counts the rest.
 async fn partner_headers(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
     let headers = req.headers();
     let present = ["x-cr-application", "x-cr-version"].iter().all(|h| {
@@ -204,6 +216,20 @@ async fn partner_headers(State(sb): State<Sandbox>, req: Request, next: Next) ->
             "MISSING_PARTNER_HEADERS",
             "X-Cr-Application and X-Cr-Version are required",
         );
+    }
+    if let Some(expected) = &sb.inner.config.partner_id {
+        let mut given = headers.get_all("x-cr-application").iter();
+        let known = match (given.next(), given.next()) {
+            (Some(only), None) => same_secret(only.as_bytes(), expected.as_bytes()),
+            _ => false,
+        };
+        if !known {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "UNKNOWN_APPLICATION",
+                "X-Cr-Application does not name this sandbox's partner",
+            );
+        }
     }
     // The reference requires these on every request, GETs included.
     let country = headers
@@ -383,9 +409,13 @@ pub async fn serve(
         ..config
     })
     .router();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer's address counts open event streams per client.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 #[cfg(test)]

@@ -440,7 +440,14 @@ async fn the_event_stream_follows_an_order_to_done_then_stops() {
 
 #[tokio::test]
 async fn many_subscribers_see_the_same_changes() {
-    let sb = start().await;
+    // Fifty streams from one address: more than a client may hold by default.
+    let sb = start_with(SandboxConfig {
+        delivery_delay: Duration::from_millis(150),
+        keep_alive: Duration::from_millis(100),
+        max_streams_per_client: 50,
+        ..SandboxConfig::default()
+    })
+    .await;
     let order = sb.order("USDC", "Solana").await;
     let id = order["order_id"].as_str().expect("id").to_string();
     let mut streams = Vec::new();

@@ -8,6 +8,9 @@ use serde_json::Value;
 /// The control token every test sandbox uses.
 pub const CONTROL_TOKEN: &str = "test-control-token";
 
+/// The `X-Cr-Application` the helpers send.
+pub const PARTNER_ID: &str = "test-partner";
+
 /// A running standalone sandbox and a client for it.
 pub struct Sb {
     pub base: String,
@@ -35,7 +38,7 @@ pub async fn start_with(config: SandboxConfig) -> Sb {
 }
 
 /// Status and JSON body of a response (Null when not JSON).
-async fn json_of(r: reqwest::Response) -> (u16, Value) {
+pub async fn json_of(r: reqwest::Response) -> (u16, Value) {
     let status = r.status().as_u16();
     let bytes = r.bytes().await.expect("body");
     (
@@ -47,9 +50,19 @@ async fn json_of(r: reqwest::Response) -> (u16, Value) {
 impl Sb {
     /// A request with the partner headers, not yet sent.
     pub fn partner(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.partner_as(PARTNER_ID, method, path)
+    }
+
+    /// A request with the partner headers naming `application`, not yet sent.
+    pub fn partner_as(
+        &self,
+        application: &str,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
         self.http
             .request(method, format!("{}{path}", self.base))
-            .header("X-Cr-Application", "test-partner")
+            .header("X-Cr-Application", application)
             .header("X-Cr-Version", "1.0")
             .header("X-Country-ISO-Code", "US")
             .header("Content-Type", "application/json")
