@@ -173,7 +173,11 @@ async fn without_any_coin_or_network_the_panel_shows_no_address_and_says_why() {
     // A second storefront (as after a restart) knows nothing of the choice.
     let other = shop(&[
         ("CR_API_URL", &format!("{}/sandbox", s.base)),
-        ("CR_PARTNER_ID", "p"),
+        // The demo's partner API answers only its own shop's id.
+        (
+            "CR_PARTNER_ID",
+            storefront::server::config::SANDBOX_PARTNER_ID,
+        ),
     ])
     .await;
     speak(&s, &[Dialect::NoPaymentFields]).await;

@@ -628,6 +628,30 @@ async fn a_stream_for_a_finished_order_is_not_reopened_upstream() {
 // ---- redirects and headers ----
 
 #[tokio::test]
+async fn every_cookie_the_shop_sets_is_http_only() {
+    let s = shop(&[]).await;
+    for path in ["/lang?to=tr&next=/", "/country?country=DE&next=/"] {
+        let resp = s
+            .http
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .expect("get");
+        let set: Vec<String> = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect();
+        assert!(!set.is_empty(), "{path} sets a cookie");
+        for c in set {
+            assert!(c.contains("HttpOnly"), "{path}: {c}");
+            assert!(c.contains("SameSite=Lax"), "{path}: {c}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn next_accepts_only_a_same_site_path() {
     let s = shop(&[]).await;
     for next in [
@@ -761,6 +785,43 @@ async fn sandbox_control_without_the_token_is_refused() {
         .control(&format!("/orders/{id}/pay"), serde_json::json!({}))
         .await;
     assert_eq!(st, 200, "with the token ({CONTROL_TOKEN})");
+}
+
+#[tokio::test]
+async fn the_demo_partner_api_answers_only_this_shop() {
+    let s = shop(&[]).await;
+    let id = new_order(&s, "demo-partner-01").await;
+    s.control(&format!("/orders/{id}/pay"), serde_json::json!({}))
+        .await;
+    // Delivered (the shop, which holds the partner id, sees the code).
+    let mut delivered = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let (_, v) = s.call("orders/get", &[("order_id", id.as_str())]).await;
+        if v["order"]["order_state"] == "Done" {
+            delivered = true;
+            break;
+        }
+    }
+    assert!(delivered);
+    for path in [
+        format!("/sandbox/v5/orders/{id}"),
+        format!("/sandbox/v5/orders/{id}/subscribe"),
+        "/sandbox/v3/payment_vias".to_string(),
+    ] {
+        let resp = s
+            .http
+            .get(format!("{}{path}", s.base))
+            .header("x-cr-application", "anyone")
+            .header("x-cr-version", "1")
+            .header("x-country-iso-code", "US")
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(resp.status().as_u16(), 401, "{path}");
+        let body = resp.text().await.unwrap_or_default();
+        assert!(!body.contains("pin_code"), "{path}: {body}");
+    }
 }
 
 #[tokio::test]

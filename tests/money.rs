@@ -257,6 +257,10 @@ async fn after_the_window_the_order_offers_to_order_again_not_to_pay() {
         "nothing was paid: no step is done"
     );
     assert!(html.contains("The time to pay is over"));
+    assert!(
+        html.contains(">Not delivered<") && !html.contains(">Waiting for payment<"),
+        "the card of a lapsed order is not waiting for anything"
+    );
     assert!(html.contains("Order again with the same details"));
 
     // Order again: the brand page's form, filled in, under a fresh key.

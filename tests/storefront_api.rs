@@ -514,7 +514,9 @@ async fn the_checkout_price_comes_as_html_with_the_amount_problem() {
         "{html}"
     );
     assert!(
-        html.contains(r#"<div id="amount-error" class="field-errors"><!></div>"#),
+        html.contains(
+            r#"<div id="amount-error" aria-live="polite" class="field-errors"><!></div>"#
+        ),
         "{html}"
     );
     let html = price("0.01".into()).await;
@@ -525,7 +527,7 @@ async fn the_checkout_price_comes_as_html_with_the_amount_problem() {
     );
     let html = price("ten".into()).await;
     assert!(
-        html.contains(r#"<div id="amount-error" class="field-errors"><p class="field-error">"#),
+        html.contains(r#"<div id="amount-error" aria-live="polite" class="field-errors"><p class="field-error">"#),
         "{html}"
     );
 }

@@ -52,6 +52,8 @@ pub fn OrderItems(order: Order) -> impl IntoView {
     let l = lang::locale();
     let several = order.deliveries.len() > 1;
     let paid = matches!(PaymentStatus::of(&order), PaymentStatus::Paid);
+    // An order that failed or lapsed: its cards wait for nothing any more.
+    let failed = order.order_state.is_failure();
     let items = order
         .deliveries
         .into_iter()
@@ -74,6 +76,7 @@ pub fn OrderItems(order: Order) -> impl IntoView {
                 .map(|s| {
                     let words = match s.as_str() {
                         "Done" | "Delivered" => td_string!(l, order.card_delivered).to_string(),
+                        _ if failed => td_string!(l, order.card_failed).to_string(),
                         "WaitingForDelivery" | "Processing" | "InProgress" => {
                             td_string!(l, order.card_preparing).to_string()
                         }
@@ -103,6 +106,7 @@ pub fn OrderItems(order: Order) -> impl IntoView {
                     }
                     .into_any()
                 }
+                None if failed => view! { <p class="muted">{td_string!(l, order.no_code_failed)}</p> }.into_any(),
                 None if paid => view! { <p class="muted">{td_string!(l, order.code_soon)}</p> }.into_any(),
                 None => view! { <p class="muted">{td_string!(l, order.code_after_payment)}</p> }.into_any(),
             };

@@ -94,7 +94,7 @@ fn vary(resp: &mut Response) {
 /// The `Set-Cookie` value that remembers `l` for a year.
 pub fn remember(l: Locale) -> String {
     format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        "{}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax",
         lang::COOKIE,
         lang::code(l)
     )

@@ -96,7 +96,7 @@ async fn choose_country(Query(q): Query<CountryChoice>) -> Response {
         return Redirect::to(&format!("{next}{sep}unknown_country=1")).into_response();
     };
     let cookie = format!(
-        "{COUNTRY_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        "{COUNTRY_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax",
         c.code
     );
     let mut resp = Redirect::to(next).into_response();

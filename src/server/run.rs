@@ -152,6 +152,12 @@ pub async fn start(
                 mount_prefix: "/sandbox".into(),
                 delivery_delay: config.sandbox_delivery_delay,
                 control_token: token,
+                // The demo's partner API answers only this shop (a stranger
+                // reads no order, no code, and opens no stream).
+                partner_id: Some(config.partner_id.clone()),
+                // Every order this shop follows is one stream from this very
+                // address (loopback): as many as it may serve connections.
+                max_streams_per_client: config.max_connections,
                 ..SandboxConfig::default()
             });
             (format!("http://{addr}/sandbox"), Some(sandbox))
