@@ -22,7 +22,12 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   retries: 0,
-  reporter: [['list']],
+  // The JSON report is what `scripts/check-browser-report` reads: CI fails when
+  // the suite didn't run, ran too few tests, skipped more than the JS-only ones,
+  // or had any failure or flake (`cargo leptos end-to-end` itself exits 0 when
+  // its build fails).
+  reporter: [['list'], ['json', { outputFile: 'test-results/report.json' }]],
+  forbidOnly: true,
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
     { name: 'hydrated', testIgnore: /expiry|dialects|money/, use: { browserName: 'chromium', javaScriptEnabled: true } },

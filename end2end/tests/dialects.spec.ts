@@ -7,7 +7,7 @@ import { test, expect, open, isNoJs, findBrand, placeOrder, control } from './fi
 // last. The shop must still name the coin and network and keep the address.
 test.describe.configure({ mode: 'serial' });
 
-const DIALECTS = ['payment_method_only', 'id_key', 'unknown_states', 'nulls', 'extra_fields', 'stop_empty', 'problems_array', 'expires_at_only'];
+const DIALECTS = ['payment_method_only', 'id_key', 'unknown_states', 'nulls', 'extra_fields', 'stop_empty', 'problems_array', 'expires_at_only', 'vias_by_country'];
 
 test.afterEach(async ({ request }) => {
   await control(request, '/dialect', { dialects: [] });

@@ -273,6 +273,9 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                     </div>
                 })}
                 <p class="hint">{td_string!(l, checkout.next_hint)}</p>
+                // Without JavaScript the price line can't follow the field: it
+                // says whose price it is, and the next page fixes the price.
+                <noscript><p class="hint">{td_string!(l, checkout.price_without_js)}</p></noscript>
             </LiveForm>
         </section>
     }
