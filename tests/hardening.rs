@@ -628,6 +628,53 @@ async fn a_stream_for_a_finished_order_is_not_reopened_upstream() {
 // ---- redirects and headers ----
 
 #[tokio::test]
+async fn behind_https_every_cookie_is_secure() {
+    let plain = shop(&[]).await;
+    let tls = shop(&[("CR_PUBLIC_URL", "https://shop.example")]).await;
+    for (s, secure) in [(&plain, false), (&tls, true)] {
+        let mut set: Vec<String> = Vec::new();
+        for path in ["/lang?to=tr&next=/", "/country?country=DE&next=/"] {
+            let resp = s
+                .http
+                .get(format!("{}{path}", s.base))
+                .send()
+                .await
+                .expect("get");
+            set.extend(
+                resp.headers()
+                    .get_all("set-cookie")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok().map(str::to_string)),
+            );
+        }
+        let resp = s
+            .http
+            .post(format!("{}/api/cart/add", s.base))
+            .header("accept", "application/json")
+            .form(&[
+                ("country", "US"),
+                ("family", "steam"),
+                ("amount", "10"),
+                ("beneficiary", "ann@example.com"),
+            ])
+            .send()
+            .await
+            .expect("add");
+        set.extend(
+            resp.headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok().map(str::to_string)),
+        );
+        assert!(set.len() >= 3, "{set:?}");
+        for c in &set {
+            assert_eq!(c.contains("; Secure"), secure, "{c}");
+            assert!(c.contains("HttpOnly"), "{c}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn every_cookie_the_shop_sets_is_http_only() {
     let s = shop(&[]).await;
     for path in ["/lang?to=tr&next=/", "/country?country=DE&next=/"] {

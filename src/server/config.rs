@@ -19,6 +19,9 @@ pub enum Upstream {
 #[derive(Clone)]
 pub struct Config {
     pub upstream: Upstream,
+    /// The shop's public origin (`https://shop.example`), when configured:
+    /// behind https, every cookie is `Secure`.
+    pub public_url: Option<String>,
     /// `X-Cr-Application`: secret, never sent to a browser.
     pub partner_id: String,
     /// `X-Cr-Version`.
@@ -141,6 +144,20 @@ pub struct ConfigError {
     pub problem: String,
 }
 
+/// `url` as an origin (`https://host[:port]`, no trailing slash), if it is one.
+fn public_origin(url: &str) -> Option<String> {
+    let url = url.trim_end_matches('/');
+    let (_, rest) = url
+        .strip_prefix("https://")
+        .map(|r| ("https", r))
+        .or_else(|| url.strip_prefix("http://").map(|r| ("http", r)))?;
+    let ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    ok.then(|| url.to_string())
+}
+
 fn bad(var: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError {
         var,
@@ -152,6 +169,13 @@ fn bad(var: &'static str, problem: impl Into<String>) -> ConfigError {
 pub const SANDBOX_PARTNER_ID: &str = "sandbox-partner-id";
 
 impl Config {
+    /// Cookies are `Secure`: the shop is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Config, ConfigError> {
         Config::from_lookup(|k| std::env::var(k).ok())
@@ -261,6 +285,17 @@ impl Config {
                 })
                 .collect::<Result<Vec<_>, _>>()?,
         };
+        let public_url = match get("CR_PUBLIC_URL") {
+            None => None,
+            Some(url) => Some(public_origin(&url).ok_or_else(|| {
+                bad(
+                    "CR_PUBLIC_URL",
+                    format!(
+                        "must be an origin like https://shop.example (scheme and host, optional port, no path, query or credentials; got {url:?})"
+                    ),
+                )
+            })?),
+        };
         let redis_url = get("CR_REDIS_URL");
         if let Some(url) = &redis_url
             && !(url.starts_with("redis://") || url.starts_with("rediss://"))
@@ -296,6 +331,7 @@ impl Config {
         }
         Ok(Config {
             upstream,
+            public_url,
             partner_id,
             app_version,
             default_country,
@@ -465,6 +501,28 @@ mod tests {
         assert_eq!(e.var, "CR_COOKIE_SECRET");
         let e = cfg(&[("CR_REDIS_TIMEOUT_MS", "0"), secret]).expect_err("timeout");
         assert_eq!(e.var, "CR_REDIS_TIMEOUT_MS");
+    }
+
+    #[test]
+    fn the_public_url_is_an_origin() {
+        let c = cfg(&[("CR_PUBLIC_URL", "https://shop.example/")]).expect("ok");
+        assert_eq!(c.public_url.as_deref(), Some("https://shop.example"));
+        assert!(c.secure_cookies());
+        let c = cfg(&[("CR_PUBLIC_URL", "http://127.0.0.1:3000")]).expect("ok");
+        assert!(!c.secure_cookies());
+        assert!(!cfg(&[]).expect("ok").secure_cookies());
+        for bad in [
+            "shop.example",
+            "ftp://shop.example",
+            "https://",
+            "https://shop.example/path",
+            "https://shop.example?x=1",
+            "https://user@shop.example",
+            "https://shop .example",
+        ] {
+            let e = cfg(&[("CR_PUBLIC_URL", bad)]).expect_err(bad);
+            assert!(e.to_string().contains("CR_PUBLIC_URL"), "{bad}: {e}");
+        }
     }
 
     #[test]

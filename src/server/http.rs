@@ -143,6 +143,36 @@ pub fn with_time_limit<S: Clone + Send + Sync + 'static>(
     router.layer(middleware::from_fn_with_state(limit, time_limit))
 }
 
+/// Behind https (`CR_PUBLIC_URL`), every cookie the shop sets is `Secure`: one
+/// place for all of them (carts, drafts, recent orders, language, country).
+pub async fn secure_cookies(
+    axum::extract::State(secure): axum::extract::State<bool>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let mut resp = next.run(req).await;
+    if !secure {
+        return resp;
+    }
+    let cookies: Vec<HeaderValue> = resp
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    resp.headers_mut().remove(header::SET_COOKIE);
+    for cookie in cookies {
+        let value = match cookie.to_str() {
+            Ok(text) if !text.contains("; Secure") => {
+                HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(cookie)
+            }
+            _ => cookie,
+        };
+        resp.headers_mut().append(header::SET_COOKIE, value);
+    }
+    resp
+}
+
 /// Wraps the router in the shop's standard layers (outermost last).
 pub fn layers(router: Router, trusted: TrustedProxies) -> Router {
     let compress = CompressionLayer::new().compress_when(

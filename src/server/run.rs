@@ -68,6 +68,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) -> Router {
     let routes = route_list();
     let config = &state.shop.config;
+    let secure_cookies = config.secure_cookies();
     let limiter = Arc::new(Limiter::new(
         "orders",
         config.order_rate_per_minute,
@@ -121,6 +122,10 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) 
         // Before any budget is spent: nothing another website sends changes state.
         .layer(axum::middleware::from_fn(
             crate::server::cross_site::same_site_only,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            secure_cookies,
+            crate::server::http::secure_cookies,
         ));
     // The language is read (and its prefix taken off) before any routing.
     let app = tower::Layer::layer(
