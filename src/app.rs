@@ -105,29 +105,51 @@ fn CartLink() -> impl IntoView {
 fn current_path() -> String {
     #[cfg(feature = "ssr")]
     if let Some(parts) = use_context::<axum::http::request::Parts>() {
-        let here = parts
-            .uri
-            .path_and_query()
-            .map(|pq| pq.as_str())
-            .unwrap_or("/");
+        // A query longer than any page reads is not written into the page.
+        let here = match parts.uri.query() {
+            Some(q) if q.len() > MAX_ECHOED_QUERY => parts.uri.path(),
+            _ => parts
+                .uri
+                .path_and_query()
+                .map(|pq| pq.as_str())
+                .unwrap_or("/"),
+        };
         // `//evil.example` is a path here, but another site in a link.
         return format!("/{}", here.trim_start_matches('/'));
     }
     "/".into()
 }
 
-/// This page in each language (`hreflang`), English as the default.
+/// The longest query a page writes back into its links (the page filters read
+/// short values; anything longer is a stranger's).
+#[cfg(feature = "ssr")]
+const MAX_ECHOED_QUERY: usize = 256;
+
+/// The shop's public origin (`CR_PUBLIC_URL`), empty when none is configured:
+/// absolute links are built from it, never from the request's `Host`.
+fn public_origin() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::server::state::AppState>() {
+        return state.shop.config.public_url.clone().unwrap_or_default();
+    }
+    String::new()
+}
+
+/// This page in each language (`hreflang`), English as the default: absolute
+/// from the configured public origin, else site-relative.
 #[component]
 fn Translations(here: String) -> impl IntoView {
+    let origin = public_origin();
     let links = lang::ALL
         .into_iter()
-        .map(
-            |l| view! { <Link rel="alternate" hreflang=lang::code(l) href=lang::href(l, &here) /> },
-        )
+        .map(|l| {
+            let href = format!("{origin}{}", lang::href(l, &here));
+            view! { <Link rel="alternate" hreflang=lang::code(l) href=href /> }
+        })
         .collect_view();
     view! {
         {links}
-        <Link rel="alternate" hreflang="x-default" href=here.clone() />
+        <Link rel="alternate" hreflang="x-default" href=format!("{origin}{here}") />
     }
 }
 

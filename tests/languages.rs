@@ -345,3 +345,43 @@ async fn a_cart_amount_keeps_its_value_in_every_language() {
         );
     }
 }
+
+#[tokio::test]
+async fn hreflang_links_are_absolute_from_the_public_url() {
+    let plain = common::shop(&[]).await;
+    let (_, html) = plain.get("/").await;
+    assert!(
+        html.contains(r#"<link href="/tr" hreflang="tr" rel="alternate">"#),
+        "site-relative without a public URL"
+    );
+    let public = common::shop(&[("CR_PUBLIC_URL", "https://shop.example")]).await;
+    let (_, html) = public.get("/brands/US/steam").await;
+    assert!(
+        html.contains(
+            r#"<link href="https://shop.example/tr/brands/US/steam" hreflang="tr" rel="alternate">"#
+        ),
+        "absolute from CR_PUBLIC_URL, never from Host"
+    );
+    assert!(
+        html.contains(r#"<link href="https://shop.example/brands/US/steam" hreflang="x-default""#)
+    );
+}
+
+#[tokio::test]
+async fn a_long_query_is_never_written_into_a_page() {
+    let s = common::shop(&[]).await;
+    let junk = "z".repeat(5_000);
+    for path in [
+        format!("/?q={junk}"),
+        format!("/?utm={junk}"),
+        format!("/brands/US/steam?x={junk}"),
+    ] {
+        let (st, html) = s.get(&path).await;
+        assert_eq!(st, 200);
+        assert!(
+            !html.contains(&"z".repeat(200)),
+            "{}: the query is written into the page",
+            &path[..20]
+        );
+    }
+}

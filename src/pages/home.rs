@@ -40,10 +40,11 @@ fn Shop(data: Storefront) -> impl IntoView {
     let query = use_query_map();
     let (filter, unknown_country) = query.with_untracked(|q| {
         (
+            // What the page writes back is short: a longer value is a stranger's.
             BrandFilter {
-                kind: q.get("kind").unwrap_or_default(),
-                category: q.get("category").unwrap_or_default(),
-                text: q.get("q").unwrap_or_default(),
+                kind: short(q.get("kind"), 32),
+                category: short(q.get("category"), 64),
+                text: short(q.get("q"), 100),
             },
             q.get("unknown_country").is_some(),
         )
@@ -270,4 +271,9 @@ fn narrow() {
         let url = format!("{path}{}", filter.query());
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
+}
+
+/// A query value cut to `max` characters (none: empty).
+fn short(value: Option<String>, max: usize) -> String {
+    value.unwrap_or_default().chars().take(max).collect()
 }
