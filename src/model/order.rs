@@ -316,23 +316,25 @@ impl Order {
             .deliveries
             .iter()
             .any(|d| d.deliverable.as_ref().is_some_and(|x| x.pin_code.is_some()));
-        let paid = self
-            .payment_state
-            .as_deref()
-            .is_some_and(|p| p.contains("Received") || p.contains("Paid"));
+        let paid = self.payment_received();
         self.order_state.is_unknown()
             && !delivered
             && !paid
             && self.expires_at().is_some_and(|e| now.is_none_or(|n| n < e))
     }
 
+    /// The payment state says the money arrived (`PaymentReceived`, or a
+    /// `…Paid` of an API that words it so).
+    pub fn payment_received(&self) -> bool {
+        self.payment_state
+            .as_deref()
+            .is_some_and(|p| p.contains("Received") || p.contains("Paid"))
+    }
+
     /// The window to pay has closed with nothing received: expired (or failed
     /// to set up), or still waiting past its deadline (`now` known).
     pub fn lapsed_unpaid(&self, now: Option<i64>) -> bool {
-        let received = self
-            .payment_state
-            .as_deref()
-            .is_some_and(|p| p.contains("Received") || p.contains("Paid"));
+        let received = self.payment_received();
         let past = match (self.expires_at(), now) {
             (Some(e), Some(n)) => n >= e,
             _ => false,
@@ -417,10 +419,7 @@ impl Order {
     /// paid unless its payment state says the money arrived; a refund means it had.
     pub fn steps(&self) -> [StepMark; 3] {
         use StepMark::{Current, Failed, Pending};
-        let paid = self
-            .payment_state
-            .as_deref()
-            .is_some_and(|p| p.contains("Received") || p.contains("Paid"));
+        let paid = self.payment_received();
         match &self.order_state {
             OrderState::Done => [StepMark::Done; 3],
             OrderState::PaymentReceived
