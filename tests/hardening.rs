@@ -502,18 +502,7 @@ async fn every_way_to_order_shares_one_budget_per_client() {
     let mut statuses = Vec::new();
     for i in 0..4 {
         let key = format!("one-budget-cart-{i:02}");
-        let (st, _, _) = s
-            .call_cookies(
-                "cart/pay",
-                &[
-                    ("pay", "USDC|Solana"),
-                    ("email", "buyer@example.com"),
-                    ("coupon", ""),
-                    ("idempotency_key", key.as_str()),
-                ],
-                &jar,
-            )
-            .await;
+        let (st, _) = common::pay_cart(&s, &jar, &key).await;
         statuses.push(st);
     }
     assert_eq!(

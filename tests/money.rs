@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Shop, checkout, set_cookies, shop, some_family};
+use common::{Shop, checkout, new_order, pay_cart, set_cookies, shop, some_family};
 use serde_json::json;
 
 /// A cart of two cards of `family` at `amount` (to Ann and Bob): its cookie.
@@ -255,15 +255,9 @@ async fn a_coupon_is_said_to_apply_only_when_the_upstream_price_shows_it() {
 #[tokio::test]
 async fn after_the_window_the_order_offers_to_order_again_not_to_pay() {
     let s = shop(&[]).await;
-    let (family, amount) = some_family(&s, "US").await;
-    let (st, order) = s
-        .call(
-            "orders/create",
-            &checkout(&family, &amount, "expired-order-0001"),
-        )
-        .await;
-    assert_eq!(st, 200, "{order}");
-    let id = order["order_id"].as_str().expect("id").to_string();
+    let (family, _) = some_family(&s, "US").await;
+    // `new_order` orders the same first gift card (`some_family`).
+    let id = new_order(&s, "expired-order-0001").await;
     let (st, _) = s
         .control("/clock/advance", json!({ "seconds": 31 * 60 }))
         .await;
@@ -338,15 +332,7 @@ async fn recent_orders_name_coin_and_network_from_the_payment_method() {
         .control("/dialect", json!({ "dialects": ["payment_method_only"] }))
         .await;
     assert_eq!(st, 200);
-    let (family, amount) = some_family(&s, "US").await;
-    let (st, order) = s
-        .call(
-            "orders/create",
-            &checkout(&family, &amount, "recent-pm-0001"),
-        )
-        .await;
-    assert_eq!(st, 200, "{order}");
-    let id = order["order_id"].as_str().expect("id");
+    let id = new_order(&s, "recent-pm-0001").await;
     let (st, list, _) = s
         .call_cookies("orders/recent", &[], &format!("recent={id}"))
         .await;
@@ -403,18 +389,7 @@ async fn each_card_of_an_order_shows_its_own_delivery_state() {
     let jar = cart_of_two(&s, &family, &amount).await;
     let (_, cart, _) = s.call_cookies("cart/get", &[], &jar).await;
     let key = cart["key"].as_str().expect("a cart key").to_string();
-    let (st, order, _) = s
-        .call_cookies(
-            "cart/pay",
-            &[
-                ("pay", "USDC|Solana"),
-                ("email", "buyer@example.com"),
-                ("coupon", ""),
-                ("idempotency_key", key.as_str()),
-            ],
-            &jar,
-        )
-        .await;
+    let (st, order) = pay_cart(&s, &jar, &key).await;
     assert_eq!(st, 200, "{order}");
     let id = order["order_id"].as_str().expect("id").to_string();
     s.control(&format!("/orders/{id}/pay"), json!({})).await;

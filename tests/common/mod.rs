@@ -282,6 +282,24 @@ pub async fn new_order(s: &Shop, key: &str) -> String {
     o["order_id"].as_str().expect("order id").to_string()
 }
 
+/// Pays for the cart in `cookie` under `key` (USDC on Solana, no coupon): the
+/// status and the answer.
+pub async fn pay_cart(s: &Shop, cookie: &str, key: &str) -> (u16, Value) {
+    let (st, answer, _) = s
+        .call_cookies(
+            "cart/pay",
+            &[
+                ("pay", "USDC|Solana"),
+                ("email", "buyer@example.com"),
+                ("coupon", ""),
+                ("idempotency_key", key),
+            ],
+            cookie,
+        )
+        .await;
+    (st, answer)
+}
+
 /// A complete US checkout form for `family` and `amount` (a plain key: `""` for validations).
 pub fn checkout<'a>(family: &'a str, amount: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
