@@ -4,7 +4,7 @@
 //! Two implementations behind [`SharedStore`]: [`MemoryStore`] (in process, the
 //! default: one instance) and [`RedisStore`] (`CR_REDIS_URL`: several instances
 //! behind a balancer act as one shop). Both pass the same contract tests
-//! (`tests/shared_store.rs`). What uses a store decides what a failure means:
+//! (`tests/it/shared_store.rs`). What uses a store decides what a failure means:
 //! order creation fails closed, rate limits fall back to per-instance buckets.
 
 mod memory;

@@ -2,7 +2,7 @@
 //! redis-server started here on a free port): they act as one shop.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::redis::{RedisServer, free_port};
 use common::{Shop, checkout, shop, some_family};

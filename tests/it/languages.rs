@@ -3,7 +3,7 @@
 //! the choice remembered, every answer in the shopper's words, and the
 //! language sent to the upstream.
 
-mod common;
+use crate::common;
 
 use common::{Shop, checkout, shop, some_family};
 

@@ -2,7 +2,7 @@
 //! 5xx, malformed JSON, missing fields, dropped event streams, rule scoping and
 //! expiry, and per-path hit counts.
 
-mod common;
+use crate::common;
 
 use common::{Sb, start};
 use futures::StreamExt;

@@ -2,13 +2,13 @@
 //! documented trigger (docs/sandbox.md), several at once, bad bodies, and the
 //! HTTP-level suspensions.
 
-mod common;
+use crate::common;
 
 use common::{Sb, start};
 use serde_json::{Value, json};
 
 impl Sb {
-    async fn validate(&self, body: &Value) -> (u16, Value) {
+    async fn validate_raw(&self, body: &Value) -> (u16, Value) {
         self.post_raw("/v5/orders/validations", body.to_string())
             .await
     }
@@ -133,7 +133,7 @@ fn triggers() -> Vec<(&'static str, Value)> {
 #[tokio::test]
 async fn a_valid_request_has_no_problems_and_a_coin_amount() {
     let sb = start().await;
-    let (status, answer) = sb.validate(&valid()).await;
+    let (status, answer) = sb.validate_raw(&valid()).await;
     assert_eq!(status, 200);
     assert_eq!(answer["problems"], Value::Null);
     assert_eq!(answer["coin"], "USDC");
@@ -152,7 +152,7 @@ async fn a_valid_request_has_no_problems_and_a_coin_amount() {
         {"beneficiary_account": "+14155551234", "brand_name": "Mobile Top-up", "country_code": "US", "denomination": "range", "product_value": "20"},
         {"beneficiary_account": "buyer@example.com", "brand_name": "Steam Wallet", "country_code": "US", "denomination": "20 USD", "localized_denomination": "$20"},
     ]);
-    let (status, answer) = sb.validate(&v).await;
+    let (status, answer) = sb.validate_raw(&v).await;
     assert_eq!(
         (status, &answer["problems"]),
         (200, &Value::Null),
@@ -165,7 +165,7 @@ async fn every_problem_code_has_a_trigger() {
     let sb = start().await;
     let table = triggers();
     for (code, body) in &table {
-        let (status, answer) = sb.validate(body).await;
+        let (status, answer) = sb.validate_raw(body).await;
         assert_eq!(status, 200, "{code}: {answer}");
         assert!(
             codes(&answer).contains(&code.to_string()),
@@ -192,12 +192,12 @@ async fn problems_with_details_name_the_alternatives() {
             .map(|(_, b)| b.clone())
             .expect(code)
     };
-    let (_, answer) = sb.validate(&find("NOT_ALLOWED_PAYMENT_VIA")).await;
+    let (_, answer) = sb.validate_raw(&find("NOT_ALLOWED_PAYMENT_VIA")).await;
     let p = &answer["problems"][0];
     assert_eq!(p["problem"], "NOT_ALLOWED_PAYMENT_VIA");
     assert!(p["moreDetails"].to_string().contains("USER_WALLET"), "{p}");
     let (_, answer) = sb
-        .validate(&find("UNSUPPORTED_PROTOCOL_COIN_COMBINATION"))
+        .validate_raw(&find("UNSUPPORTED_PROTOCOL_COIN_COMBINATION"))
         .await;
     let details = answer["problems"][0]["moreDetails"].to_string();
     for pair in ["USDC", "USDT", "Solana", "Polygon (Matic)"] {
@@ -213,7 +213,7 @@ async fn several_problems_come_at_once() {
     v["coupon"] = json!("EXPIRED");
     v["payment"]["payment_via"] = json!("CREDIT_CARD");
     v["deliveries"] = json!(vec![v["deliveries"][0].clone(); 6]);
-    let (status, answer) = sb.validate(&v).await;
+    let (status, answer) = sb.validate_raw(&v).await;
     assert_eq!(status, 200);
     let mut got = codes(&answer);
     got.sort();
@@ -251,7 +251,7 @@ async fn bad_bodies_are_400_json_never_a_crash() {
     }
     let mut v = valid();
     v["deliveries"][0]["country_code"] = json!("ZZ");
-    let (status, answer) = sb.validate(&v).await;
+    let (status, answer) = sb.validate_raw(&v).await;
     assert_eq!(
         (status, answer["detail"].clone()),
         (400, json!("UNSUPPORTED_COUNTRY"))
@@ -259,13 +259,13 @@ async fn bad_bodies_are_400_json_never_a_crash() {
     // Strange but well-formed values are problems, not errors.
     let mut v = valid();
     v["deliveries"][0]["denomination"] = json!("1e300 USD");
-    let (status, answer) = sb.validate(&v).await;
+    let (status, answer) = sb.validate_raw(&v).await;
     assert_eq!(status, 200);
     assert_eq!(codes(&answer), ["NOT_AVAILABLE_PRODUCT"]);
     // Values of another type are refused: the reference sends strings.
     let mut v = valid();
     v["deliveries"][0]["denomination"] = json!(1e300);
-    let (status, answer) = sb.validate(&v).await;
+    let (status, answer) = sb.validate_raw(&v).await;
     assert_eq!(
         (status, &answer["detail"]),
         (400, &json!("INVALID_REQUEST"))
@@ -299,7 +299,7 @@ async fn suspensions_are_http_level_errors() {
         .0,
         200
     );
-    let (status, answer) = sb.validate(&valid()).await;
+    let (status, answer) = sb.validate_raw(&valid()).await;
     assert_eq!(
         (status, answer["detail"].clone()),
         (422, json!("SUSPENDED_COIN"))
@@ -325,7 +325,7 @@ async fn suspensions_are_http_level_errors() {
         .0,
         200
     );
-    assert_eq!(sb.validate(&valid()).await.0, 200);
+    assert_eq!(sb.validate_raw(&valid()).await.0, 200);
 }
 
 fn order_body() -> Value {
@@ -369,7 +369,7 @@ async fn brand_names_and_denominations_only_as_the_catalogue_spells_them() {
         ("Steam Wallet", "11 USD"),
     ] {
         let (status, answer) = sb
-            .validate(&with_delivery(
+            .validate_raw(&with_delivery(
                 brand,
                 "US",
                 denomination,
@@ -385,7 +385,7 @@ async fn brand_names_and_denominations_only_as_the_catalogue_spells_them() {
     }
     // In a validation, the catalogue's spelling only: a bare number is refused.
     let (_, answer) = sb
-        .validate(&with_delivery(
+        .validate_raw(&with_delivery(
             "Steam Wallet",
             "US",
             "10 USD",
@@ -395,7 +395,7 @@ async fn brand_names_and_denominations_only_as_the_catalogue_spells_them() {
     assert!(codes(&answer).is_empty(), "{answer}");
     for denomination in ["10", "10.00"] {
         let (status, answer) = sb
-            .validate(&with_delivery(
+            .validate_raw(&with_delivery(
                 "Steam Wallet",
                 "US",
                 denomination,
@@ -413,7 +413,7 @@ async fn brand_names_and_denominations_only_as_the_catalogue_spells_them() {
     // An echoed localized denomination must name the same product.
     let mut v = valid();
     v["deliveries"][0]["localized_denomination"] = json!("$20");
-    let (_, answer) = sb.validate(&v).await;
+    let (_, answer) = sb.validate_raw(&v).await;
     assert_eq!(codes(&answer), ["NOT_AVAILABLE_PRODUCT"]);
 }
 
@@ -451,7 +451,7 @@ async fn requests_lacking_what_the_reference_requires_are_refused() {
             v.pointer_mut(parent).expect("parent")
         };
         target.as_object_mut().expect("object").remove(key);
-        let (status, answer) = sb.validate(&v).await;
+        let (status, answer) = sb.validate_raw(&v).await;
         assert_eq!(status, 400, "{field}: {answer}");
         assert!(
             answer["moreDetails"]
@@ -463,7 +463,7 @@ async fn requests_lacking_what_the_reference_requires_are_refused() {
     }
     let mut v = valid();
     v["payment"]["type"] = json!("card");
-    assert_eq!(sb.validate(&v).await.0, 400);
+    assert_eq!(sb.validate_raw(&v).await.0, 400);
     for (pointer, key, field) in [
         ("/deliveries/0", "kind", "kind"),
         ("/user", "email", "user.email"),

@@ -3,7 +3,7 @@
 //! shutdown, and the partner id never reaching a browser.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{Shop, new_order, shop, some_family};
 use futures::StreamExt;

@@ -2,7 +2,7 @@
 //! failed on the code before the defence went in.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{CONTROL_TOKEN, Shop, checkout, new_order, shop, some_family, stream_text};
 use serde_json::Value;

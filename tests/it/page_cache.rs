@@ -3,7 +3,7 @@
 //! every answer, and never for a visitor whose page is their own (a cart, recent
 //! orders or a refused form in their cookies).
 
-mod common;
+use crate::common;
 
 use common::{Shop, shop};
 

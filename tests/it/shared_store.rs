@@ -2,7 +2,7 @@
 //! (the default) and Redis (a real redis-server this test starts on a free port).
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::redis::{RedisServer, free_port};
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! table of the API digest (`../shared/upstream-api.md`): token contract or mint,
 //! chain id and decimals (six, so `uint256` is the amount in millionths).
 
-mod common;
+use crate::common;
 
 use common::shop;
 use storefront::model::money::Amount;

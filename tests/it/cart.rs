@@ -2,7 +2,7 @@
 //! several deliveries and quantities; the reference's limits land on the line
 //! that brings them; the cart cookie is signed and a changed one is refused.
 
-mod common;
+use crate::common;
 
 use common::{Shop, shop};
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! machine (pay, deliver, fail, expire by clock), and the order event stream
 //! parsed from the raw bytes.
 
-mod common;
+use crate::common;
 
 use common::{CONTROL_TOKEN, Sb, start_with};
 use futures::StreamExt;

@@ -2,7 +2,7 @@
 //! counted at the sandbox; the shopper's own pages, read as a browser would.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{Shop, checkout, new_order, pay_cart, set_cookies, shop, some_family};
 use serde_json::json;

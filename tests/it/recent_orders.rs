@@ -1,7 +1,7 @@
 //! Recent orders on this device: a cookie of order ids only, listed newest
 //! first on the home page, forgotten on request, and nothing without it.
 
-mod common;
+use crate::common;
 
 use common::{checkout, shop, some_family};
 

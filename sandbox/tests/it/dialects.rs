@@ -2,20 +2,13 @@
 //! orders without a state (`nulls`), orders without `created_at` (`expires_at_only`)
 //! or without either time (`no_times`), payment options by country (`vias_by_country`).
 
-mod common;
+use crate::common;
 
 use common::{Sb, start};
 use sandbox::dialect::Dialect;
 use serde_json::{Value, json};
 
 impl Sb {
-    async fn dialects(&self, names: &[&str]) {
-        let (status, answer) = self
-            .control("/control/dialect", json!({ "dialects": names }))
-            .await;
-        assert_eq!(status, 200, "{answer}");
-    }
-
     /// A request with the partner headers and `country` as the shopper's country.
     fn partner_in(
         &self,

@@ -2,7 +2,7 @@
 //! browser accepts (never compressed again on the fly), with hashed names cached
 //! for a year as immutable.
 
-mod common;
+use crate::common;
 
 use common::shop_at;
 

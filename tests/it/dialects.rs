@@ -4,7 +4,7 @@
 //! and an order answer that can't be read never leads to a second order.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{Shop, checkout, shop, some_family, stream_text};
 use sandbox::dialect::Dialect;

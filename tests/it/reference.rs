@@ -1,4 +1,4 @@
-//! The reference's own examples (tests/fixtures/reference/, from both seed pages):
+//! The reference's own examples (tests/it/fixtures/reference/, from both seed pages):
 //! the client produces every field of each request example and reads each answer,
 //! stream and error example.
 #![cfg(feature = "ssr")]
@@ -14,7 +14,7 @@ use storefront::server::upstream::requests::{
 };
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("tests/fixtures/reference/{name}")).expect("fixture")
+    std::fs::read_to_string(format!("tests/it/fixtures/reference/{name}")).expect("fixture")
 }
 
 fn json(name: &str) -> Value {

@@ -1,14 +1,14 @@
 //! The sandbox's catalogue over real HTTP: partner headers, countries, payment
 //! vias, brands of every country, homepage, products, prices and logos.
 
-mod common;
+use crate::common;
 
 use common::{Sb, start_with};
 use sandbox::SandboxConfig;
 use serde_json::Value;
 use std::time::Duration;
 
-const COUNTRIES: &str = include_str!("../data/countries.tsv");
+const COUNTRIES: &str = include_str!("../../data/countries.tsv");
 
 /// A sandbox with a short delivery delay.
 async fn start() -> Sb {

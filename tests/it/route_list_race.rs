@@ -4,7 +4,7 @@
 //! `#[tokio::test]` of a test binary starts its own shop in the same process.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -3,7 +3,7 @@
 //! the `extra_fields_ignored` dialect is on. Coupons that change the price, top-up
 //! numbers of the brand's country, a single product out of stock.
 
-mod common;
+use crate::common;
 
 use common::{Sb, start};
 use serde_json::{Value, json};
@@ -56,13 +56,6 @@ fn codes(answer: &Value) -> Vec<String> {
 }
 
 impl Sb {
-    async fn dialects(&self, names: &[&str]) {
-        let (status, answer) = self
-            .control("/control/dialect", json!({ "dialects": names }))
-            .await;
-        assert_eq!(status, 200, "{answer}");
-    }
-
     async fn validate(&self, body: &Value) -> (u16, Value) {
         self.post("/v5/orders/validations", body).await
     }

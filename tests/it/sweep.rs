@@ -4,7 +4,7 @@
 //! dropped connection (a panic).
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};

@@ -48,6 +48,14 @@ pub async fn json_of(r: reqwest::Response) -> (u16, Value) {
 }
 
 impl Sb {
+    /// Switches the sandbox to the named dialects.
+    pub async fn dialects(&self, names: &[&str]) {
+        let (status, answer) = self
+            .control("/control/dialect", serde_json::json!({ "dialects": names }))
+            .await;
+        assert_eq!(status, 200, "{answer}");
+    }
+
     /// A request with the partner headers, not yet sent.
     pub fn partner(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.partner_as(PARTNER_ID, method, path)

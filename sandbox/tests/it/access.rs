@@ -2,7 +2,7 @@
 //! is set), and at most `max_streams_per_client` open event streams per client
 //! address. Over real HTTP, as a stranger on the demo storefront would call it.
 
-mod common;
+use crate::common;
 
 use common::{PARTNER_ID, Sb, json_of, start_with};
 use reqwest::Method;

@@ -3,7 +3,7 @@
 //! rate limit, and each sandbox fault switch.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{shop, some_family};
 use serde_json::{Value, json};
