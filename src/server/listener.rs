@@ -2,15 +2,16 @@
 //! hostile visitor. A header-read timeout that also closes idle keep-alive
 //! connections, a cap on open connections (beyond it, a plain 503 and close) and
 //! a fair share of it per client address, a minimum write progress (a client
-//! that doesn't read its answer is closed), and graceful shutdown that lets
-//! requests in flight finish.
+//! that doesn't read its answer is closed), idle connections closed whatever
+//! their protocol (an HTTP/2 client answering PINGs included), and graceful
+//! shutdown that lets requests in flight finish.
 
 use crate::server::client_addr::TrustedProxies;
 use axum::Router;
 use axum::extract::ConnectInfo;
+use http_body_util::BodyExt;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::collections::HashMap;
 use std::future::Future;
@@ -23,14 +24,17 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
 /// Limits of the accept loop.
 #[derive(Clone, Debug)]
 pub struct ConnectionLimits {
-    /// Longest wait for a request's headers, also between requests on a kept-alive connection.
+    /// Longest wait for a request's headers, also between requests on a kept-alive
+    /// connection, and the longest a connection of either protocol stays open
+    /// with no request in flight.
     pub header_read_timeout: Duration,
     /// Connections served at once.
     pub max_connections: usize,
@@ -168,6 +172,46 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for WriteProgress<S> {
     }
 }
 
+/// Requests in flight on one connection. A request counts until its answer's
+/// body is dropped, so an open event stream keeps its connection busy.
+#[derive(Clone)]
+struct InFlight(Arc<watch::Sender<usize>>);
+
+/// One request's place in its connection's count, given back on drop.
+struct Busy(Arc<watch::Sender<usize>>);
+
+impl InFlight {
+    fn new() -> Self {
+        InFlight(Arc::new(watch::Sender::new(0)))
+    }
+
+    fn enter(&self) -> Busy {
+        self.0.send_modify(|n| *n += 1);
+        Busy(self.0.clone())
+    }
+
+    /// Returns once no request has been in flight for `idle` (never while one is).
+    async fn idle_for(&self, idle: Duration) {
+        let mut seen = self.0.subscribe();
+        loop {
+            if *seen.borrow_and_update() == 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(idle) => return,
+                    _ = seen.changed() => {}
+                }
+            } else if seen.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
 /// What a connection over the cap gets before it is closed.
 const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n\
 retry-after: 5\r\ncontent-length: 45\r\nconnection: close\r\n\r\nThe shop is very busy. Please try again soon.";
@@ -181,7 +225,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let per_client = PerClient::default();
-    let graceful = GracefulShutdown::new();
+    let open = TaskTracker::new();
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -238,25 +282,53 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let stream = WriteProgress::new(stream, limits.write_stall);
-        let service =
-            app.clone()
-                .map_request(move |mut req: axum::http::Request<hyper::body::Incoming>| {
-                    req.extensions_mut().insert(ConnectInfo(peer));
-                    req.map(axum::body::Body::new)
-                });
+        let in_flight = InFlight::new();
+        let service = {
+            let (app, in_flight) = (app.clone(), in_flight.clone());
+            tower::service_fn(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                let busy = in_flight.enter();
+                let answer = app.clone().oneshot(req.map(axum::body::Body::new));
+                async move {
+                    let res = answer.await?;
+                    Ok::<_, std::convert::Infallible>(res.map(|body| {
+                        axum::body::Body::new(body.map_frame(move |frame| {
+                            let _ = &busy;
+                            frame
+                        }))
+                    }))
+                }
+            })
+        };
         let conn = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
             .into_owned();
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
+        let (stop, idle) = (shutdown.clone(), limits.header_read_timeout);
+        open.spawn(async move {
             let _permit = permit;
             let _share = share;
-            if let Err(e) = conn.await {
+            let mut conn = std::pin::pin!(conn);
+            // Closed gracefully (HTTP/2: GOAWAY) when idle or when the shop stops;
+            // requests in flight finish either way.
+            let ended = tokio::select! {
+                ended = conn.as_mut() => Some(ended),
+                _ = in_flight.idle_for(idle) => None,
+                _ = stop.cancelled() => None,
+            };
+            let ended = match ended {
+                Some(ended) => ended,
+                None => {
+                    conn.as_mut().graceful_shutdown();
+                    conn.await
+                }
+            };
+            if let Err(e) = ended {
                 tracing::debug!(%peer, "connection ended: {e}");
             }
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    open.close();
+    open.wait().await;
     Ok(())
 }

@@ -232,6 +232,93 @@ async fn an_idle_keep_alive_connection_is_closed() {
     );
 }
 
+/// An HTTP/2 connection with prior knowledge (h2c): the preface and an empty SETTINGS.
+async fn h2c_connect(s: &Shop) -> TcpStream {
+    let mut conn = TcpStream::connect(s.running.addr).await.expect("connect");
+    conn.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04\0\0\0\0\0")
+        .await
+        .expect("preface");
+    conn
+}
+
+/// Sends a GET for `path` on `stream` (HPACK literals, no Huffman, no indexing).
+async fn h2c_get(conn: &mut TcpStream, stream: u32, path: &str) {
+    let mut block = vec![0x82, 0x86, 0x04, path.len() as u8];
+    block.extend_from_slice(path.as_bytes());
+    block.extend_from_slice(&[0x01, 1, b'x']);
+    let mut frame = (block.len() as u32).to_be_bytes()[1..].to_vec();
+    frame.extend_from_slice(&[0x01, 0x05]); // HEADERS, END_STREAM | END_HEADERS
+    frame.extend_from_slice(&stream.to_be_bytes());
+    frame.extend_from_slice(&block);
+    conn.write_all(&frame).await.expect("headers");
+}
+
+/// What an HTTP/2 connection brought within `limit`: every DATA payload, and
+/// whether the server sent GOAWAY or closed. The server's PINGs are answered,
+/// as a live client would.
+async fn h2c_read(conn: &mut TcpStream, limit: Duration) -> (String, bool) {
+    let deadline = Instant::now() + limit;
+    let (mut data, mut buf) = (String::new(), Vec::new());
+    let mut chunk = [0u8; 8192];
+    loop {
+        while buf.len() >= 9 {
+            let len = u32::from_be_bytes([0, buf[0], buf[1], buf[2]]) as usize;
+            if buf.len() < 9 + len {
+                break;
+            }
+            let (kind, flags) = (buf[3], buf[4]);
+            let payload = buf[9..9 + len].to_vec();
+            buf.drain(..9 + len);
+            match kind {
+                0x0 => data.push_str(&String::from_utf8_lossy(&payload)),
+                0x6 if flags & 1 == 0 => {
+                    let mut ack = vec![0, 0, 8, 0x6, 0x1, 0, 0, 0, 0];
+                    ack.extend_from_slice(&payload);
+                    let _ = conn.write_all(&ack).await;
+                }
+                0x7 => return (data, true),
+                _ => {}
+            }
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, conn.read(&mut chunk)).await {
+            Err(_) => return (data, false),
+            Ok(Ok(0)) | Ok(Err(_)) => return (data, true),
+            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_idle_http2_connection_is_closed() {
+    let s = shop(&[("CR_HEADER_READ_TIMEOUT_MS", "500")]).await;
+    let mut conn = h2c_connect(&s).await;
+    h2c_get(&mut conn, 1, "/healthz").await;
+    let (_, closed) = h2c_read(&mut conn, Duration::from_secs(4)).await;
+    assert!(closed, "an idle HTTP/2 connection stays open");
+}
+
+#[tokio::test]
+async fn an_http2_event_stream_outlives_the_idle_timeout() {
+    let s = shop(&[
+        ("CR_HEADER_READ_TIMEOUT_MS", "300"),
+        ("CR_HANDLER_TIMEOUT_MS", "300"),
+    ])
+    .await;
+    let id = new_order(&s, "h2-long-stream-01").await;
+    let mut conn = h2c_connect(&s).await;
+    h2c_get(&mut conn, 1, &format!("/api/orders/{id}/subscribe")).await;
+    let (_, closed) = h2c_read(&mut conn, Duration::from_millis(1_200)).await;
+    assert!(
+        !closed,
+        "a connection with an open stream was closed as idle"
+    );
+    s.control(&format!("/orders/{id}/pay"), serde_json::json!({}))
+        .await;
+    let (seen, _) = h2c_read(&mut conn, Duration::from_secs(10)).await;
+    assert!(seen.contains("\"Done\""), "the stream was cut: {seen}");
+}
+
 #[tokio::test]
 async fn beyond_the_connection_cap_the_answer_is_503() {
     let s = shop(&[
