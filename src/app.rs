@@ -136,10 +136,18 @@ fn public_origin() -> String {
 }
 
 /// This page in each language (`hreflang`), English as the default: absolute
-/// from the configured public origin, else site-relative.
+/// from the configured public origin, else site-relative. With a public origin,
+/// the page's canonical address too: its language's page without the query (a
+/// filtered or tagged address is the same page); without one, none (a relative
+/// canonical link is no canonical link).
 #[component]
 fn Translations(here: String) -> impl IntoView {
     let origin = public_origin();
+    let canonical = (!origin.is_empty()).then(|| {
+        let path = here.split('?').next().unwrap_or("/");
+        let href = format!("{origin}{}", lang::href(lang::locale(), path));
+        view! { <Link rel="canonical" href=href /> }
+    });
     let links = lang::ALL
         .into_iter()
         .map(|l| {
@@ -148,6 +156,7 @@ fn Translations(here: String) -> impl IntoView {
         })
         .collect_view();
     view! {
+        {canonical}
         {links}
         <Link rel="alternate" hreflang="x-default" href=format!("{origin}{here}") />
     }

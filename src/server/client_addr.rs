@@ -74,6 +74,24 @@ impl TrustedProxies {
     }
 }
 
+impl TrustedProxies {
+    /// True when the request came through a trusted proxy that says the
+    /// shopper's connection is https (the right-most `X-Forwarded-Proto`, the
+    /// one our own proxy set). From anyone else the header means nothing.
+    pub fn says_https(&self, peer: IpAddr, headers: &HeaderMap) -> bool {
+        if !self.trusts(peer) {
+            return false;
+        }
+        headers
+            .get_all("x-forwarded-proto")
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
+    }
+}
+
 fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),

@@ -143,13 +143,19 @@ pub fn with_time_limit<S: Clone + Send + Sync + 'static>(
     router.layer(middleware::from_fn_with_state(limit, time_limit))
 }
 
-/// Behind https (`CR_PUBLIC_URL`), every cookie the shop sets is `Secure`: one
-/// place for all of them (carts, drafts, recent orders, language, country).
+/// Behind https (`CR_PUBLIC_URL` is https, or a trusted proxy says so in
+/// `X-Forwarded-Proto`), every cookie the shop sets is `Secure`: one place for
+/// all of them (carts, drafts, recent orders, language, country).
 pub async fn secure_cookies(
-    axum::extract::State(secure): axum::extract::State<bool>,
+    axum::extract::State((configured, trusted)): axum::extract::State<(bool, TrustedProxies)>,
     req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
+    let secure = configured
+        || req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .is_some_and(|peer| trusted.says_https(peer.0.ip(), req.headers()));
     let mut resp = next.run(req).await;
     if !secure {
         return resp;

@@ -124,7 +124,7 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) 
             crate::server::cross_site::same_site_only,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            secure_cookies,
+            (secure_cookies, trusted.clone()),
             crate::server::http::secure_cookies,
         ));
     // The language is read (and its prefix taken off) before any routing.

@@ -751,6 +751,39 @@ async fn behind_https_every_cookie_is_secure() {
 }
 
 #[tokio::test]
+async fn cookies_are_secure_when_a_trusted_proxy_says_https_and_only_then() {
+    let behind = shop(&[("CR_TRUSTED_PROXIES", "127.0.0.0/8")]).await;
+    let direct = shop(&[]).await;
+    let set_cookie = |s: &Shop, proto: Option<&'static str>| {
+        let mut req = s.http.get(format!("{}/lang?to=tr&next=/", s.base));
+        if let Some(p) = proto {
+            req = req.header("x-forwarded-proto", p);
+        }
+        async move {
+            let resp = req.send().await.expect("get");
+            let cookie = resp.headers().get("set-cookie").cloned();
+            cookie
+                .and_then(|c| c.to_str().ok().map(str::to_string))
+                .unwrap_or_default()
+        }
+    };
+    // nginx sets `X-Forwarded-Proto $scheme`; the right-most value is our proxy's.
+    for (s, proto, secure) in [
+        (&behind, Some("https"), true),
+        (&behind, Some("http, https"), true),
+        (&behind, Some("https, http"), false),
+        (&behind, Some("http"), false),
+        (&behind, None, false),
+        // Anyone can write the header: from an untrusted peer it means nothing.
+        (&direct, Some("https"), false),
+    ] {
+        let cookie = set_cookie(s, proto).await;
+        assert!(cookie.starts_with("lang="), "{cookie}");
+        assert_eq!(cookie.contains("; Secure"), secure, "{proto:?}: {cookie}");
+    }
+}
+
+#[tokio::test]
 async fn every_cookie_the_shop_sets_is_http_only() {
     let s = shop(&[]).await;
     for path in ["/lang?to=tr&next=/", "/country?country=DE&next=/"] {

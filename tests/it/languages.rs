@@ -368,6 +368,35 @@ async fn hreflang_links_are_absolute_from_the_public_url() {
 }
 
 #[tokio::test]
+async fn the_canonical_link_is_absolute_from_the_public_url_without_the_query() {
+    let plain = common::shop(&[]).await;
+    let (_, html) = plain.get("/brands/US/steam").await;
+    assert!(
+        !html.contains(r#"rel="canonical""#),
+        "a site-relative canonical link is no canonical link: none without a public URL"
+    );
+    let public = common::shop(&[("CR_PUBLIC_URL", "https://shop.example")]).await;
+    for (path, canonical) in [
+        (
+            "/brands/US/steam?utm_source=x",
+            "https://shop.example/brands/US/steam",
+        ),
+        (
+            "/tr/brands/US/steam",
+            "https://shop.example/tr/brands/US/steam",
+        ),
+        ("/vi?q=steam&category=gaming", "https://shop.example/vi"),
+        ("/", "https://shop.example/"),
+    ] {
+        let (st, html) = public.get(path).await;
+        assert_eq!(st, 200, "{path}");
+        let link = format!(r#"<link href="{canonical}" rel="canonical">"#);
+        assert_eq!(html.matches(r#"rel="canonical""#).count(), 1, "{path}");
+        assert!(html.contains(&link), "{path}: no {link}");
+    }
+}
+
+#[tokio::test]
 async fn a_long_query_is_never_written_into_a_page() {
     let s = common::shop(&[]).await;
     let junk = "z".repeat(5_000);
