@@ -192,6 +192,11 @@ pub fn layers(router: Router, trusted: TrustedProxies) -> Router {
         .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn(no_store_for_orders))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        // Before any budget is spent or any body read: nothing another website
+        // sends changes state, and it is told why (not "too large").
+        .layer(middleware::from_fn(
+            crate::server::cross_site::same_site_only,
+        ))
         .layer(compress)
         .layer(header(header::CONTENT_SECURITY_POLICY, default_csp))
         .layer(header(

@@ -12,21 +12,41 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use serde::Deserialize;
 
-/// The routes registered before the Leptos ones (all under the request time limit).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/country", get(choose_country))
-        .route("/lang", get(choose_language))
-        .route("/qr.svg", get(qr_svg))
-}
+/// One route: its path and how it is answered.
+pub type Route = (&'static str, fn() -> MethodRouter<AppState>);
+
+/// The plain routes registered before the Leptos ones (all under the request
+/// time limit): the router is built from this table, and the property sweep
+/// fuzzes every path in it.
+pub static PLAIN: &[Route] = &[
+    ("/healthz", || get(healthz)),
+    ("/country", || get(choose_country)),
+    ("/lang", || get(choose_language)),
+    ("/qr.svg", || get(qr_svg)),
+];
 
 /// The live order streams: long-lived, so outside the request time limit.
+pub static STREAMS: &[Route] = &[("/api/orders/{order_id}/subscribe", || get(subscribe))];
+
+/// The plain routes, from [`PLAIN`].
+pub fn routes() -> Router<AppState> {
+    table(PLAIN)
+}
+
+/// The live order streams, from [`STREAMS`].
 pub fn streams() -> Router<AppState> {
-    Router::new().route("/api/orders/{order_id}/subscribe", get(subscribe))
+    table(STREAMS)
+}
+
+fn table(routes: &[Route]) -> Router<AppState> {
+    routes
+        .iter()
+        .fold(Router::new(), |router, (path, handler)| {
+            router.route(path, handler())
+        })
 }
 
 async fn healthz() -> impl IntoResponse {

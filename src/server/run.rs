@@ -57,7 +57,7 @@ pub const CHECK_PATHS: [&str; 1] = ["/api/checkout/check"];
 /// another server of this process renders meanwhile would wait forever (until the
 /// time limit's 503). Listed once, before any server of the process can serve,
 /// nothing renders while the flag is up (leptos-rs/leptos#4773).
-fn route_list() -> Vec<AxumRouteListing> {
+pub fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
@@ -118,10 +118,6 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) 
         .layer(RateLimitLayer::new(
             checks,
             CHECK_PATHS.iter().map(|p| p.to_string()).collect(),
-        ))
-        // Before any budget is spent: nothing another website sends changes state.
-        .layer(axum::middleware::from_fn(
-            crate::server::cross_site::same_site_only,
         ))
         .layer(axum::middleware::from_fn_with_state(
             (secure_cookies, trusted.clone()),

@@ -1,50 +1,54 @@
-//! A property-based sweep over every server function and plain route: arbitrary
-//! strings, unicode, huge and empty values, wrong types and missing fields. Every
-//! answer must be a success or a 4xx that says something: never a 5xx, never a
-//! dropped connection (a panic).
+//! A property-based sweep over every endpoint the shop serves, listed from the
+//! shop itself so that a new one is swept without anyone adding it here: every
+//! registered server function (server_fn's registry), every page route (the
+//! app's route list) and every plain route (`server::routes`' tables). Arbitrary
+//! field names and values, unicode, huge and empty values, wrong shapes, and
+//! arbitrary or forged cookies (the cart, draft and recent-order readers
+//! included). Every answer must be a success or a 4xx that says something: never
+//! a 5xx, never a dropped connection (a panic). Every POST sent from another
+//! website (or a sibling subdomain, or a `null` origin) is refused with a 403
+//! that says why.
 #![cfg(feature = "ssr")]
 
 use crate::common;
 
 use proptest::prelude::*;
+use proptest::sample::select;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The server functions and their argument names.
-const FUNCTIONS: &[(&str, &[&str])] = &[
-    ("catalog/storefront", &[]),
-    ("catalog/payment_options", &[]),
-    ("catalog/brands", &["country"]),
-    ("catalog/homepage", &["country"]),
-    ("catalog/products", &["country", "family"]),
-    ("pricing/quote", &["country", "family", "amount", "pay"]),
-    (
-        "orders/validate",
-        &[
-            "country",
-            "family",
-            "amount",
-            "pay",
-            "beneficiary",
-            "email",
-            "coupon",
-        ],
-    ),
-    (
-        "orders/create",
-        &[
-            "country",
-            "family",
-            "amount",
-            "pay",
-            "beneficiary",
-            "email",
-            "coupon",
-            "idempotency_key",
-        ],
-    ),
-    ("orders/draft", &[]),
-    ("orders/get", &["order_id"]),
+/// Field names the shop's forms use (arbitrary names are sent too).
+const FIELDS: &[&str] = &[
+    "again",
+    "amount",
+    "beneficiary",
+    "country",
+    "coupon",
+    "email",
+    "family",
+    "idempotency_key",
+    "lang",
+    "line",
+    "order_id",
+    "pay",
+    "polling",
+    "quantity",
+    "shown_total",
+    "q",
+    "kind",
+    "category",
+    "draft",
+    "next",
+    "to",
+    "text",
+    "unknown_country",
 ];
+
+/// Cookie names the shop reads (arbitrary names are sent too).
+const COOKIES: &[&str] = &["cart", "draft", "recent", "lang", "country"];
+
+/// Requests per endpoint and per kind of variation.
+const CASES: u32 = 30;
 
 /// Values a hostile visitor sends: plausible ones, unicode, control characters,
 /// empty, huge.
@@ -66,11 +70,48 @@ fn value() -> impl Strategy<Value = String> {
     ]
 }
 
-/// How the body is sent: the right form, a field missing, or the wrong shape.
+/// A field's name: one the shop knows, or anything.
+fn field() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => select(FIELDS).prop_map(str::to_string),
+        1 => "[a-zA-Z_\\[\\]]{1,16}",
+    ]
+}
+
+/// A request's fields: any number of names and values.
+fn fields() -> impl Strategy<Value = Vec<(String, String)>> {
+    proptest::collection::vec((field(), value()), 0..10)
+}
+
+/// A cookie header: the shop's own names with forged values (a signed-looking
+/// value with a wrong signature, junk, a huge one), and strangers' names.
+fn cookies() -> impl Strategy<Value = Option<String>> {
+    let name = prop_oneof![
+        4 => select(COOKIES).prop_map(str::to_string),
+        1 => "[a-zA-Z_]{1,12}",
+    ];
+    let value = prop_oneof![
+        Just(String::new()),
+        "[A-Za-z0-9_-]{10,80}\\.[A-Za-z0-9_-]{10,60}",
+        "[!#-+\\--:<-~]{0,120}",
+        "tr|vi|en|US|TR|VN|xx",
+        (0usize..6_000).prop_map(|n| "A".repeat(n)),
+    ];
+    proptest::option::of(
+        proptest::collection::vec((name, value), 1..5).prop_map(|pairs| {
+            pairs
+                .into_iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }),
+    )
+}
+
+/// How the body is sent: a form, JSON of the wrong types, or garbage.
 #[derive(Clone, Debug)]
 enum Shape {
     Form,
-    MissingField(usize),
     Json,
     Garbage(Vec<u8>),
 }
@@ -78,10 +119,21 @@ enum Shape {
 fn shape() -> impl Strategy<Value = Shape> {
     prop_oneof![
         6 => Just(Shape::Form),
-        1 => (0usize..8).prop_map(Shape::MissingField),
         1 => Just(Shape::Json),
         1 => proptest::collection::vec(any::<u8>(), 0..200).prop_map(Shape::Garbage),
     ]
+}
+
+/// What another website's request carries: each alone is enough to refuse it.
+fn foreign() -> impl Strategy<Value = (&'static str, &'static str)> {
+    select(
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("sec-fetch-site", "same-site"),
+            ("origin", "https://evil.example"),
+            ("origin", "null"),
+        ][..],
+    )
 }
 
 fn urlencode(s: &str) -> String {
@@ -96,10 +148,34 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-static ASKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+fn query(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A route's path with each parameter (`{name}`, `:name`, `*name`) filled in.
+fn fill(route: &str, values: &[String]) -> String {
+    let mut values = values.iter().cycle();
+    route
+        .split('/')
+        .map(|seg| {
+            if seg.starts_with('{') || seg.starts_with(':') || seg.starts_with('*') {
+                urlencode(values.next().map(String::as_str).unwrap_or(""))
+            } else {
+                seg.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+static ASKED: AtomicUsize = AtomicUsize::new(0);
 
 fn check(status: u16, body: &str, what: &str) -> Result<(), TestCaseError> {
-    ASKED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    ASKED.fetch_add(1, Ordering::Relaxed);
     prop_assert!(status < 500, "{what}: {status} {body:.300}");
     if status >= 400 {
         prop_assert!(
@@ -110,90 +186,160 @@ fn check(status: u16, body: &str, what: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Sends `req`; an event stream's status and headers are enough (it stays open).
+async fn answer(req: reqwest::RequestBuilder, what: &str) -> Result<(u16, String), TestCaseError> {
+    let resp = req
+        .timeout(std::time::Duration::from_secs(10))
+        .send()
+        .await
+        .map_err(|e| TestCaseError::fail(format!("{what}: {e}")))?;
+    let status = resp.status().as_u16();
+    if resp
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"))
+    {
+        return Ok((status, "stream".to_string()));
+    }
+    Ok((status, resp.text().await.unwrap_or_default()))
+}
+
+/// A fresh runner per endpoint: a runner counts its cases across runs.
+fn runner() -> TestRunner {
+    TestRunner::new(Config {
+        cases: CASES,
+        failure_persistence: None,
+        ..Config::default()
+    })
+}
+
 #[test]
 fn no_input_makes_a_5xx_or_a_panic() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let s = rt.block_on(common::shop(&[]));
-    // A fresh runner per endpoint: a runner counts its cases across runs.
-    let runner = || {
-        TestRunner::new(Config {
-            cases: 40,
-            failure_persistence: None,
-            ..Config::default()
-        })
-    };
-    for (endpoint, args) in FUNCTIONS {
-        let strategy = (proptest::collection::vec(value(), args.len()), shape());
+    let functions: Vec<(&str, bool)> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (path, method == axum::http::Method::GET))
+        .collect();
+    for known in ["/api/orders/create", "/api/cart/pay", "/api/checkout/check"] {
+        assert!(
+            functions.iter().any(|(p, _)| *p == known),
+            "the registry misses {known}: {functions:?}"
+        );
+    }
+    for &(path, get) in &functions {
         runner()
-            .run(&strategy, |(values, shape)| {
-                let url = format!("{}/api/{endpoint}", s.base);
-                let pairs: Vec<(&str, String)> =
-                    args.iter().copied().zip(values.iter().cloned()).collect();
-                let req = s.http.post(&url).header("accept", "application/json");
-                let req = match &shape {
-                    Shape::Form => req.form(&pairs),
-                    Shape::MissingField(i) => {
-                        let mut p = pairs.clone();
-                        if !p.is_empty() {
-                            p.remove(i % p.len());
+            .run(
+                &(fields(), shape(), cookies()),
+                |(pairs, shape, cookies)| {
+                    let url = format!("{}{path}", s.base);
+                    let mut req = if get {
+                        s.http.get(format!("{url}?{}", query(&pairs)))
+                    } else {
+                        let req = s.http.post(&url);
+                        match &shape {
+                            Shape::Form => req.form(&pairs),
+                            Shape::Json => {
+                                req.json(&serde_json::json!({"country": 1, "family": [true]}))
+                            }
+                            Shape::Garbage(bytes) => req
+                                .header("content-type", "application/x-www-form-urlencoded")
+                                .body(bytes.clone()),
                         }
-                        req.form(&p)
+                    };
+                    req = req.header("accept", "application/json");
+                    if let Some(c) = &cookies {
+                        req = req.header("cookie", c);
                     }
-                    Shape::Json => req.json(&serde_json::json!({"country": 1, "family": [true]})),
-                    Shape::Garbage(bytes) => req
-                        .header("content-type", "application/x-www-form-urlencoded")
-                        .body(bytes.clone()),
-                };
-                let (status, body) = rt.block_on(async {
-                    let resp = req
-                        .send()
-                        .await
-                        .map_err(|e| TestCaseError::fail(format!("{endpoint}: {e}")))?;
-                    let status = resp.status().as_u16();
-                    Ok::<_, TestCaseError>((status, resp.text().await.unwrap_or_default()))
-                })?;
-                check(status, &body, &format!("{endpoint} {shape:?} {values:?}"))
-            })
+                    let what = format!("{path} {shape:?} {pairs:?} cookies {cookies:?}");
+                    let (status, body) = rt.block_on(answer(req, &what))?;
+                    check(status, &body, &what)
+                },
+            )
             .unwrap_or_else(|e| panic!("{e}"));
-    }
-    let routes: &[fn(&str, &str) -> String] = &[
-        |a, b| format!("/country?country={}&next={}", urlencode(a), urlencode(b)),
-        |a, _| format!("/qr.svg?text={}", urlencode(a)),
-        |a, _| format!("/api/orders/{}/subscribe", urlencode(a)),
-        |a, b| format!("/brands/{}/{}", urlencode(a), urlencode(b)),
-        |a, _| format!("/orders/{}", urlencode(a)),
-        |a, b| format!("/{}?{}", urlencode(a), urlencode(b)),
-    ];
-    for route in routes {
+        if get {
+            continue;
+        }
+        // Another website's post: refused before anything is read, in words.
         runner()
-            .run(&(value(), value()), |(a, b)| {
-                let path = route(&a, &b);
-                let (status, body) = rt.block_on(async {
-                    let resp = s
+            .run(
+                &(fields(), foreign(), any::<bool>()),
+                |(pairs, (header, value), html)| {
+                    let accept = if html {
+                        "text/html"
+                    } else {
+                        "application/json"
+                    };
+                    let req = s
                         .http
-                        .get(format!("{}{path}", s.base))
-                        .timeout(std::time::Duration::from_secs(10))
-                        .send()
-                        .await
-                        .map_err(|e| TestCaseError::fail(format!("{path}: {e}")))?;
-                    let status = resp.status().as_u16();
-                    // Event streams stay open: the status and headers are enough.
-                    if resp
-                        .headers()
-                        .get("content-type")
-                        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"))
-                    {
-                        return Ok::<_, TestCaseError>((status, "stream".to_string()));
-                    }
-                    Ok((status, resp.text().await.unwrap_or_default()))
-                })?;
-                check(status, &body, &format!("GET {path:.200}"))
-            })
+                        .post(format!("{}{path}", s.base))
+                        .header("accept", accept)
+                        .header(header, value)
+                        .form(&pairs);
+                    let what = format!("{path} {header}: {value}");
+                    let (status, body) = rt.block_on(answer(req, &what))?;
+                    ASKED.fetch_add(1, Ordering::Relaxed);
+                    prop_assert_eq!(status, 403, "{}: {:.300}", what, body);
+                    prop_assert!(!body.trim().is_empty(), "{}: 403 without a message", what);
+                    Ok(())
+                },
+            )
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    let asked = ASKED.load(std::sync::atomic::Ordering::Relaxed);
-    assert!(
-        asked >= 40 * (FUNCTIONS.len() + routes.len()),
-        "only {asked} requests"
+    let posts = functions.iter().filter(|(_, get)| !get).count();
+
+    // Page routes (the app's own list) and plain routes (the router's tables),
+    // in every language, with arbitrary queries and cookies.
+    let mut routes: Vec<String> = storefront::server::run::route_list()
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    routes.extend(
+        storefront::server::routes::PLAIN
+            .iter()
+            .chain(storefront::server::routes::STREAMS)
+            .map(|(path, _)| path.to_string()),
     );
+    for route in [
+        "/brands/{country}/{family}",
+        "/orders/{id}",
+        "/lang",
+        "/qr.svg",
+    ] {
+        assert!(
+            routes
+                .iter()
+                .any(|r| r.replace(':', "{") == route || r == route),
+            "{route} is missing from the listed routes: {routes:?}"
+        );
+    }
+    for route in &routes {
+        runner()
+            .run(
+                &(
+                    select(&["", "/tr", "/vi"][..]),
+                    proptest::collection::vec(value(), 2),
+                    fields(),
+                    cookies(),
+                ),
+                |(prefix, params, pairs, cookies)| {
+                    let path = format!("{prefix}{}?{}", fill(route, &params), query(&pairs));
+                    let mut req = s.http.get(format!("{}{path}", s.base));
+                    if let Some(c) = &cookies {
+                        req = req.header("cookie", c);
+                    }
+                    let what = format!("GET {path:.200} cookies {cookies:.200?}");
+                    let (status, body) = rt.block_on(answer(req, &what))?;
+                    check(status, &body, &what)
+                },
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    eprintln!(
+        "swept {} server functions ({posts} posts, cross-site too) and {} routes",
+        functions.len(),
+        routes.len()
+    );
+    let asked = ASKED.load(Ordering::Relaxed);
+    let expected = CASES as usize * (functions.len() + posts + routes.len());
+    assert!(asked >= expected, "only {asked} of {expected} requests");
 }
