@@ -1,6 +1,7 @@
 //! Browser-only live order page. The page is server HTML; this keeps it current:
 //! an `EventSource` on the local proxy (stops for good on `stop`, reconnects with
-//! exponential backoff, 1 s doubling to 30 s, reset after a good message, and
+//! exponential backoff, 1 s doubling to 30 s, reset after a good message (the
+//! rules: `model::reconnect`, tested under both features), and
 //! falls back to polling every 5 s while the stream keeps failing or can't be
 //! opened). On each change the server renders the order's region again
 //! (`order_region`) and it is swapped in: the browser never decodes an order.
@@ -8,25 +9,14 @@
 
 use crate::components::payment_panel::{countdown, time_left};
 use crate::dom::document;
+use crate::model::reconnect::Reconnect;
+pub use crate::model::reconnect::{Mode, POLL_MS};
 use gloo_timers::callback::{Interval, Timeout};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{Element, EventSource};
-/// First reconnect delay.
-pub const BACKOFF_START_MS: u32 = 1_000;
-/// Longest reconnect delay.
-pub const BACKOFF_MAX_MS: u32 = 30_000;
-/// Polling interval of the fallback.
-pub const POLL_MS: u32 = 5_000;
-/// Consecutive stream failures before polling starts alongside the retries.
-pub const FAILURES_BEFORE_POLLING: u32 = 2;
-
-/// The reconnect delay after `current`.
-pub fn next_backoff(current: u32) -> u32 {
-    current.saturating_mul(2).min(BACKOFF_MAX_MS)
-}
 
 /// Seconds since the epoch, from the browser's clock.
 pub fn now_secs() -> i64 {
@@ -36,25 +26,11 @@ pub fn now_secs() -> i64 {
 type Handler = Closure<dyn FnMut(web_sys::Event)>;
 type OnMode = Rc<dyn Fn(Mode)>;
 
-/// How the page is kept up to date (the island says it in the page's words).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// Nothing to follow any more (a finished order).
-    Off,
-    /// Following the order's stream.
-    Live,
-    /// The stream keeps failing: asking every few seconds.
-    Polling,
-    /// The stream failed once: connecting again.
-    Reconnecting,
-}
-
 struct Inner {
     id: String,
     source: Option<EventSource>,
     handlers: Vec<Handler>,
-    backoff: u32,
-    failures: u32,
+    reconnect: Reconnect,
     stopped: bool,
     retry: Option<Timeout>,
     poll: Option<Interval>,
@@ -106,8 +82,7 @@ impl LivePage {
                 id: id.to_string(),
                 source: None,
                 handlers: Vec::new(),
-                backoff: BACKOFF_START_MS,
-                failures: 0,
+                reconnect: Reconnect::default(),
                 stopped: false,
                 retry: None,
                 poll: None,
@@ -286,14 +261,13 @@ fn connect(w: &Rc<RefCell<Inner>>) {
         let weak = weak.clone();
         move |_ev: web_sys::Event| {
             let Some(w) = weak.upgrade() else { return };
-            let on_mode = {
+            let (on_mode, mode) = {
                 let mut i = w.borrow_mut();
-                i.backoff = BACKOFF_START_MS;
-                i.failures = 0;
+                let mode = i.reconnect.message();
                 i.poll = None;
-                i.on_mode.clone()
+                (i.on_mode.clone(), mode)
             };
-            on_mode(Mode::Live);
+            on_mode(mode);
             refresh(&w, false);
         }
     });
@@ -323,7 +297,7 @@ fn connect(w: &Rc<RefCell<Inner>>) {
 /// The stream failed: close it (the browser's own retry is replaced by ours),
 /// retry after the backoff, and poll meanwhile once failures repeat.
 fn failed(w: &Rc<RefCell<Inner>>) {
-    let (delay, poll, on_mode) = {
+    let (retry, on_mode) = {
         let mut i = w.borrow_mut();
         if i.stopped {
             return;
@@ -331,21 +305,13 @@ fn failed(w: &Rc<RefCell<Inner>>) {
         if let Some(s) = i.source.take() {
             s.close();
         }
-        i.failures += 1;
-        let delay = i.backoff;
-        i.backoff = next_backoff(i.backoff);
-        (
-            delay,
-            i.failures >= FAILURES_BEFORE_POLLING,
-            i.on_mode.clone(),
-        )
+        (i.reconnect.failed(), i.on_mode.clone())
     };
-    if poll {
+    if retry.mode == Mode::Polling {
         start_polling(w);
-        on_mode(Mode::Polling);
-    } else {
-        on_mode(Mode::Reconnecting);
     }
+    on_mode(retry.mode);
+    let delay = retry.after_ms;
     let weak: Weak<RefCell<Inner>> = Rc::downgrade(w);
     let retry = Timeout::new(delay, move || {
         if let Some(w) = weak.upgrade() {
@@ -384,24 +350,5 @@ fn stop(w: &Rc<RefCell<Inner>>) {
 fn drop_later(handlers: Vec<Handler>) {
     if !handlers.is_empty() {
         Timeout::new(0, move || drop(handlers)).forget();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_to_the_cap() {
-        let mut d = BACKOFF_START_MS;
-        let mut seen = vec![d];
-        for _ in 0..7 {
-            d = next_backoff(d);
-            seen.push(d);
-        }
-        assert_eq!(
-            seen,
-            [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]
-        );
     }
 }

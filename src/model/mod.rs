@@ -15,3 +15,4 @@ pub mod order;
 pub mod payment;
 pub mod payment_status;
 pub mod problem;
+pub mod reconnect;
