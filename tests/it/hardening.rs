@@ -992,21 +992,49 @@ async fn sandbox_stats_name_no_order_id_and_no_email() {
     assert!(s.hits("/v5/orders").await >= 2, "still counted: {text}");
 }
 
+/// The README promises the sandbox holds at most 100 fault rules (400 beyond,
+/// `sandbox/src/faults.rs`): the 100th is accepted, the 101st refused, and a
+/// place freed is a place again.
 #[tokio::test]
 async fn sandbox_fault_rules_are_bounded() {
     let s = shop(&[]).await;
-    let mut refused = false;
-    for i in 0..1_000 {
-        let (st, _) = s
-            .control(
-                "/faults",
-                serde_json::json!({"match": format!("m{i}"), "kind": "status", "status": 500}),
-            )
-            .await;
-        if st == 400 || st == 429 {
-            refused = true;
-            break;
-        }
+    let rule =
+        |i: usize| serde_json::json!({"match": format!("m{i}"), "kind": "status", "status": 500});
+    let mut first = None;
+    for i in 1..=100 {
+        let (st, added) = s.control("/faults", rule(i)).await;
+        assert_eq!(st, 201, "rule {i} of 100 is accepted: {added}");
+        first = first.or(added["id"].as_u64());
     }
-    assert!(refused, "a thousand fault rules were all accepted");
+    let (st, refused) = s.control("/faults", rule(101)).await;
+    assert_eq!(st, 400, "the 101st rule is refused: {refused}");
+    assert!(
+        refused.to_string().contains("at most 100 rules"),
+        "and says why: {refused}"
+    );
+    let listed: Value = s
+        .http
+        .get(format!("{}/sandbox/control/faults", s.base))
+        .bearer_auth(CONTROL_TOKEN)
+        .send()
+        .await
+        .expect("faults")
+        .json()
+        .await
+        .expect("faults json");
+    assert_eq!(listed.as_array().map(Vec::len), Some(100), "100 held");
+    let first = first.expect("the first rule's id");
+    let st = s
+        .http
+        .delete(format!("{}/sandbox/control/faults/{first}", s.base))
+        .bearer_auth(CONTROL_TOKEN)
+        .send()
+        .await
+        .expect("delete")
+        .status();
+    assert!(st.is_success(), "{st}");
+    let (st, added) = s.control("/faults", rule(101)).await;
+    assert_eq!(st, 201, "one deleted, one more accepted: {added}");
+    let (st, _) = s.control("/faults", rule(102)).await;
+    assert_eq!(st, 400, "and the bound holds again");
 }
