@@ -13,7 +13,9 @@ export const launchOptions = {
     '--disable-sync',
   ],
 };
+// `scripts/test` picks a free port and passes it in BASE_URL.
 const baseURL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+const siteAddr = new URL(baseURL).host;
 
 export default defineConfig({
   testDir: './tests',
@@ -23,9 +25,8 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   // The JSON report is what `scripts/check-browser-report` reads: CI fails when
-  // the suite didn't run, ran too few tests, skipped more than the JS-only ones,
-  // or had any failure or flake (`cargo leptos end-to-end` itself exits 0 when
-  // its build fails).
+  // the suite didn't run, ran fewer tests than it holds, skipped any but the
+  // named JavaScript-only ones, or had any failure or flake.
   reporter: [['list'], ['json', { outputFile: 'test-results/report.json' }]],
   forbidOnly: true,
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
@@ -54,14 +55,19 @@ export default defineConfig({
       use: { browserName: 'chromium', javaScriptEnabled: true },
     },
   ],
-  // `cargo leptos end-to-end` starts the server itself; a plain `npx playwright test`
-  // starts it here. Either way the tests wait until it answers.
+  // The suite starts its own server: the release build `scripts/test` made
+  // (`bash scripts/build` first, for a plain `npx playwright test`), on the
+  // port of BASE_URL. Never a server something else started there: if the
+  // port is taken, the run fails instead of testing a stranger.
   webServer: {
-    command: 'cd .. && cargo leptos serve --release --precompress',
+    command: 'cd .. && exec ./target/release/storefront',
     url: `${baseURL}/healthz`,
-    reuseExistingServer: true,
-    timeout: 900_000,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
     env: {
+      LEPTOS_SITE_ADDR: siteAddr,
       CR_SANDBOX_DELIVERY_DELAY_MS: '500',
       CR_ORDER_RATE_PER_MINUTE: '10000',
       CR_CHECK_RATE_PER_MINUTE: '10000',

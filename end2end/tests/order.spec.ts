@@ -78,6 +78,26 @@ test('a dropped live stream still reaches Done', async ({ shop: page, request },
   await reachesDone(page, info.project.name);
 });
 
+test('one dropped live stream says Reconnecting, then Live again, without polling', async ({ shop: page, request }, info) => {
+  test.skip(isNoJs(info.project.name), 'live updates need JavaScript');
+  const id = await orderPage(page, request, info.project.name);
+  await control(request, '/faults', { match: `${id}/subscribe`, kind: 'drop_sse', after_events: 1, times: 1 });
+  let streams = 0;
+  const polls: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes(`/api/orders/${id}/subscribe`)) streams += 1;
+    if (r.url().includes('/api/orders/region') && (r.postData() ?? '').includes('polling=true')) polls.push(r.url());
+  });
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByText('Reconnecting…')).toBeVisible();
+  await expect(page.getByText('Live: this page updates by itself.')).toBeVisible();
+  expect(streams, 'the first stream and one reconnect').toBe(2);
+  await control(request, `/orders/${id}/pay`);
+  await expect(page.getByTestId('order-state')).toHaveAttribute('data-state', 'Done', { timeout: 20_000 });
+  expect(polls, 'one failure reconnects; polling starts only from the second in a row').toEqual([]);
+});
+
 test('polling takes over when the live stream keeps failing', async ({ shop: page, request }, info) => {
   test.skip(isNoJs(info.project.name), 'live updates need JavaScript');
   const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
