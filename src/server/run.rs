@@ -48,8 +48,10 @@ pub const RATE_LIMITED_PATHS: [&str; 3] = [
     "/api/cart/pay",
 ];
 
-/// The checkout's live checks: each one an upstream validation, on their own budget.
-pub const CHECK_PATHS: [&str; 1] = ["/api/checkout/check"];
+/// Every way a client makes the shop ask the upstream for a validation (the
+/// checkout's live checks, and validations, which spend the order budget too):
+/// one budget of upstream validations per client.
+pub const CHECK_PATHS: [&str; 2] = ["/api/checkout/check", "/api/orders/validate"];
 
 /// The app's routes, listed once per process. Listing them renders the app with
 /// resource loading suppressed through a process-wide flag (leptos_server's

@@ -607,14 +607,26 @@ async fn every_way_to_order_shares_one_budget_per_client() {
 
 #[tokio::test]
 async fn live_checks_have_a_budget_of_upstream_validations() {
-    let s = shop(&[("CR_CHECK_RATE_PER_MINUTE", "5")]).await;
+    // The order budget is out of the way: only the check budget can refuse.
+    let s = shop(&[
+        ("CR_CHECK_RATE_PER_MINUTE", "5"),
+        ("CR_ORDER_RATE_PER_MINUTE", "1000"),
+    ])
+    .await;
     let (family, amount) = some_family(&s, "US").await;
-    let mut check = checkout(&family, &amount, "")[..7].to_vec();
+    let validate = checkout(&family, &amount, "")[..7].to_vec();
+    let mut check = validate.clone();
     check.push(("lang", "en"));
     s.reset_stats().await;
+    // Live checks and validations alike: each is an upstream validation.
     let mut statuses = Vec::new();
-    for _ in 0..8 {
-        statuses.push(s.call("checkout/check", &check).await.0);
+    for i in 0..8 {
+        let (endpoint, form) = if i % 2 == 0 {
+            ("checkout/check", &check)
+        } else {
+            ("orders/validate", &validate)
+        };
+        statuses.push(s.call(endpoint, form).await.0);
     }
     assert_eq!(&statuses[..5], &[200; 5], "{statuses:?}");
     assert!(statuses[5..].iter().all(|st| *st == 429), "{statuses:?}");
