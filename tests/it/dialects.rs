@@ -106,17 +106,35 @@ async fn journey(dialect: Dialect) {
             "{what}: paid, no address"
         );
     }
-    let events = read_stream(&s, &id).await;
+    let text = read_stream(&s, &id).await;
+    // Read as a browser's `EventSource` reads it (a standard parser, not the
+    // shop's): an event without a data line is never dispatched.
+    let events = standard_events(&text);
     let stop = events
-        .split("\n\n")
-        .find(|block| block.lines().any(|l| l == "event: stop"))
-        .unwrap_or_else(|| panic!("{what}: no stop in {events}"));
+        .iter()
+        .find(|e| e.event == "stop")
+        .unwrap_or_else(|| panic!("{what}: a browser sees no stop in {text:?}"));
     assert!(
-        stop.lines().any(|l| l
-            .strip_prefix("data:")
-            .is_some_and(|d| !d.trim().is_empty())),
-        "{what}: a browser drops a stop without data: {stop:?}"
+        !stop.data.trim().is_empty(),
+        "{what}: the stop carries data: {stop:?}"
     );
+    assert!(
+        std::ptr::eq(stop, events.last().expect("events")),
+        "{what}: nothing after stop: {events:?}"
+    );
+}
+
+/// The events a standard reader (`eventsource-stream`) dispatches from `text`.
+fn standard_events(text: &str) -> Vec<eventsource_stream::Event> {
+    use eventsource_stream::Eventsource;
+    use futures::StreamExt;
+    let chunk = Ok::<_, std::convert::Infallible>(text.as_bytes().to_vec());
+    futures::executor::block_on(
+        futures::stream::iter([chunk])
+            .eventsource()
+            .map(|e| e.expect("a valid event stream"))
+            .collect(),
+    )
 }
 
 #[tokio::test]

@@ -157,6 +157,46 @@ fn the_example_stream_reads_to_done_and_stop() {
         Some("stop"),
         "stop, even with empty data"
     );
+    // The shop's parser reads the example as a standard one does (a browser's
+    // `EventSource`, here `eventsource-stream`): the same events, names and data.
+    let standard = standard_events(fixture("stream.txt").as_bytes());
+    let ours: Vec<(String, String)> = frames
+        .iter()
+        .map(|f| {
+            let name = f.event.clone().unwrap_or_else(|| "message".into());
+            (name, f.data.clone())
+        })
+        .collect();
+    let theirs: Vec<(String, String)> = standard
+        .iter()
+        .map(|(e, d, _)| (e.clone(), d.clone()))
+        .collect();
+    assert_eq!(ours, theirs);
+    // Ids: each event's own (ours), the last one seen (a browser's `lastEventId`).
+    let ids: Vec<Option<&str>> = frames.iter().map(|f| f.id.as_deref()).collect();
+    assert_eq!(ids, [Some("1"), Some("2"), Some("3"), None]);
+    let last_ids: Vec<&str> = standard.iter().map(|(_, _, id)| id.as_str()).collect();
+    assert_eq!(last_ids, ["1", "2", "3", "3"]);
+}
+
+/// `(event, data, last event id)` of each event a standard reader dispatches
+/// from `bytes` (fed one byte at a time: events split anywhere still read whole).
+fn standard_events(bytes: &[u8]) -> Vec<(String, String, String)> {
+    use eventsource_stream::Eventsource;
+    use futures::StreamExt;
+    let chunks = bytes
+        .iter()
+        .map(|b| Ok::<_, std::convert::Infallible>(vec![*b]))
+        .collect::<Vec<_>>();
+    futures::executor::block_on(
+        futures::stream::iter(chunks)
+            .eventsource()
+            .map(|e| {
+                let e = e.expect("a valid event stream");
+                (e.event, e.data, e.id)
+            })
+            .collect(),
+    )
 }
 
 #[test]

@@ -6,17 +6,19 @@
 use crate::common;
 
 use common::{Shop, new_order, shop, some_family};
+use eventsource_stream::{Event, EventStreamError, Eventsource};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use std::time::Duration;
 use storefront::error::AppError;
-use storefront::server::sse::{Frame, Parser};
 
-/// An open event stream and its parser.
+/// An open event stream, read as a browser's `EventSource` reads it: by a
+/// third-party parser that follows the HTML standard (`eventsource-stream`), never
+/// the shop's own `sse::Parser`, so a bug in ours can't hide in the test. It
+/// dispatches only what a browser dispatches (no event without a data line), names
+/// unnamed events `message`, and keeps the last id, as `lastEventId` does.
 struct Events {
-    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
-    parser: Parser,
-    queue: Vec<Frame>,
+    body: futures::stream::BoxStream<'static, Result<Event, EventStreamError<reqwest::Error>>>,
 }
 
 impl Events {
@@ -35,31 +37,30 @@ impl Events {
 
     fn new(resp: reqwest::Response) -> Events {
         Events {
-            body: resp.bytes_stream().boxed(),
-            parser: Parser::default(),
-            queue: Vec::new(),
+            body: resp.bytes_stream().eventsource().boxed(),
         }
     }
 
-    /// The next event, or `None` when the stream ended; panics after 10 s.
-    async fn next(&mut self) -> Option<Frame> {
-        loop {
-            if !self.queue.is_empty() {
-                return Some(self.queue.remove(0));
-            }
-            match tokio::time::timeout(Duration::from_secs(10), self.body.next())
-                .await
-                .expect("event in time")
-            {
-                Some(Ok(chunk)) => self.queue.extend(self.parser.push(&chunk)),
-                _ => return None,
-            }
+    /// The next event, or `None` when the stream ended (or the connection was
+    /// cut); panics after 10 s, or on bytes that are no event stream.
+    async fn next(&mut self) -> Option<Event> {
+        match tokio::time::timeout(Duration::from_secs(10), self.body.next())
+            .await
+            .expect("event in time")
+        {
+            Some(Ok(event)) => Some(event),
+            Some(Err(EventStreamError::Transport(_))) | None => None,
+            Some(Err(e)) => panic!("not an event stream: {e}"),
         }
     }
 }
 
-fn state_of(f: &Frame) -> String {
-    serde_json::from_str::<Value>(&f.data)
+fn is_stop(e: &Event) -> bool {
+    e.event == "stop"
+}
+
+fn state_of(e: &Event) -> String {
+    serde_json::from_str::<Value>(&e.data)
         .map(|v| v["order_state"].as_str().unwrap_or_default().to_string())
         .unwrap_or_default()
 }
@@ -212,16 +213,18 @@ async fn events_stream_through_until_stop() {
     let mut ev = Events::new(resp);
     let first = ev.next().await.expect("first event");
     assert_eq!(state_of(&first), "WaitingForPayment");
-    assert!(first.id.is_some(), "event ids pass through");
+    assert_eq!(first.event, "message", "order states are unnamed events");
+    assert!(!first.id.is_empty(), "event ids pass through");
     let (st, _) = s.control(&format!("/orders/{id}/pay"), json!({})).await;
     assert!(st < 300);
     let mut states = Vec::new();
     let mut stopped = false;
     while let Some(f) = ev.next().await {
-        if f.event.as_deref() == Some("stop") {
+        if is_stop(&f) {
             stopped = true;
             continue;
         }
+        assert_eq!(f.event, "message", "{f:?}");
         assert!(!stopped, "nothing after stop");
         states.push(state_of(&f));
     }
@@ -352,19 +355,71 @@ async fn the_partner_id_never_reaches_a_browser() {
     let (resp, _) = Events::open(&s, &id, None).await;
     let mut ev = Events::new(resp);
     bodies.push(ev.next().await.expect("event").data);
-    if let Ok(dir) = std::fs::read_dir("target/site/pkg") {
-        for f in dir.flatten() {
-            bodies.push(
-                String::from_utf8_lossy(&std::fs::read(f.path()).unwrap_or_default()).into_owned(),
-            );
-        }
-    }
     for b in &bodies {
         assert!(
             !b.contains(SECRET),
             "partner id leaked: {}",
             &b[..b.len().min(200)]
         );
+    }
+}
+
+/// The browser's code as built (`target/site/pkg`: wasm, JS, CSS), fetched from
+/// the shop as a browser fetches it, holds no partner id: neither the one this
+/// shop runs with nor the one compiled into the server (the sandbox's), nor the
+/// header or variable that carries it (their presence would mean the browser's
+/// code could call the partner API itself). The built site must be there: this
+/// test fails, never skips, without it (`scripts/test` builds it first).
+#[tokio::test]
+async fn the_built_wasm_and_js_hold_no_partner_id() {
+    const SECRET: &str = "PARTNER-SECRET-7c1e";
+    const SITE: &str = "target/site";
+    let pkg = std::path::Path::new(SITE).join("pkg");
+    let dir = std::fs::read_dir(&pkg).unwrap_or_else(|e| {
+        panic!(
+            "{} is missing ({e}): the partner-id scan of the browser's wasm and JS needs \
+             the built site; run `bash scripts/build` first",
+            pkg.display()
+        )
+    });
+    // The files as built; `.br`/`.gz` are the same bytes compressed.
+    let mut names: Vec<String> = dir
+        .flatten()
+        .map(|f| f.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".br") && !n.ends_with(".gz"))
+        .collect();
+    names.sort();
+    for kind in [".wasm", ".js"] {
+        assert!(
+            names.iter().any(|n| n.ends_with(kind)),
+            "no {kind} file in {}: {names:?}; run `bash scripts/build` first",
+            pkg.display()
+        );
+    }
+    let s = common::shop_at(&[("CR_PARTNER_ID", SECRET)], SITE).await;
+    for name in &names {
+        let resp = s
+            .http
+            .get(format!("{}/pkg/{name}", s.base))
+            .send()
+            .await
+            .expect("pkg file");
+        assert_eq!(resp.status(), 200, "/pkg/{name} is served");
+        let bytes = resp.bytes().await.expect("body");
+        assert!(!bytes.is_empty(), "/pkg/{name} is empty");
+        // Any case: a header name is case-insensitive.
+        let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+        for needle in [
+            SECRET,
+            storefront::server::config::SANDBOX_PARTNER_ID,
+            "x-cr-application",
+            "CR_PARTNER_ID",
+        ] {
+            assert!(
+                !text.contains(&needle.to_ascii_lowercase()),
+                "/pkg/{name} holds {needle:?}: the partner id reaches browsers"
+            );
+        }
     }
 }
 
@@ -466,7 +521,7 @@ async fn the_live_region_comes_from_the_shared_stream_not_the_upstream() {
     let mut seen = Vec::new();
     while let Some(f) = events.next().await {
         seen.push(state_of(&f));
-        if f.event.as_deref() == Some("stop") {
+        if is_stop(&f) {
             break;
         }
     }
