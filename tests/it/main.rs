@@ -6,6 +6,7 @@ mod common;
 
 mod cart;
 mod dialects;
+mod guards;
 mod hardening;
 mod instances;
 mod languages;
