@@ -448,7 +448,9 @@ async fn a_bad_recipient_does_not_hide_an_expired_coupon() {
 
 #[tokio::test]
 async fn price_quotes_make_one_upstream_call_per_key_per_ttl() {
-    let s = shop(&[("CR_QUOTE_TTL_SECS", "1")]).await;
+    // Long enough that 51 quotes fit in it on a loaded machine.
+    let ttl = std::time::Duration::from_secs(5);
+    let s = shop(&[("CR_QUOTE_TTL_SECS", "5")]).await;
     let (family, amount) = fixed_brand(&s, "US").await;
     let pairs = [
         ("country", "US"),
@@ -457,6 +459,7 @@ async fn price_quotes_make_one_upstream_call_per_key_per_ttl() {
         ("pay", "USDC|Solana"),
     ];
     s.reset_stats().await;
+    let first = std::time::Instant::now();
     let answers = futures::future::join_all((0..40).map(|_| s.call("pricing/quote", &pairs))).await;
     assert!(
         answers
@@ -475,7 +478,11 @@ async fn price_quotes_make_one_upstream_call_per_key_per_ttl() {
     let usdt = [pairs[0], pairs[1], pairs[2], ("pay", "USDT|Solana")];
     assert_eq!(s.call("pricing/quote", &usdt).await.0, 200);
     assert_eq!(s.hits_exact("/v4/products/price").await, 2);
-    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert!(first.elapsed() < ttl, "the quotes above outlasted the TTL");
+    tokio::time::sleep(
+        (ttl + std::time::Duration::from_millis(200)).saturating_sub(first.elapsed()),
+    )
+    .await;
     assert_eq!(s.call("pricing/quote", &pairs).await.0, 200);
     assert_eq!(
         s.hits_exact("/v4/products/price").await,
