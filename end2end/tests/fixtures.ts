@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page, type APIRequestContext } from '@playwright/test';
 
 /** Fails the test on any uncaught page error or console error; waits for hydration. */
@@ -14,10 +15,11 @@ export const test = base.extend<{ shop: Page }>({
 });
 export { expect };
 
-// Status codes the tests provoke on purpose (404 pages, refused orders, a stream
-// taken down by a fault switch) are logged by Chromium as console errors.
+// Status codes the tests provoke on purpose (404 pages, refused orders, a form
+// sent from another website, a stream taken down by a fault switch) are logged
+// by Chromium as console errors.
 function expectedConsoleError(text: string): boolean {
-  return /status of (404|409|422|429|500|502|503)|EventSource|net::ERR_/.test(text);
+  return /status of (403|404|409|422|429|500|502|503)|EventSource|net::ERR_/.test(text);
 }
 
 export const isNoJs = (projectName: string) => projectName === 'no-js';
@@ -82,4 +84,40 @@ export async function placeOrder(page: Page, opts: { beneficiary?: string; email
   await page.getByRole('button', { name: 'Place order' }).click();
   await expect(page).toHaveURL(/\/orders\/[0-9a-zA-Z_-]+$/);
   return page.url().split('/orders/')[1];
+}
+
+/**
+ * axe-core's violations on the page as it is now (`what: rule targets`, one a
+ * line; none is what a test expects). `js` says whether the page runs JavaScript.
+ * Without it, what the shopper sees is scanned as shown:
+ * - axe counts `<noscript>` content as hidden, always; a browser without
+ *   JavaScript shows it. Each `<noscript>` is replaced by its content (no role,
+ *   no box of its own: nothing else changes; form controls stay in their form).
+ * - the page's timers never fire, and axe waits on them: for the scan alone,
+ *   timers fire as microtasks instead (the page runs none of its own code).
+ */
+export async function axeViolations(page: Page, what: string, js: boolean): Promise<string[]> {
+  if (!js) {
+    await page.evaluate(() => {
+      for (const n of Array.from(document.querySelectorAll('noscript'))) n.replaceWith(...Array.from(n.childNodes));
+      const w = window as unknown as Record<string, unknown>;
+      w.__timers = [w.setTimeout, w.clearTimeout];
+      w.setTimeout = (fn: () => void) => {
+        void Promise.resolve().then(fn);
+        return 0;
+      };
+      w.clearTimeout = () => {};
+    });
+  }
+  try {
+    const result = await new AxeBuilder({ page }).analyze();
+    return result.violations.map((v) => `${what}: ${v.id} ${v.nodes.map((n) => n.target).join(' ')}`);
+  } finally {
+    if (!js) {
+      await page.evaluate(() => {
+        const w = window as unknown as Record<string, unknown>;
+        [w.setTimeout, w.clearTimeout] = w.__timers as unknown[];
+      });
+    }
+  }
 }
