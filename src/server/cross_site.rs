@@ -59,7 +59,7 @@ pub async fn same_site_only(req: Request, next: Next) -> Response {
         let home = crate::lang::href(l, "/");
         let back = html_escape(crate::i18n::td_string!(l, common.back_to_shop));
         let page = format!(
-            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{words}</title><p>{words}</p><p><a href=\"{home}\">{back}</a></p></html>",
+            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{words}</title><main><h1>{words}</h1><p><a href=\"{home}\">{back}</a></p></main></html>",
             crate::lang::code(l)
         );
         return (StatusCode::FORBIDDEN, Html(page)).into_response();
