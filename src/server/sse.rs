@@ -234,6 +234,13 @@ impl Hub {
         }))
     }
 
+    /// A finished order's remembered ending: its last state, then `stop`.
+    fn ending(&self, id: &str) -> Option<Vec<Bytes>> {
+        let ending = self.endings.get(id)?;
+        let (last, stop) = &*ending;
+        Some(last.iter().chain([stop]).map(|f| f.wire().bytes).collect())
+    }
+
     /// Answers one browser's subscription.
     pub async fn subscribe(
         self: &Arc<Self>,
@@ -256,11 +263,8 @@ impl Hub {
                 AppError::RateLimited { retry_after: None },
             );
         };
-        if let Some(ending) = self.endings.get(id) {
-            let (last, stop) = &*ending;
-            let wires: Vec<Bytes> = last.iter().chain([stop]).map(|f| f.wire().bytes).collect();
-            let events = futures::stream::iter(wires);
-            return self.respond(events, place);
+        if let Some(wires) = self.ending(id) {
+            return self.respond(futures::stream::iter(wires), place);
         }
         let feed = match self.existing(id) {
             Some(feed) => feed,
@@ -295,6 +299,16 @@ impl Hub {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
+        // The feed may have ended before this subscription was attached (an
+        // upstream that says everything and `stop` at once): its end went to
+        // nobody, so say it here — the remembered ending, else the last state
+        // and the end of the stream (the browser then asks again).
+        if feed.finished.load(std::sync::atomic::Ordering::SeqCst) {
+            let wires = self
+                .ending(id)
+                .unwrap_or_else(|| replay.iter().map(|f| f.wire().bytes).collect());
+            return self.respond(futures::stream::iter(wires), place);
+        }
         self.respond(
             subscriber_stream(feed, rx, replay.map(|f| f.wire()), self.keep_alive),
             place,

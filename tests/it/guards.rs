@@ -268,7 +268,7 @@ async fn read_until(mut resp: reqwest::Response, wanted: &str, within: Duration)
 /// A partner API that knows every order (each one Done: its stream is the
 /// order, then `stop`) and every product family (a brand without products):
 /// enough to fill the shop's memories. Counts the order streams it opens.
-async fn upstream_of_everything() -> (String, Arc<AtomicUsize>) {
+async fn upstream_of_everything(pause: Duration) -> (String, Arc<AtomicUsize>) {
     use axum::extract::{Path, Query};
     use axum::http::header;
     use axum::routing::get;
@@ -282,10 +282,9 @@ async fn upstream_of_everything() -> (String, Arc<AtomicUsize>) {
                 async move {
                     let order = json!({"order_id": id, "order_state": "Done"});
                     let events = format!("id: 1\ndata: {order}\n\nevent: stop\ndata: {{}}\n\n");
-                    // The events a moment after the answer's head, as a real
-                    // stream sends them (see `finished_streams_are_remembered_…`).
+                    // The events `pause` after the answer's head (none: at once).
                     let body = futures::stream::once(async move {
-                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        tokio::time::sleep(pause).await;
                         Ok::<_, std::convert::Infallible>(events)
                     });
                     (
@@ -312,6 +311,47 @@ async fn upstream_of_everything() -> (String, Arc<AtomicUsize>) {
     (format!("http://{addr}"), streams)
 }
 
+/// A stream whose upstream says everything and `stop` at once (before the
+/// browser's subscription is attached to the shared feed) still ends for that
+/// browser: it was left open with keep-alives only, holding its place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_whose_upstream_finishes_at_once_still_ends() {
+    let (upstream, _) = upstream_of_everything(Duration::ZERO).await;
+    let s = shop(&[("CR_API_URL", &upstream), ("CR_PARTNER_ID", "guards")]).await;
+    let hub = s.running.state.hub.clone();
+    let shopper = Shopper::in_country("US");
+    let unended = AtomicUsize::new(0);
+    let ids: Vec<String> = (0..300).map(|i| format!("at-once-{i:04}")).collect();
+    futures::stream::iter(&ids)
+        .for_each_concurrent(32, |id| {
+            let (hub, shopper, unended) = (hub.clone(), &shopper, &unended);
+            async move {
+                let resp = hub.subscribe(id, shopper, None).await;
+                assert_eq!(resp.status().as_u16(), 200, "{id}");
+                let read = tokio::time::timeout(
+                    Duration::from_secs(10),
+                    axum::body::to_bytes(resp.into_body(), 1 << 20),
+                )
+                .await;
+                match read {
+                    Ok(body) => assert!(
+                        String::from_utf8_lossy(&body.expect("events")).contains("Done"),
+                        "{id}: the order's state before the end"
+                    ),
+                    Err(_) => {
+                        unended.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            }
+        })
+        .await;
+    assert_eq!(
+        unended.load(Ordering::SeqCst),
+        0,
+        "of 300 streams whose upstream finished at once, some never ended"
+    );
+}
+
 /// The README's caps: finished streams 10,000, catalogue slots 10,000 per kind.
 const CAP: usize = 10_000;
 /// Entries offered: well beyond the cap.
@@ -322,17 +362,14 @@ const OFFERED: usize = 11_000;
 /// orders: 11,000 finished streams leave at most that many remembered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finished_streams_are_remembered_up_to_their_cap() {
-    let (upstream, streams) = upstream_of_everything().await;
+    let (upstream, streams) = upstream_of_everything(Duration::from_millis(20)).await;
     let s = shop(&[("CR_API_URL", &upstream), ("CR_PARTNER_ID", "guards")]).await;
     let hub = s.running.state.hub.clone();
     let ids: Vec<String> = (0..OFFERED).map(|i| format!("done-{i:05}")).collect();
     let shopper = Shopper::in_country("US");
     // Each stream read to its end, as a browser would (the hub remembers an
-    // order when its stream says `stop`). A subscriber that joins after its upstream stream already said `stop`
-    // (the hub subscribes to the feed after starting its pump) gets the last
-    // state replayed and then only keep-alives: its stream never ends. The
-    // upstream's 20 ms pause makes that rare; the order is remembered all the
-    // same, so such a stream is let go after 10 s and counted.
+    // order when its stream says `stop`); each must end (see
+    // `a_stream_whose_upstream_finishes_at_once_still_ends`).
     let unended = AtomicUsize::new(0);
     futures::stream::iter(&ids)
         .for_each_concurrent(64, |id| {
@@ -357,6 +394,7 @@ async fn finished_streams_are_remembered_up_to_their_cap() {
             }
         })
         .await;
+    assert_eq!(unended.load(Ordering::SeqCst), 0, "every stream ended");
     assert_eq!(
         streams.load(Ordering::SeqCst),
         OFFERED,
@@ -392,7 +430,7 @@ async fn finished_streams_are_remembered_up_to_their_cap() {
 /// read leave at most that many held in memory (a value is held while its slot is).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn catalogue_slots_are_capped_per_kind() {
-    let (upstream, _) = upstream_of_everything().await;
+    let (upstream, _) = upstream_of_everything(Duration::from_millis(20)).await;
     let s = shop(&[("CR_API_URL", &upstream), ("CR_PARTNER_ID", "guards")]).await;
     let catalogue = &s.running.state.shop.catalogue;
     let shopper = Shopper::in_country("US");
