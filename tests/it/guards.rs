@@ -8,13 +8,14 @@
 use crate::common;
 
 use common::redis::RedisServer;
-use common::{Shop, checkout, new_order, pay_cart, shop, some_family};
+use common::{Shop, cart_of, checkout, new_order, pay_cart, shop, some_family};
 use futures::StreamExt;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use storefront::server::sse::Hub;
 use storefront::server::upstream::Shopper;
 
 const SECRET: &str = "one-cookie-secret-for-the-guards-tests-0123";
@@ -24,30 +25,6 @@ async fn orders_held(s: &Shop) -> u64 {
     s.stats().await["orders"]
         .as_u64()
         .expect("the sandbox's order count")
-}
-
-/// A cart of one card of `family` at `amount` for each recipient: its cookie.
-async fn cart_of(s: &Shop, family: &str, amount: &str, to: &[&str]) -> String {
-    let mut jar = String::new();
-    for to in to {
-        let (st, body, set) = s
-            .call_cookies(
-                "cart/add",
-                &[
-                    ("country", "US"),
-                    ("family", family),
-                    ("amount", amount),
-                    ("beneficiary", to),
-                ],
-                &jar,
-            )
-            .await;
-        assert_eq!(st, 200, "{body}");
-        if let Some(cart) = set.iter().find(|c| c.starts_with("cart=")) {
-            jar = cart.clone();
-        }
-    }
-    jar
 }
 
 /// A refusal the shop knows to be definite (the upstream said no, nothing was
@@ -311,20 +288,20 @@ async fn upstream_of_everything(pause: Duration) -> (String, Arc<AtomicUsize>) {
     (format!("http://{addr}"), streams)
 }
 
-/// A stream whose upstream says everything and `stop` at once (before the
-/// browser's subscription is attached to the shared feed) still ends for that
-/// browser: it was left open with keep-alives only, holding its place.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stream_whose_upstream_finishes_at_once_still_ends() {
-    let (upstream, _) = upstream_of_everything(Duration::ZERO).await;
-    let s = shop(&[("CR_API_URL", &upstream), ("CR_PARTNER_ID", "guards")]).await;
-    let hub = s.running.state.hub.clone();
-    let shopper = Shopper::in_country("US");
+/// Subscribes to each of `ids` through the hub (`concurrency` at once) and reads
+/// each stream to its end, as a browser would: every ended stream must hold
+/// `ended_with`; returns how many had not ended after 10 s.
+async fn never_ending(
+    hub: &Arc<Hub>,
+    shopper: &Shopper,
+    ids: &[String],
+    concurrency: usize,
+    ended_with: &str,
+) -> usize {
     let unended = AtomicUsize::new(0);
-    let ids: Vec<String> = (0..300).map(|i| format!("at-once-{i:04}")).collect();
-    futures::stream::iter(&ids)
-        .for_each_concurrent(32, |id| {
-            let (hub, shopper, unended) = (hub.clone(), &shopper, &unended);
+    futures::stream::iter(ids)
+        .for_each_concurrent(concurrency, |id| {
+            let unended = &unended;
             async move {
                 let resp = hub.subscribe(id, shopper, None).await;
                 assert_eq!(resp.status().as_u16(), 200, "{id}");
@@ -335,8 +312,8 @@ async fn a_stream_whose_upstream_finishes_at_once_still_ends() {
                 .await;
                 match read {
                     Ok(body) => assert!(
-                        String::from_utf8_lossy(&body.expect("events")).contains("Done"),
-                        "{id}: the order's state before the end"
+                        String::from_utf8_lossy(&body.expect("events")).contains(ended_with),
+                        "{id}: no {ended_with} before the end"
                     ),
                     Err(_) => {
                         unended.fetch_add(1, Ordering::SeqCst);
@@ -345,9 +322,22 @@ async fn a_stream_whose_upstream_finishes_at_once_still_ends() {
             }
         })
         .await;
+    unended.load(Ordering::SeqCst)
+}
+
+/// A stream whose upstream says everything and `stop` at once (before the
+/// browser's subscription is attached to the shared feed) still ends for that
+/// browser: it was left open with keep-alives only, holding its place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_whose_upstream_finishes_at_once_still_ends() {
+    let (upstream, _) = upstream_of_everything(Duration::ZERO).await;
+    let s = shop(&[("CR_API_URL", &upstream), ("CR_PARTNER_ID", "guards")]).await;
+    let hub = s.running.state.hub.clone();
+    let shopper = Shopper::in_country("US");
+    let ids: Vec<String> = (0..300).map(|i| format!("at-once-{i:04}")).collect();
+    let unended = never_ending(&hub, &shopper, &ids, 32, "Done").await;
     assert_eq!(
-        unended.load(Ordering::SeqCst),
-        0,
+        unended, 0,
         "of 300 streams whose upstream finished at once, some never ended"
     );
 }
@@ -370,31 +360,8 @@ async fn finished_streams_are_remembered_up_to_their_cap() {
     // Each stream read to its end, as a browser would (the hub remembers an
     // order when its stream says `stop`); each must end (see
     // `a_stream_whose_upstream_finishes_at_once_still_ends`).
-    let unended = AtomicUsize::new(0);
-    futures::stream::iter(&ids)
-        .for_each_concurrent(64, |id| {
-            let (hub, shopper, unended) = (hub.clone(), &shopper, &unended);
-            async move {
-                let resp = hub.subscribe(id, shopper, None).await;
-                assert_eq!(resp.status().as_u16(), 200, "{id}");
-                let read = tokio::time::timeout(
-                    Duration::from_secs(10),
-                    axum::body::to_bytes(resp.into_body(), 1 << 20),
-                )
-                .await;
-                match read {
-                    Ok(body) => assert!(
-                        String::from_utf8_lossy(&body.expect("events")).contains("event: stop"),
-                        "{id}"
-                    ),
-                    Err(_) => {
-                        unended.fetch_add(1, Ordering::SeqCst);
-                    }
-                }
-            }
-        })
-        .await;
-    assert_eq!(unended.load(Ordering::SeqCst), 0, "every stream ended");
+    let unended = never_ending(&hub, &shopper, &ids, 64, "event: stop").await;
+    assert_eq!(unended, 0, "every stream ended");
     assert_eq!(
         streams.load(Ordering::SeqCst),
         OFFERED,
@@ -405,7 +372,7 @@ async fn finished_streams_are_remembered_up_to_their_cap() {
         remembered.len() <= CAP,
         "{} of {OFFERED} finished streams remembered: the cap is {CAP} ({} streams never ended)",
         remembered.len(),
-        unended.load(Ordering::SeqCst)
+        unended
     );
     assert!(
         remembered.len() >= CAP / 2,

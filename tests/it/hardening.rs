@@ -585,23 +585,7 @@ async fn another_website_can_place_no_order_and_spend_no_quota() {
 async fn every_way_to_order_shares_one_budget_per_client() {
     let s = shop(&[("CR_ORDER_RATE_PER_MINUTE", "3")]).await;
     let (family, amount) = some_family(&s, "US").await;
-    let mut jar = String::new();
-    let (st, _, set) = s
-        .call_cookies(
-            "cart/add",
-            &[
-                ("country", "US"),
-                ("family", family.as_str()),
-                ("amount", amount.as_str()),
-                ("beneficiary", "ann@example.com"),
-            ],
-            &jar,
-        )
-        .await;
-    assert_eq!(st, 200);
-    if let Some(c) = set.iter().find(|c| c.starts_with("cart=")) {
-        jar = c.clone();
-    }
+    let jar = common::cart_of(&s, &family, &amount, &["ann@example.com"]).await;
     let mut statuses = Vec::new();
     for i in 0..4 {
         let key = format!("one-budget-cart-{i:02}");

@@ -4,32 +4,8 @@
 
 use crate::common;
 
-use common::{Shop, checkout, new_order, pay_cart, set_cookies, shop, some_family};
+use common::{Shop, cart_of, checkout, new_order, pay_cart, set_cookies, shop, some_family};
 use serde_json::json;
-
-/// A cart of two cards of `family` at `amount` (to Ann and Bob): its cookie.
-async fn cart_of_two(s: &Shop, family: &str, amount: &str) -> String {
-    let mut jar = String::new();
-    for to in ["ann@example.com", "bob@example.com"] {
-        let (st, body, set) = s
-            .call_cookies(
-                "cart/add",
-                &[
-                    ("country", "US"),
-                    ("family", family),
-                    ("amount", amount),
-                    ("beneficiary", to),
-                ],
-                &jar,
-            )
-            .await;
-        assert_eq!(st, 200, "{body}");
-        if let Some(cart) = set.iter().find(|c| c.starts_with("cart=")) {
-            jar = cart.clone();
-        }
-    }
-    jar
-}
 
 /// Orders the sandbox was asked to create.
 async fn creates(s: &Shop) -> u64 {
@@ -386,7 +362,13 @@ async fn payment_options_follow_the_shoppers_country() {
 async fn each_card_of_an_order_shows_its_own_delivery_state() {
     let s = shop(&[("CR_SANDBOX_DELIVERY_DELAY_MS", "4000")]).await;
     let (family, amount) = some_family(&s, "US").await;
-    let jar = cart_of_two(&s, &family, &amount).await;
+    let jar = cart_of(
+        &s,
+        &family,
+        &amount,
+        &["ann@example.com", "bob@example.com"],
+    )
+    .await;
     let (_, cart, _) = s.call_cookies("cart/get", &[], &jar).await;
     let key = cart["key"].as_str().expect("a cart key").to_string();
     let (st, order) = pay_cart(&s, &jar, &key).await;
@@ -421,7 +403,13 @@ async fn each_card_of_an_order_shows_its_own_delivery_state() {
 async fn a_cart_is_paid_at_the_total_of_the_whole_order_as_shown() {
     let s = shop(&[]).await;
     let (family, amount) = some_family(&s, "US").await;
-    let jar = cart_of_two(&s, &family, &amount).await;
+    let jar = cart_of(
+        &s,
+        &family,
+        &amount,
+        &["ann@example.com", "bob@example.com"],
+    )
+    .await;
     let (_, cart, _) = s.call_cookies("cart/get", &[], &jar).await;
     let key = cart["key"].as_str().expect("key").to_string();
     let shown = cart["total"]["coin_amount"]

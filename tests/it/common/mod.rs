@@ -282,6 +282,30 @@ pub async fn new_order(s: &Shop, key: &str) -> String {
     o["order_id"].as_str().expect("order id").to_string()
 }
 
+/// A cart of one card of `family` at `amount` (US) for each recipient: its cookie.
+pub async fn cart_of(s: &Shop, family: &str, amount: &str, to: &[&str]) -> String {
+    let mut jar = String::new();
+    for to in to {
+        let (st, body, set) = s
+            .call_cookies(
+                "cart/add",
+                &[
+                    ("country", "US"),
+                    ("family", family),
+                    ("amount", amount),
+                    ("beneficiary", to),
+                ],
+                &jar,
+            )
+            .await;
+        assert_eq!(st, 200, "{body}");
+        if let Some(cart) = set.iter().find(|c| c.starts_with("cart=")) {
+            jar = cart.clone();
+        }
+    }
+    jar
+}
+
 /// Pays for the cart in `cookie` under `key` (USDC on Solana, no coupon): the
 /// status and the answer.
 pub async fn pay_cart(s: &Shop, cookie: &str, key: &str) -> (u16, Value) {
