@@ -1,11 +1,11 @@
 //! The HTML shell and the router.
 
 use crate::api::cart::cart_count;
+use crate::components::not_found::NotFound;
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
 use crate::pages::{
-    brand::BrandPage, cart::CartPage, countries::CountriesPage, home::HomePage,
-    not_found::NotFound, order::OrderPage,
+    brand::BrandPage, cart::CartPage, countries::CountriesPage, home::HomePage, order::OrderPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, MetaTags, Title, provide_meta_context};

@@ -3,16 +3,18 @@
 
 use crate::i18n::td_string;
 use crate::lang::Locale;
-use crate::model::problem::{Field, Problem};
+use crate::model::checkout::CheckoutForm;
+use crate::model::problem::{Field, FieldIssue, Problem};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-/// A field-level complaint found before any upstream call.
+/// A form coming back to its page: what was typed and why it was refused (or,
+/// for "order again", no error: the same details, ready to send).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FieldIssue {
-    pub field: Field,
-    pub message: String,
+pub struct Draft {
+    pub form: CheckoutForm,
+    pub error: Option<AppError>,
 }
 
 /// Everything that can go wrong between the browser and the upstream, made safe.

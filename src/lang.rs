@@ -168,22 +168,9 @@ pub fn number(_: Locale, value: &str) -> String {
     value.to_string()
 }
 
-/// How far `epoch` (seconds) is from now in `l`'s words: `in 28 minutes`,
-/// `28 dakika sonra`, `sau 28 phút nữa` (CLDR, through ICU4X); minutes under
-/// two hours, hours beyond. `None` once it has passed.
-#[cfg(feature = "ssr")]
-pub fn relative_to_now(l: Locale, epoch: i64) -> Option<String> {
-    let now = i64::try_from(crate::server::signed_cookie::now()).ok()?;
-    relative(l, epoch - now)
-}
-
-/// In the browser build (never used there).
-#[cfg(not(feature = "ssr"))]
-pub fn relative_to_now(_: Locale, _: i64) -> Option<String> {
-    None
-}
-
-/// `secs` from now in words (see [`relative_to_now`]).
+/// `secs` from now in words: `in 28 minutes`, `28 dakika sonra`, `sau 28 phút
+/// nữa` (CLDR, through ICU4X); minutes under two hours, hours beyond. `None`
+/// once it has passed.
 #[cfg(feature = "ssr")]
 pub fn relative(l: Locale, secs: i64) -> Option<String> {
     use icu_experimental::relativetime::RelativeTimeFormatter;
@@ -203,6 +190,12 @@ pub fn relative(l: Locale, secs: i64) -> Option<String> {
         )
     };
     Some(formatter.ok()?.format(n.into()).to_string())
+}
+
+/// In the browser build (never used there).
+#[cfg(not(feature = "ssr"))]
+pub fn relative(_: Locale, _: i64) -> Option<String> {
+    None
 }
 
 /// What a shopper typed as a decimal, in the shop's plain form (`.` before the

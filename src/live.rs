@@ -7,8 +7,8 @@
 //! (`order_region`) and it is swapped in: the browser never decodes an order.
 //! Also the countdown (every second) and the copy buttons.
 
-use crate::components::payment_panel::{countdown, time_left};
 use crate::dom::document;
+use crate::model::deadline::{countdown, time_left};
 use crate::model::reconnect::Reconnect;
 pub use crate::model::reconnect::{Mode, POLL_MS};
 use gloo_timers::callback::{Interval, Timeout};
@@ -204,7 +204,9 @@ fn refresh(w: &Rc<RefCell<Inner>>, polling: bool) {
     };
     let weak = Rc::downgrade(w);
     leptos::task::spawn_local(async move {
-        let Ok(html) = crate::api::orders::order_region(id, polling, crate::lang::of_page()).await
+        let Ok(html) =
+            crate::components::order_region::order_region(id, polling, crate::lang::of_page())
+                .await
         else {
             return;
         };

@@ -1,7 +1,5 @@
 //! Deterministic prices: face value → USD at fixed rates → plus a fee.
 
-use super::catalogue::usd_rate;
-
 /// Percentage fee on the USD value.
 pub const FEE_RATE: f64 = 0.015;
 /// Fixed fee per order, in USD.
@@ -19,6 +17,24 @@ pub fn coin_amount(face: f64, currency: &str, coin: &str) -> String {
 /// The USD value of a face value.
 pub fn usd_value(face: f64, currency: &str) -> f64 {
     face * usd_rate(currency)
+}
+
+/// USD per unit of a currency (fixed sandbox rates).
+pub fn usd_rate(currency: &str) -> f64 {
+    match currency {
+        "EUR" => 1.08,
+        "GBP" => 1.27,
+        "TRY" => 0.029,
+        "VND" => 0.000039,
+        "BRL" => 0.18,
+        "INR" => 0.012,
+        "MXN" => 0.055,
+        "CAD" => 0.73,
+        "AUD" => 0.66,
+        "JPY" => 0.0067,
+        "PLN" => 0.25,
+        _ => 1.0,
+    }
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@
 // Server functions take one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
+use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::api::orders::Draft;
-use crate::error::{AppError, Refusal};
+use crate::error::Draft;
 use crate::model::checkout::Quote;
 use crate::model::order::Order;
 use crate::model::payment::PayOption;
@@ -258,23 +258,6 @@ pub async fn update_cart(
         super::ssr::go("/cart");
     }
     Ok(cart.count())
-}
-
-/// The cart's prices (each line's and the total) in another coin and network,
-/// as HTML (the cart page's `PayChoice` swaps them in by id).
-#[server(prefix = "/api", endpoint = "cart/prices")]
-pub async fn cart_prices(
-    #[server(default)] pay: String,
-    #[server(default)] lang: String,
-) -> Result<String, Refusal> {
-    use crate::pages::cart::Prices;
-    crate::lang::provide(&lang);
-    let cart = get_cart(pay).await?;
-    let count = cart.card_count();
-    let coin = cart.coin();
-    Ok(Owner::new().with(|| {
-        view! { <Prices lines=cart.lines total=cart.total coin=coin count=count /> }.to_html()
-    }))
 }
 
 /// The cart with names, prices and the pay form's last values.

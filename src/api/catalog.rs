@@ -1,6 +1,6 @@
 //! Catalogue server functions: payment options, brands, homepage, product families.
 
-use crate::error::{AppError, Refusal};
+use crate::error::AppError;
 use crate::model::catalog::{BrandDirectory, Homepage, ProductFamily};
 use crate::model::checkout::Quote;
 use crate::model::payment::PayOption;
@@ -50,21 +50,6 @@ pub async fn load_storefront() -> Result<Storefront, AppError> {
         directory: (*directory).clone(),
         homepage,
     })
-}
-
-/// The country picker's suggestions as `<option>` markup in the page's language
-/// (`lang`), the same for everyone (cached for a day): fetched when the field
-/// is first used, so that no page carries the 233 countries.
-#[server(prefix = "/api", endpoint = "catalog/country_options", input = server_fn::codec::GetUrl)]
-pub async fn country_options(#[server(default)] lang: String) -> Result<String, Refusal> {
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.insert_header(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("public, max-age=86400"),
-        );
-    }
-    let l = crate::lang::parse(&lang).unwrap_or_else(crate::lang::locale);
-    Ok(crate::components::country_picker::options_html(l).to_string())
 }
 
 /// The coin + network choices (`/v3/payment_vias`), suspended ones marked.

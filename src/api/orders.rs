@@ -4,8 +4,10 @@
 // Server functions take one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
-use crate::error::{AppError, Refusal};
-use crate::model::checkout::{CheckoutForm, Quote};
+use crate::error::{AppError, Draft};
+#[cfg(feature = "ssr")]
+use crate::model::checkout::CheckoutForm;
+use crate::model::checkout::Quote;
 use crate::model::money::Amount;
 use crate::model::order::Order;
 use crate::model::payment::PayTarget;
@@ -68,14 +70,6 @@ pub fn is_wallet_uri(uri: &str) -> bool {
             .any(|c| c.is_control() || c.is_whitespace() || c == '"' || c == '<' || c == '>')
 }
 
-/// A form coming back to its page: what was typed and why it was refused (or,
-/// for "order again", no error: the same details, ready to send).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Draft {
-    pub form: CheckoutForm,
-    pub error: Option<AppError>,
-}
-
 /// Checks an order with the upstream without creating it: the price, or every problem.
 
 #[server(prefix = "/api", endpoint = "orders/validate")]
@@ -95,7 +89,7 @@ pub async fn validate_order(
 
 /// The upstream's check of a form as typed (no order is made).
 #[cfg(feature = "ssr")]
-async fn check(
+pub(crate) async fn check(
     country: String,
     family: String,
     amount: String,
@@ -118,40 +112,6 @@ async fn check(
         idempotency_key: String::new(),
     };
     state.shop.validate(&who, &form).await
-}
-
-/// Every checkout field's problems for the form as typed, as HTML, from the
-/// same check as `validate_order` (the brand page's checkout swaps in those of
-/// the fields the shopper has left). Busy or unreachable is an error: the page
-/// keeps what it shows, and the order's own check will say so.
-#[server(prefix = "/api", endpoint = "checkout/check")]
-pub async fn checkout_check(
-    country: String,
-    family: String,
-    amount: String,
-    pay: String,
-    beneficiary: String,
-    email: String,
-    #[server(default)] coupon: String,
-    #[server(default)] lang: String,
-) -> Result<String, Refusal> {
-    use crate::components::checkout::{CheckedFields, PriceLine};
-    let l = crate::lang::provide(&lang);
-    // As the shopper's language writes numbers (`12,5`): read once, here.
-    let amount = crate::lang::plain_decimal(l, &amount);
-    let checked = check(country, family, amount, pay, beneficiary, email, coupon).await;
-    let (error, validated) = match checked {
-        // The validated price is the price to pay (a coupon's effect included).
-        Ok(quote) => (None, Some(quote)),
-        Err(e @ (AppError::Invalid(_) | AppError::Rejected(_) | AppError::Suspended(_))) => {
-            (Some(e), None)
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(Owner::new().with(|| {
-        let price = validated.map(|q| view! { <PriceLine quote=Some(Ok(q)) /> });
-        view! { <CheckedFields error=error />{price} }.to_html()
-    }))
 }
 
 /// Validates and creates the order, then sends the shopper to its page. A plain
@@ -293,7 +253,7 @@ pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
 /// What the payment panel needs beside the order: its coin and network (the
 /// order's own words, else the shopper's choice kept with it) and their token.
 #[cfg(feature = "ssr")]
-async fn view_of(
+pub(crate) async fn view_of(
     state: &crate::server::state::AppState,
     who: &crate::server::upstream::Shopper,
     mut order: Order,
@@ -345,30 +305,6 @@ async fn pay_pair(
         Some(pair) => Some(pair),
         None => state.shop.pay_choice(&order.order_id).await,
     }
-}
-
-/// The order page's changing region (status, payment, cards) as HTML, rendered
-/// by the same components as the page: the live view swaps it in on each change,
-/// so the browser needs neither the order's model nor its views.
-#[server(prefix = "/api", endpoint = "orders/region")]
-pub async fn order_region(
-    order_id: String,
-    polling: bool,
-    #[server(default)] lang: String,
-) -> Result<String, Refusal> {
-    use super::ssr::{shopper, state};
-    crate::lang::provide(&lang);
-    use crate::pages::order::OrderRegion;
-    let state = state()?;
-    // After an event: the state the order's stream last told (shared by all its
-    // watchers), so a change seen by 10,000 pages costs the upstream nothing more.
-    // Polling (the stream keeps failing) or no stream: the upstream is asked.
-    let latest = (!polling).then(|| state.hub.latest(&order_id)).flatten();
-    let view = match latest {
-        Some(order) => view_of(&state, &shopper(&state, None), order).await,
-        None => get_order(order_id).await?,
-    };
-    Ok(Owner::new().with(|| view! { <OrderRegion view=view /> }.to_html()))
 }
 
 /// One of the shopper's recent orders, as the home page lists it.

@@ -8,6 +8,7 @@
 //! opens the page that lists them all. Options whose country has other names
 //! carry them in their `label`, which browsers search too.
 
+use crate::error::Refusal;
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
 use crate::model::countries;
@@ -57,7 +58,7 @@ fn CountryField(value: String, listed: bool, placeholder: String, lang: String) 
         let lang = lang.clone();
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            let Ok(html) = crate::api::catalog::country_options(lang).await else {
+            let Ok(html) = country_options(lang).await else {
                 return;
             };
             if let Some(list) = web_sys::window()
@@ -94,7 +95,7 @@ pub fn options(l: Locale) -> impl IntoView {
 }
 
 /// The suggestions in `l` as HTML, rendered once per language (the
-/// `/countries/options` answer).
+/// answer of [`country_options`]).
 #[cfg(feature = "ssr")]
 pub fn options_html(l: Locale) -> &'static str {
     static HTML: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
@@ -107,6 +108,21 @@ pub fn options_html(l: Locale) -> &'static str {
     all.get(lang::index(l))
         .map(String::as_str)
         .unwrap_or_default()
+}
+
+/// The country picker's suggestions as `<option>` markup in the page's language
+/// (`lang`), the same for everyone (cached for a day): fetched when the field
+/// is first used, so that no page carries the 233 countries.
+#[server(prefix = "/api", endpoint = "catalog/country_options", input = server_fn::codec::GetUrl)]
+pub async fn country_options(#[server(default)] lang: String) -> Result<String, Refusal> {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("public, max-age=86400"),
+        );
+    }
+    let l = crate::lang::parse(&lang).unwrap_or_else(crate::lang::locale);
+    Ok(options_html(l).to_string())
 }
 
 #[cfg(all(test, feature = "ssr"))]

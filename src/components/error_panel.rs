@@ -1,9 +1,9 @@
 //! A failure shown in plain words, with a way to try again.
 
+use crate::components::not_found::NotFound;
 use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::lang;
-use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 
 /// Shows an error; 404s get the not-found page, retryable ones a "Try again" link

@@ -5,6 +5,8 @@ pub mod checkout;
 pub mod copy_button;
 pub mod country_picker;
 pub mod error_panel;
+pub mod not_found;
+pub mod order_region;
 pub mod order_status;
 pub mod payment_panel;
 pub mod recent_orders;

@@ -5,30 +5,10 @@ use crate::api::orders::OrderView;
 use crate::components::copy_button::CopyButton;
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
+use crate::model::deadline::utc_clock;
 use crate::model::payment::network_label;
 use crate::model::payment_status::PaymentStatus;
 use leptos::prelude::*;
-
-/// `HH:MM UTC` of an epoch second (same text on server and browser).
-pub fn utc_clock(epoch: i64) -> String {
-    let secs = epoch.rem_euclid(86_400);
-    format!("{:02}:{:02} UTC", secs / 3600, (secs % 3600) / 60)
-}
-
-/// What the countdown says at `now`: `left` with `{t}` for the time left, or
-/// `up` (the page's words, from the timer's data attributes).
-pub fn countdown(expires_at: i64, now: i64, left: &str, up: &str) -> String {
-    match time_left(expires_at, now) {
-        Some(t) => format!(" · {}", left.replace("{t}", &t)),
-        None => format!(" · {up}"),
-    }
-}
-
-/// `mm:ss` left, or `None` when the time is up.
-pub fn time_left(expires_at: i64, now: i64) -> Option<String> {
-    let left = expires_at - now;
-    (left > 0).then(|| format!("{:02}:{:02}", left / 60, left % 60))
-}
 
 /// The payment instructions of an order awaiting payment: on a phone, a link
 /// that opens the wallet app with address and amount filled in comes first; on
@@ -158,7 +138,7 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
                 <p class="countdown">
                     {td_string!(l, order.pay_before, time = utc_clock(exp))}
                     // Replaced by the live countdown once the island runs.
-                    {lang::relative_to_now(l, exp).map(|r| view! { <span class="relative">{format!(" ({r})")}</span> })}
+                    {crate::model::deadline::seconds_until(exp).and_then(|s| lang::relative(l, s)).map(|r| view! { <span class="relative">{format!(" ({r})")}</span> })}
                     // Filled in and kept current by the page's island (`live::tick`),
                     // in the page's words (`{t}`: the time left).
                     <span role="timer" aria-live="off" data-expires=exp.to_string()
@@ -224,18 +204,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clock_and_countdown() {
-        assert_eq!(utc_clock(1_700_000_000), "22:13 UTC");
-        assert_eq!(time_left(100, 40).as_deref(), Some("01:00"));
-        assert_eq!(time_left(100, 100), None);
-        assert_eq!(
-            countdown(100, 40, "{t} left", "time is up"),
-            " · 01:00 left"
-        );
-        assert_eq!(
-            countdown(100, 101, "{t} left", "time is up"),
-            " · time is up"
-        );
+    fn wallet_links_are_query_encoded() {
         assert_eq!(
             encode_query("solana:A?amount=1&x=y"),
             "solana%3AA%3Famount%3D1%26x%3Dy"

@@ -151,7 +151,7 @@ pub struct CartCheckout {
 
 impl CartCheckout {
     /// Every field over its length limit.
-    pub fn length_issues(&self) -> Vec<crate::error::FieldIssue> {
+    pub fn length_issues(&self) -> Vec<crate::model::problem::FieldIssue> {
         length_issues(&[
             (Field::Payment, &self.pay, MAX_PAY),
             (Field::Email, &self.email, MAX_CONTACT),

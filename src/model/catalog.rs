@@ -520,6 +520,20 @@ impl ProductFamily {
             .iter()
             .find(|p| p.is_dynamic && !p.is_out_of_stock && p.amount_rule().is_some())
     }
+
+    /// The amount rule of a family sold by custom amount (none when it has fixed
+    /// denominations).
+    pub fn custom_amount_rule(&self) -> Option<AmountRule> {
+        if self
+            .fixed_products()
+            .iter()
+            .all(|p| p.fixed_value().is_none())
+        {
+            self.range_product().and_then(|p| p.amount_rule())
+        } else {
+            None
+        }
+    }
 }
 
 #[cfg(test)]

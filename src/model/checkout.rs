@@ -1,7 +1,7 @@
 //! What the checkout form sends, and what pricing and validation answer.
 
-use crate::error::FieldIssue;
 use crate::model::problem::Field;
+use crate::model::problem::FieldIssue;
 use serde::{Deserialize, Serialize};
 
 /// Longest accepted email and beneficiary (an email address's limit).

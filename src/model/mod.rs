@@ -9,6 +9,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod countries;
+pub mod deadline;
 pub mod lenient;
 pub mod money;
 pub mod order;

@@ -19,6 +19,13 @@ pub struct Problem {
     pub more_details: Option<serde_json::Value>,
 }
 
+/// A field-level complaint found before any upstream call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldIssue {
+    pub field: Field,
+    pub message: String,
+}
+
 /// The checkout field a problem belongs to, so it is shown next to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {

@@ -1,9 +1,10 @@
 //! A brand page: what it is, how to redeem it, and the checkout.
 
 use crate::api::catalog::{BrandPage as BrandData, get_products};
-use crate::api::orders::{Draft, checkout_draft};
+use crate::api::orders::checkout_draft;
 use crate::components::checkout::Checkout;
 use crate::components::error_panel::ErrorPanel;
+use crate::error::Draft;
 use crate::i18n::td_string;
 use crate::lang;
 use crate::model::countries;

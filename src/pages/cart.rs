@@ -6,6 +6,7 @@
 use crate::api::cart::{CartLine, CartPage as CartData, PayCart, UpdateCart, get_cart};
 use crate::components::checkout::{FieldErrors, FormSummary};
 use crate::components::error_panel::ErrorPanel;
+use crate::error::Refusal;
 use crate::i18n::td_string;
 use crate::lang;
 use crate::model::checkout::{Quote, pay_value};
@@ -173,6 +174,22 @@ pub fn TotalLine(total: Option<Quote>, count: u32) -> impl IntoView {
     view! { <p class="total" id="cart-total" hidden=hidden>{line}</p> }
 }
 
+/// The cart's prices (each line's and the total) in another coin and network,
+/// as HTML (the cart page's `PayChoice` swaps them in by id).
+#[server(prefix = "/api", endpoint = "cart/prices")]
+pub async fn cart_prices(
+    #[server(default)] pay: String,
+    #[server(default)] lang: String,
+) -> Result<String, Refusal> {
+    crate::lang::provide(&lang);
+    let cart = get_cart(pay).await?;
+    let count = cart.card_count();
+    let coin = cart.coin();
+    Ok(Owner::new().with(|| {
+        view! { <Prices lines=cart.lines total=cart.total coin=coin count=count /> }.to_html()
+    }))
+}
+
 /// The coin and network to pay with; once hydrated, the total follows the
 /// choice (asked from the server). Without JavaScript the order states the
 /// exact amount in the chosen coin.
@@ -183,7 +200,7 @@ fn PayChoice(choices: Vec<(String, String, bool)>, selected: String) -> impl Int
         {
             let pay = event_target_value(&ev);
             leptos::task::spawn_local(async move {
-                if let Ok(html) = crate::api::cart::cart_prices(pay, crate::lang::of_page()).await {
+                if let Ok(html) = cart_prices(pay, crate::lang::of_page()).await {
                     crate::dom::swap_by_id(&html, |_| true);
                 }
             });

@@ -4,5 +4,4 @@ pub mod brand;
 pub mod cart;
 pub mod countries;
 pub mod home;
-pub mod not_found;
 pub mod order;

@@ -3,8 +3,7 @@
 
 use crate::api::orders::{OrderView, get_order};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::order_status::{OrderItems, StatusTimeline};
-use crate::components::payment_panel::{PaymentPanel, TimeUp};
+use crate::components::order_region::OrderRegion;
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
 use leptos::prelude::*;
@@ -51,40 +50,6 @@ fn LiveOrder(view: OrderView) -> impl IntoView {
         ].map(String::from).to_vec() />
         <OrderRegion view=view />
         <p><a href=lang::href(l, &format!("/orders/{id}")) rel="nofollow">{td_string!(l, order.refresh)}</a>" · "<a href=lang::href(l, "/")>{td_string!(l, common.back_to_shop)}</a></p>
-    }
-}
-
-/// Status, payment and cards: what changes while the order goes live.
-#[component]
-pub fn OrderRegion(view: OrderView) -> impl IntoView {
-    let o = view.order.clone();
-    let terminal = o.order_state.is_terminal();
-    #[cfg(feature = "ssr")]
-    let now = i64::try_from(crate::server::signed_cookie::now()).ok();
-    #[cfg(not(feature = "ssr"))]
-    let now = None;
-    // While the window is open: where to pay (and, hidden, what the live
-    // countdown shows at zero). After it, unpaid: nothing to send, order again.
-    let (id, again) = (o.order_id.clone(), view.can_order_again);
-    let pay = if o.shows_payment(now) {
-        Some(
-            view! {
-                <PaymentPanel view=view.clone() />
-                <TimeUp order_id=id can_order_again=again hidden=true />
-            }
-            .into_any(),
-        )
-    } else if o.lapsed_unpaid(now) {
-        Some(view! { <TimeUp order_id=id can_order_again=again hidden=false /> }.into_any())
-    } else {
-        None
-    };
-    view! {
-        <div id="live-region" data-terminal=terminal.to_string()>
-            <StatusTimeline order=o.clone() coin=view.coin.clone().unwrap_or_default() />
-            {pay}
-            <OrderItems order=o />
-        </div>
     }
 }
 

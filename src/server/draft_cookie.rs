@@ -2,8 +2,7 @@
 //! so the server keeps nothing per visitor (and any instance can read it).
 //! Format: `base64url(json {exp, draft}) "." base64url(HMAC-SHA256)`.
 
-use crate::api::orders::Draft;
-use crate::error::AppError;
+use crate::error::{AppError, Draft};
 use crate::model::checkout::CheckoutForm;
 use crate::model::problem::Field;
 use crate::server::signed_cookie::{Signer, set_cookie};

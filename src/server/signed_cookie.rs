@@ -10,7 +10,6 @@ use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Largest cookie value written or read (browsers keep 4 KiB per cookie).
 pub const MAX_VALUE: usize = 3_800;
@@ -47,14 +46,6 @@ pub struct Signer {
     key: std::sync::Arc<[u8]>,
 }
 
-/// Seconds since the epoch.
-pub fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
-}
-
 impl Signer {
     /// A signer with `key` (at least 32 bytes of secret).
     pub fn new(key: &[u8]) -> Signer {
@@ -75,7 +66,7 @@ impl Signer {
     /// it would not fit in a cookie.
     pub fn seal<T: Serialize>(&self, name: &str, value: &T, lifetime: u64) -> Option<String> {
         let sealed = Sealed {
-            exp: now() + lifetime,
+            exp: crate::model::deadline::now() + lifetime,
             v: value,
         };
         let payload = B64.encode(serde_json::to_vec(&sealed).ok()?);
@@ -106,7 +97,7 @@ impl Signer {
         let tag = B64.decode(tag).ok()?;
         self.mac(name, payload).verify_slice(&tag).ok()?;
         let sealed: Sealed<T> = serde_json::from_slice(&B64.decode(payload).ok()?).ok()?;
-        (sealed.exp >= now()).then_some(sealed.v)
+        (sealed.exp >= crate::model::deadline::now()).then_some(sealed.v)
     }
 }
 

@@ -1,4 +1,5 @@
-//! The 404 page (a real 404 status during server rendering).
+//! The 404 page's content (a real 404 status during server rendering): the
+//! route for unknown paths, and what a missing brand or order shows.
 
 use crate::error::Missing;
 use crate::i18n::td_string;

@@ -1,0 +1,239 @@
+//! An order made ready for the upstream: each line checked and priced in
+//! the catalogue's own terms, the payment choice read, the local problems kept.
+
+use super::Shop;
+use super::checks::{check_beneficiary, issue, on_line, pick_amount, pick_pay};
+use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::lang::locale;
+use crate::model::beneficiary::parse_email;
+use crate::model::cart::{Cart, CartCheckout};
+use crate::model::catalog::Kind;
+use crate::model::checkout::{CheckoutForm, MAX_AMOUNT, is_valid_coupon, length_issues};
+use crate::model::money::Amount;
+use crate::model::payment::PayOption;
+use crate::model::problem::Field;
+use crate::model::problem::FieldIssue;
+use crate::server::upstream::Shopper;
+
+/// One line of an order that passed its local checks, ready for the upstream.
+#[derive(Clone, Debug)]
+pub struct PreparedLine {
+    /// The brand family's slug and the amount choice, as the form sent them.
+    pub family: String,
+    pub amount: String,
+    pub brand_name: String,
+    pub kind: Kind,
+    pub face_value: Amount,
+    pub currency: String,
+    /// The catalogue's own spelling (`"100 USD"`), or `"range"` for a custom amount.
+    pub denomination: String,
+    /// The catalogue's `localized_denomination`, when it gave one.
+    pub localized: Option<String>,
+    /// The catalogue's product id, when it gave one.
+    pub product_id: Option<String>,
+    pub is_range: bool,
+    pub beneficiary: String,
+    /// Cards of this line (1 for the one-card checkout).
+    pub quantity: u32,
+}
+
+/// An order (one card from the checkout, or a cart's lines) ready for the upstream.
+#[derive(Clone, Debug)]
+pub struct PreparedOrder {
+    pub country: String,
+    pub lines: Vec<PreparedLine>,
+    pub coin: String,
+    pub network: String,
+    pub email: String,
+    pub coupon: Option<String>,
+}
+
+impl Shop {
+    /// The local checks of one line: brand, amount and recipient. The line is
+    /// there whenever the brand and amount could be read, even when the recipient
+    /// failed a check (then as typed), so the upstream can still be asked about
+    /// the rest and no problem hides another.
+    pub(super) async fn prepare_line(
+        &self,
+        shopper: &Shopper,
+        family: &str,
+        amount: &str,
+        beneficiary: &str,
+        quantity: u32,
+        issues: &mut Vec<FieldIssue>,
+    ) -> Result<Option<PreparedLine>, AppError> {
+        let fam = self.family(shopper, family).await?;
+        let picked = pick_amount(&fam, amount, issues);
+        let beneficiary = check_beneficiary(&fam.kind, beneficiary, &shopper.country)
+            .unwrap_or_else(|e| {
+                issues.push(issue(Field::Beneficiary, e));
+                beneficiary.trim().to_string()
+            });
+        Ok(picked.map(|p| PreparedLine {
+            family: family.to_string(),
+            amount: amount.trim().to_string(),
+            brand_name: fam.brand.clone(),
+            kind: fam.kind.clone(),
+            face_value: p.face,
+            currency: p.currency,
+            denomination: p.denomination,
+            localized: p.localized,
+            product_id: p.product_id,
+            is_range: p.is_range,
+            beneficiary,
+            quantity,
+        }))
+    }
+
+    /// The local checks of payment, email and coupon, issues pushed to `issues`.
+    pub(super) fn prepare_payment(
+        options: &[PayOption],
+        pay: &str,
+        email: &str,
+        coupon: &str,
+        issues: &mut Vec<FieldIssue>,
+    ) -> (Option<(String, String)>, String, Option<String>) {
+        let choice = pick_pay(options, pay, issues);
+        let email = parse_email(email).unwrap_or_else(|e| {
+            issues.push(issue(Field::Email, e.message(locale())));
+            email.trim().to_string()
+        });
+        let coupon = coupon.trim().to_uppercase();
+        if !is_valid_coupon(&coupon) {
+            issues.push(issue(
+                Field::Coupon,
+                td_string!(locale(), errors.coupon_characters),
+            ));
+        }
+        let coupon = (!coupon.is_empty() && is_valid_coupon(&coupon)).then_some(coupon);
+        (choice, email, coupon)
+    }
+
+    /// Every local check of a checkout form, all problems reported at once: the
+    /// order a form describes and what the checks found (see [`Shop::prepare_line`]).
+    pub(super) async fn prepare_parts(
+        &self,
+        shopper: &Shopper,
+        form: &CheckoutForm,
+    ) -> Result<(PreparedOrder, Vec<FieldIssue>), AppError> {
+        let mut issues = form.length_issues();
+        if !issues.is_empty() {
+            return Err(AppError::Invalid(issues));
+        }
+        let line = self
+            .prepare_line(
+                shopper,
+                &form.family,
+                &form.amount,
+                &form.beneficiary,
+                1,
+                &mut issues,
+            )
+            .await?;
+        let options = self.pay_options(shopper).await?;
+        let (choice, email, coupon) =
+            Self::prepare_payment(&options, &form.pay, &form.email, &form.coupon, &mut issues);
+        let (Some(line), Some((coin, network))) = (line, choice) else {
+            return Err(AppError::Invalid(issues));
+        };
+        let order = PreparedOrder {
+            country: shopper.country.clone(),
+            lines: vec![line],
+            coin,
+            network,
+            email,
+            coupon,
+        };
+        Ok((order, issues))
+    }
+
+    /// The local checks of a cart line to be added (brand, amount, recipient):
+    /// the issues on the checkout's fields, or nothing.
+    pub async fn check_line(
+        &self,
+        shopper: &Shopper,
+        family: &str,
+        amount: &str,
+        beneficiary: &str,
+    ) -> Result<(), AppError> {
+        let mut issues = length_issues(&[
+            (Field::Order, family, 64),
+            (Field::Amount, amount, MAX_AMOUNT),
+            (
+                Field::Beneficiary,
+                beneficiary,
+                crate::model::checkout::MAX_CONTACT,
+            ),
+        ]);
+        if !issues.is_empty() {
+            return Err(AppError::Invalid(issues));
+        }
+        let line = self
+            .prepare_line(shopper, family, amount, beneficiary, 1, &mut issues)
+            .await?;
+        match line {
+            Some(_) if issues.is_empty() => Ok(()),
+            _ => Err(AppError::Invalid(issues)),
+        }
+    }
+
+    /// Every local check of a cart and its pay form: issues of a line on that
+    /// line (`Field::Item`), the rest on their fields.
+    pub(super) async fn prepare_cart(
+        &self,
+        shopper: &Shopper,
+        cart: &Cart,
+        pay: &CartCheckout,
+    ) -> Result<(PreparedOrder, Vec<FieldIssue>), AppError> {
+        let mut issues = pay.length_issues();
+        if !issues.is_empty() {
+            return Err(AppError::Invalid(issues));
+        }
+        if cart.items.is_empty() {
+            return Err(AppError::invalid(
+                Field::Order,
+                td_string!(locale(), errors.cart_empty),
+            ));
+        }
+        let mut lines = Vec::new();
+        for (index, item) in cart.items.iter().enumerate() {
+            let mut own = Vec::new();
+            let line = match self
+                .prepare_line(
+                    shopper,
+                    &item.family,
+                    &item.amount,
+                    &item.beneficiary,
+                    item.quantity,
+                    &mut own,
+                )
+                .await
+            {
+                Ok(line) => line,
+                Err(AppError::NotFound(_)) => {
+                    own.push(issue(Field::Order, td_string!(locale(), errors.brand_gone)));
+                    None
+                }
+                Err(e) => return Err(e),
+            };
+            issues.extend(own.into_iter().map(|i| on_line(index, i)));
+            lines.extend(line);
+        }
+        let options = self.pay_options(shopper).await?;
+        let (choice, email, coupon) =
+            Self::prepare_payment(&options, &pay.pay, &pay.email, &pay.coupon, &mut issues);
+        let (Some((coin, network)), true) = (choice, lines.len() == cart.items.len()) else {
+            return Err(AppError::Invalid(issues));
+        };
+        let order = PreparedOrder {
+            country: shopper.country.clone(),
+            lines,
+            coin,
+            network,
+            email,
+            coupon,
+        };
+        Ok((order, issues))
+    }
+}
