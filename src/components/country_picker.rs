@@ -141,8 +141,11 @@ mod tests {
             view! { <CountryPicker current="DE".to_string() next="/" listed=true /> }.to_html()
         });
         assert_eq!(datalist(&page).matches("<option").count(), 233);
+        // Without the empty-view markers (`<!>`) a build with erased components
+        // writes where its views are empty.
         let home = Owner::new()
-            .with(|| view! { <CountryPicker current="DE".to_string() next="/" /> }.to_html());
+            .with(|| view! { <CountryPicker current="DE".to_string() next="/" /> }.to_html())
+            .replace("<!>", "");
         assert_eq!(datalist(&home).matches("<option").count(), 0, "{home}");
         assert!(home.contains(r#"<a href="/countries">See all countries</a>"#));
         assert_eq!(options_html(Locale::en).matches("<option").count(), 233);

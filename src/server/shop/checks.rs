@@ -11,8 +11,7 @@ use crate::model::checkout::{is_valid_idempotency_key, parse_pay};
 use crate::model::countries;
 use crate::model::money::Amount;
 use crate::model::payment::PayOption;
-use crate::model::problem::FieldIssue;
-use crate::model::problem::{Field, Problem};
+use crate::model::problem::{Field, FieldIssue, Problem};
 use crate::server::phone::parse_top_up_number;
 
 /// Problems that belong to one line of a cart rather than to the whole order.

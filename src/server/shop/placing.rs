@@ -4,7 +4,6 @@
 
 use super::checks::{checked_key, is_line_problem, issue, on_line};
 use super::prepare::PreparedOrder;
-use super::validation::merge_problems;
 use super::{PAY_CHOICE_FOR, Shop, pay_choice_key};
 use crate::error::AppError;
 use crate::lang::locale;
@@ -12,8 +11,7 @@ use crate::model::cart::{Cart, CartCheckout};
 use crate::model::checkout::CheckoutForm;
 use crate::model::money::Amount;
 use crate::model::order::{Order, is_valid_order_id};
-use crate::model::problem::FieldIssue;
-use crate::model::problem::{Field, Problem};
+use crate::model::problem::{Field, FieldIssue, Problem};
 use crate::server::idempotency::{Placed, Turn};
 use crate::server::order_intent::{self, IntentLine, OrderIntent};
 use crate::server::shared_store::hashed_key;
@@ -105,9 +103,7 @@ impl Shop {
         let key = checked_key(&form.idempotency_key)?;
         let (o, local) = self.prepare_parts(shopper, form).await?;
         if !local.is_empty() {
-            // Refused locally: what the upstream says about the rest comes along.
-            let upstream = self.upstream_issues(shopper, &o).await;
-            return Err(AppError::Invalid(merge_problems(local, upstream)));
+            return Err(self.refusal(shopper, &o, local).await);
         }
         self.place(shopper, key, o, None).await
     }
@@ -127,8 +123,7 @@ impl Shop {
         let key = checked_key(&pay.idempotency_key)?;
         let (o, local) = self.prepare_cart(shopper, cart, pay).await?;
         if !local.is_empty() {
-            let upstream = self.upstream_issues(shopper, &o).await;
-            return Err(AppError::Invalid(merge_problems(local, upstream)));
+            return Err(self.refusal(shopper, &o, local).await);
         }
         self.place(shopper, key, o, shown).await
     }

@@ -12,8 +12,7 @@ use crate::model::catalog::Kind;
 use crate::model::checkout::{CheckoutForm, MAX_AMOUNT, is_valid_coupon, length_issues};
 use crate::model::money::Amount;
 use crate::model::payment::PayOption;
-use crate::model::problem::Field;
-use crate::model::problem::FieldIssue;
+use crate::model::problem::{Field, FieldIssue};
 use crate::server::upstream::Shopper;
 
 /// One line of an order that passed its local checks, ready for the upstream.

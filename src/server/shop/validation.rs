@@ -7,15 +7,13 @@ use super::prepare::PreparedOrder;
 use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::lang::locale;
-use crate::model::cart::{Cart, CartCheckout};
 use crate::model::checkout::{CheckoutForm, CouponOutcome, Quote};
-use crate::model::problem::FieldIssue;
-use crate::model::problem::{Field, Problem};
+use crate::model::problem::{Field, FieldIssue, Problem};
 use crate::server::upstream::Shopper;
 use crate::server::upstream::requests::{ValidationDelivery, ValidationPayment, ValidationRequest};
 
 /// Local issues first, then the upstream's on fields that have none.
-pub(super) fn merge_problems(local: Vec<FieldIssue>, upstream: Vec<FieldIssue>) -> Vec<FieldIssue> {
+fn merge_problems(local: Vec<FieldIssue>, upstream: Vec<FieldIssue>) -> Vec<FieldIssue> {
     let mut all = local;
     for e in upstream {
         if !all
@@ -66,8 +64,7 @@ impl Shop {
         if local.is_empty() {
             return self.validate_prepared(shopper, &order).await;
         }
-        let upstream = self.upstream_issues(shopper, &order).await;
-        Err(AppError::Invalid(merge_problems(local, upstream)))
+        Err(self.refusal(shopper, &order, local).await)
     }
 
     pub(super) async fn validate_prepared(
@@ -158,14 +155,24 @@ impl Shop {
         }
     }
 
-    /// What the upstream says about the fields of an order whose local checks
-    /// failed: its problems (on their lines in a cart) or a suspension. A refused
-    /// request or an outage says nothing about the fields: nothing is added.
-    pub(super) async fn upstream_issues(
+    /// An order refused by its local checks: those problems, and beside them
+    /// what the upstream says about the rest (neither hides the other). The one
+    /// place where local and upstream problems meet, for the checkout, its
+    /// order and the cart's.
+    pub(super) async fn refusal(
         &self,
         shopper: &Shopper,
         o: &PreparedOrder,
-    ) -> Vec<FieldIssue> {
+        local: Vec<FieldIssue>,
+    ) -> AppError {
+        let upstream = self.upstream_issues(shopper, o).await;
+        AppError::Invalid(merge_problems(local, upstream))
+    }
+
+    /// What the upstream says about the fields of an order whose local checks
+    /// failed: its problems (on their lines in a cart) or a suspension. A refused
+    /// request or an outage says nothing about the fields: nothing is added.
+    async fn upstream_issues(&self, shopper: &Shopper, o: &PreparedOrder) -> Vec<FieldIssue> {
         match self.validate_prepared(shopper, o).await {
             Err(AppError::Rejected(problems)) if o.lines.len() > 1 => self
                 .place_on_lines(shopper, o, problems)
@@ -180,21 +187,6 @@ impl Shop {
             }
             _ => Vec::new(),
         }
-    }
-
-    /// The exact price of a cart (one validation), or its problems on their lines.
-    pub async fn validate_cart(
-        &self,
-        shopper: &Shopper,
-        cart: &Cart,
-        pay: &CartCheckout,
-    ) -> Result<Quote, AppError> {
-        let (o, local) = self.prepare_cart(shopper, cart, pay).await?;
-        if local.is_empty() {
-            return self.validate_lines(shopper, &o).await;
-        }
-        let upstream = self.upstream_issues(shopper, &o).await;
-        Err(AppError::Invalid(merge_problems(local, upstream)))
     }
 }
 
