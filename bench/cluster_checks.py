@@ -20,6 +20,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import socket
 import sys
 import threading
@@ -185,6 +186,68 @@ def double_submit(args):
     findings["passed"] = ok
     write(args.out, findings)
     return 0 if ok else 1
+
+
+# ---- nginx never sends a POST again to another instance ----------------------
+
+
+def no_resend(args):
+    """An order POST through nginx whose instance dies while it waits for the
+    upstream: nginx answers 502 and never passes the POST to another instance
+    (a retried order would be the shopper's second order). The nginx under test
+    is fresh and knows two instances, the one to be killed first: round robin
+    sends it the first request."""
+    # Through the main nginx: the fresh one's round robin must start at the order.
+    family, amount = fixed_giftcard(args.catalog)
+    auth = {"Authorization": f"Bearer {args.token}", "Content-Type": "application/json"}
+    # The upstream keeps the order request waiting, so the instance is killed mid-request.
+    status, _, data = request(
+        args.control, "POST", "/control/faults",
+        json.dumps({"match": "/v5/orders", "exact": True, "kind": "latency", "latency_ms": 4000, "times": 1}),
+        auth,
+    )
+    if status != 200:
+        print(f"  FAIL: the sandbox refused the latency rule ({status}: {data[:200]!r})")
+        return 1
+    offset = os.path.getsize(args.access_log) if os.path.exists(args.access_log) else 0
+    before = sandbox_stats(args.control, args.token)
+    form = checkout_form(family, amount, idempotency_key="noresend-" + secrets.token_hex(12))
+    headers = {"Accept": "application/json", "Referer": f"{args.nginx}/brands/US/{family}"}
+    with cf.ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(request, args.nginx, "POST", "/api/orders/create", form, headers)
+        # Until the order request has reached the upstream (the instance now waits).
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            now = sandbox_stats(args.control, args.token)
+            if now["requests"].get("/v5/orders", 0) > before["requests"].get("/v5/orders", 0):
+                break
+            time.sleep(0.05)
+        else:
+            print("  FAIL: the order request never reached the upstream")
+            return 1
+        os.kill(args.kill_pid, signal.SIGKILL)
+        status, _, data = answer.result(timeout=60)
+    time.sleep(4.5)  # the held upstream call ends; anything resent would have landed
+    after = sandbox_stats(args.control, args.token)
+    posts = after["requests"].get("/v5/orders", 0) - before["requests"].get("/v5/orders", 0)
+    with open(args.access_log, "rb") as f:
+        f.seek(offset)
+        lines = [l.decode(errors="replace") for l in f if b"/api/orders/create" in l]
+    upstreams = [m.group(1) for l in lines for m in [re.search(r"upstream=(\S+(?:, \S+)*)", l)] if m]
+    tried = [u.strip() for u in ",".join(upstreams).split(",") if u.strip()]
+    passed = status == 502 and posts == 1 and tried == [f"127.0.0.1:{args.killed_port}"]
+    print(
+        f"  order POST through nginx, its instance :{args.killed_port} killed mid-request: "
+        f"answer {status}, instances tried {tried or 'none logged'}, POST /v5/orders upstream: {posts} "
+        f"-> {'PASS' if passed else 'FAIL'}"
+    )
+    if not passed:
+        print(
+            "  FAIL: expected a 502, one instance tried (the killed one) and one upstream order request; "
+            "nginx must never pass a POST on to another instance"
+        )
+    write(args.out, {"status": status, "tried": tried, "upstream_order_posts": posts, "passed": passed})
+    return 0 if passed else 1
 
 
 # ---- the order rate limit across instances -----------------------------------
@@ -424,6 +487,15 @@ def main():
     r.add_argument("--limit", type=int, default=30)
     r.add_argument("--access-log", help="nginx's access log: which instance answered what")
     r.add_argument("--out")
+    nr = sub.add_parser("no-resend")
+    nr.add_argument("--nginx", required=True, help="a fresh nginx knowing the instance to kill first")
+    nr.add_argument("--catalog", required=True, help="where to read the catalogue (not the nginx under test)")
+    nr.add_argument("--kill-pid", type=int, required=True)
+    nr.add_argument("--killed-port", type=int, required=True)
+    nr.add_argument("--control", required=True)
+    nr.add_argument("--token", required=True)
+    nr.add_argument("--access-log", required=True)
+    nr.add_argument("--out")
     ws = sub.add_parser("wrk-summary")
     ws.add_argument("path")
     fs = sub.add_parser("failover-summary")
@@ -439,6 +511,8 @@ def main():
             return double_submit(args)
         if args.cmd == "rate-limit":
             return rate_limit(args)
+        if args.cmd == "no-resend":
+            return no_resend(args)
         if args.cmd == "wrk-summary":
             s = wrk_summary(args.path)
             if not s:

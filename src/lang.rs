@@ -80,27 +80,25 @@ pub fn split(path: &str) -> (Option<Locale>, &str) {
     (None, path)
 }
 
-/// The best of our languages for an `Accept-Language` header (quality order,
-/// ties in the header's order; `tr-TR` counts as `tr`), if any.
+/// The language tags of an `Accept-Language` header, best first: quality order,
+/// ties in the header's order, `q=0` ("not this one") dropped (`accept-language`
+/// parses; the shopper's language and country are both read from this list).
+#[cfg(feature = "ssr")]
+pub fn accepted(header: &str) -> Vec<String> {
+    accept_language::parse_with_quality(header)
+        .into_iter()
+        .filter(|(_, q)| *q > 0.0 && q.is_finite())
+        .map(|(tag, _)| tag)
+        .collect()
+}
+
+/// The best of our languages for an `Accept-Language` header (`tr-TR` counts as
+/// `tr`), if any.
+#[cfg(feature = "ssr")]
 pub fn from_accept_language(header: &str) -> Option<Locale> {
-    let mut best: Option<(f32, usize, Locale)> = None;
-    for (i, part) in header.split(',').enumerate() {
-        let mut pieces = part.split(';');
-        let tag = pieces.next().unwrap_or_default().trim();
-        let q = pieces
-            .find_map(|p| p.trim().strip_prefix("q="))
-            .and_then(|q| q.trim().parse::<f32>().ok())
-            .unwrap_or(1.0);
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        let Some(l) = parse(primary) else { continue };
-        if q <= 0.0 || !q.is_finite() {
-            continue;
-        }
-        if best.is_none_or(|(bq, bi, _)| q > bq || (q == bq && i < bi)) {
-            best = Some((q, i, l));
-        }
-    }
-    best.map(|(_, _, l)| l)
+    accepted(header)
+        .iter()
+        .find_map(|tag| parse(tag.split(['-', '_']).next().unwrap_or_default()))
 }
 
 /// The language of what is being rendered: the one provided in context (an

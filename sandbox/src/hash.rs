@@ -30,33 +30,9 @@ pub fn bytes(seed: &str, n: usize) -> Vec<u8> {
     out
 }
 
-const B58: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-
 /// Base58 (Bitcoin alphabet), as Solana addresses use.
 pub fn base58(input: &[u8]) -> String {
-    let mut digits: Vec<u8> = vec![0];
-    for &byte in input {
-        let mut carry = u32::from(byte);
-        for d in digits.iter_mut() {
-            carry += u32::from(*d) << 8;
-            *d = (carry % 58) as u8;
-            carry /= 58;
-        }
-        while carry > 0 {
-            digits.push((carry % 58) as u8);
-            carry /= 58;
-        }
-    }
-    let zeros = input.iter().take_while(|b| **b == 0).count();
-    let mut s: String = std::iter::repeat_n('1', zeros).collect();
-    s.extend(
-        digits
-            .iter()
-            .rev()
-            .skip_while(|d| **d == 0)
-            .map(|d| B58[*d as usize] as char),
-    );
-    s
+    bs58::encode(input).into_string()
 }
 
 #[cfg(test)]

@@ -28,13 +28,13 @@ pub fn cookie_country(headers: &HeaderMap) -> Option<&'static str> {
         .map(|c| c.code)
 }
 
-/// A country guessed from `Accept-Language` (`de-AT` → AT).
+/// A country guessed from `Accept-Language` (`de-AT` → AT), the most preferred
+/// tag with a region first.
 pub fn language_country(headers: &HeaderMap) -> Option<&'static str> {
     let langs = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
-    langs
-        .split(',')
-        .filter_map(|tag| tag.split(';').next())
-        .filter_map(|tag| tag.trim().rsplit_once('-').map(|(_, region)| region))
+    crate::lang::accepted(langs)
+        .iter()
+        .filter_map(|tag| tag.rsplit_once('-').map(|(_, region)| region))
         .find_map(|region| countries::find(region).map(|c| c.code))
 }
 
@@ -82,6 +82,23 @@ mod tests {
         assert_eq!(country(&h, "US"), "VN");
         h.insert(header::COOKIE, HeaderValue::from_static("country=ZZ"));
         assert_eq!(country(&h, "US"), "AT");
+    }
+
+    #[test]
+    fn the_country_follows_the_language_weights() {
+        let mut h = HeaderMap::new();
+        // The shopper prefers French (France); Austrian German only a little.
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("de-AT;q=0.1, fr-FR"),
+        );
+        assert_eq!(country(&h, "US"), "FR");
+        // Not Austria at all (q=0): the next tag with a region.
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("de-AT;q=0, vi-VN;q=0.5"),
+        );
+        assert_eq!(country(&h, "US"), "VN");
     }
 
     #[test]

@@ -543,7 +543,9 @@ async fn the_checkout_price_comes_as_html_with_the_amount_problem() {
                 )
                 .await;
             assert_eq!(st, 200, "{v}");
-            v.as_str().expect("HTML").to_string()
+            // Without the empty-view markers (`<!>`): how many a view writes
+            // depends on the build (erased components write more).
+            v.as_str().expect("HTML").replace("<!>", "")
         }
     };
     let html = price(min.clone()).await;
@@ -552,9 +554,7 @@ async fn the_checkout_price_comes_as_html_with_the_amount_problem() {
         "{html}"
     );
     assert!(
-        html.contains(
-            r#"<div id="amount-error" aria-live="polite" class="field-errors"><!></div>"#
-        ),
+        html.contains(r#"<div id="amount-error" aria-live="polite" class="field-errors"></div>"#),
         "{html}"
     );
     let html = price("0.01".into()).await;
