@@ -183,208 +183,274 @@ impl Config {
 
     /// Reads settings through `lookup` (tests pass a map).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let get = |k: &str| {
-            lookup(k)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        let upstream = match get("CR_API_URL") {
-            None => Upstream::Sandbox,
-            Some(url) => {
-                let url = url.trim_end_matches('/').to_string();
-                let (secure, rest) = match url.strip_prefix("https://") {
-                    Some(rest) => (true, rest),
-                    None => (
-                        false,
-                        url.strip_prefix("http://").ok_or_else(|| {
-                            bad(
-                                "CR_API_URL",
-                                format!(
-                                    "must start with https:// (got {:?})",
-                                    redact_credentials(&url)
-                                ),
-                            )
-                        })?,
-                    ),
-                };
-                if rest.is_empty() || rest.contains(char::is_whitespace) {
-                    return Err(bad(
-                        "CR_API_URL",
-                        "must be a URL like https://api.cryptorefills.com",
-                    ));
-                }
-                let host = rest.split('/').next().unwrap_or_default();
-                let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-                if !secure && !is_loopback_host(host) {
-                    return Err(bad(
-                        "CR_API_URL",
-                        "must use https:// (plain http:// only for a server on this machine)",
-                    ));
-                }
-                Upstream::Remote(url)
-            }
-        };
-        let partner_id = match (&upstream, get("CR_PARTNER_ID")) {
-            (_, Some(id)) if id.chars().any(|c| c.is_control()) => {
-                return Err(bad("CR_PARTNER_ID", "must not contain control characters"));
-            }
-            (_, Some(id)) => id,
-            (Upstream::Sandbox, None) => SANDBOX_PARTNER_ID.to_string(),
-            (Upstream::Remote(_), None) => {
-                return Err(bad(
-                    "CR_PARTNER_ID",
-                    "is required when CR_API_URL is set (your partner id from the Cryptorefills account page)",
-                ));
-            }
-        };
-        let app_version = get("CR_APP_VERSION")
-            .unwrap_or_else(|| concat!("storefront/", env!("CARGO_PKG_VERSION")).to_string());
-        if app_version.chars().any(|c| c.is_control()) {
-            return Err(bad("CR_APP_VERSION", "must not contain control characters"));
+        let vars = Vars(lookup);
+        let upstream = upstream(vars.get("CR_API_URL"))?;
+        let redis_url = redis_url(vars.get("CR_REDIS_URL"))?;
+        Ok(Config {
+            partner_id: partner_id(&upstream, vars.get("CR_PARTNER_ID"))?,
+            upstream,
+            public_url: public_url(vars.get("CR_PUBLIC_URL"))?,
+            app_version: app_version(vars.get("CR_APP_VERSION"))?,
+            default_country: default_country(vars.get("CR_DEFAULT_COUNTRY"))?,
+            cache_ttl: vars.secs("CR_CACHE_TTL_SECS", 300, 1, 86_400)?,
+            cache_stale: vars.secs("CR_CACHE_STALE_SECS", 3_600, 0, 604_800)?,
+            quote_ttl: vars.secs("CR_QUOTE_TTL_SECS", 20, 0, 30)?,
+            connect_timeout: vars.millis("CR_CONNECT_TIMEOUT_MS", 3_000, 50, 60_000)?,
+            request_timeout: vars.millis("CR_REQUEST_TIMEOUT_MS", 10_000, 100, 120_000)?,
+            order_rate_per_minute: vars.count("CR_ORDER_RATE_PER_MINUTE", 30, 1, 100_000)?,
+            check_rate_per_minute: vars.count("CR_CHECK_RATE_PER_MINUTE", 60, 1, 100_000)?,
+            upstream_rate_per_minute: vars.count(
+                "CR_UPSTREAM_RATE_PER_MINUTE",
+                120,
+                1,
+                1_000_000,
+            )?,
+            trusted_proxies: trusted_proxies(vars.get("CR_TRUSTED_PROXIES"))?,
+            header_read_timeout: vars.millis("CR_HEADER_READ_TIMEOUT_MS", 10_000, 100, 10_000)?,
+            handler_timeout: vars.millis("CR_HANDLER_TIMEOUT_MS", 30_000, 100, 300_000)?,
+            max_connections: vars.count("CR_MAX_CONNECTIONS", 8_192, 1, 1_000_000)?,
+            max_connections_per_client: vars.count(
+                "CR_MAX_CONNECTIONS_PER_CLIENT",
+                256,
+                1,
+                1_000_000,
+            )?,
+            write_stall: vars.millis("CR_WRITE_STALL_MS", 30_000, 100, 300_000)?,
+            max_streams_per_client: vars.count("CR_MAX_STREAMS_PER_CLIENT", 16, 1, 1_000_000)?,
+            idempotency_max_keys: vars.number("CR_IDEMPOTENCY_MAX_KEYS", 100_000, 1, 10_000_000)?,
+            cookie_secret: cookie_secret(vars.get("CR_COOKIE_SECRET"), redis_url.is_some())?,
+            redis_url,
+            redis_timeout: vars.millis("CR_REDIS_TIMEOUT_MS", 500, 10, 10_000)?,
+            sandbox_delivery_delay: vars.millis(
+                "CR_SANDBOX_DELIVERY_DELAY_MS",
+                3_000,
+                0,
+                600_000,
+            )?,
+            sandbox_control_token: control_token(vars.get("CR_SANDBOX_CONTROL_TOKEN"))?,
+        })
+    }
+}
+
+/// The environment as the configuration reads it: values trimmed, empty as unset.
+struct Vars<F>(F);
+
+impl<F: Fn(&str) -> Option<String>> Vars<F> {
+    fn get(&self, var: &str) -> Option<String> {
+        (self.0)(var)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A whole number from `min` to `max`, `default` when unset.
+    fn number(
+        &self,
+        var: &'static str,
+        default: u64,
+        min: u64,
+        max: u64,
+    ) -> Result<u64, ConfigError> {
+        match self.get(var) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        var,
+                        format!("must be a whole number from {min} to {max} (got {v:?})"),
+                    )
+                }),
         }
-        let default_country = get("CR_DEFAULT_COUNTRY").unwrap_or_else(|| "US".to_string());
-        let default_country = crate::model::countries::find(&default_country)
-            .ok_or_else(|| {
+    }
+
+    /// A count (limits of at most a few million: they fit every integer used).
+    fn count<T: TryFrom<u64>>(
+        &self,
+        var: &'static str,
+        default: u64,
+        min: u64,
+        max: u64,
+    ) -> Result<T, ConfigError> {
+        let n = self.number(var, default, min, max)?;
+        T::try_from(n).map_err(|_| bad(var, format!("{n} is too large here")))
+    }
+
+    fn secs(
+        &self,
+        var: &'static str,
+        default: u64,
+        min: u64,
+        max: u64,
+    ) -> Result<Duration, ConfigError> {
+        self.number(var, default, min, max).map(Duration::from_secs)
+    }
+
+    fn millis(
+        &self,
+        var: &'static str,
+        default: u64,
+        min: u64,
+        max: u64,
+    ) -> Result<Duration, ConfigError> {
+        self.number(var, default, min, max)
+            .map(Duration::from_millis)
+    }
+}
+
+/// `CR_API_URL`: the sandbox when unset; else https (http only on loopback).
+fn upstream(value: Option<String>) -> Result<Upstream, ConfigError> {
+    let Some(url) = value else {
+        return Ok(Upstream::Sandbox);
+    };
+    let url = url.trim_end_matches('/').to_string();
+    let (secure, rest) = match url.strip_prefix("https://") {
+        Some(rest) => (true, rest),
+        None => (
+            false,
+            url.strip_prefix("http://").ok_or_else(|| {
                 bad(
-                    "CR_DEFAULT_COUNTRY",
-                    format!("{default_country:?} is not one of the 233 supported country codes"),
+                    "CR_API_URL",
+                    format!(
+                        "must start with https:// (got {:?})",
+                        redact_credentials(&url)
+                    ),
                 )
-            })?
-            .code
-            .to_string();
-        let secs =
-            |var: &'static str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
-                match get(var) {
-                    None => Ok(default),
-                    Some(v) => v
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|n| (min..=max).contains(n))
-                        .ok_or_else(|| {
-                            bad(
-                                var,
-                                format!("must be a whole number from {min} to {max} (got {v:?})"),
-                            )
-                        }),
-                }
-            };
-        let trusted_proxies = match get("CR_TRUSTED_PROXIES") {
-            None => Vec::new(),
-            Some(list) => list
-                .split([',', ' '])
-                .filter(|p| !p.is_empty())
-                .map(|p| {
-                    p.parse::<IpNet>()
-                        .or_else(|_| p.parse::<IpAddr>().map(IpNet::from))
-                        .map_err(|_| {
-                            bad(
-                                "CR_TRUSTED_PROXIES",
-                                format!("{p:?} is not an address or a CIDR like 10.0.0.0/8"),
-                            )
-                        })
+            })?,
+        ),
+    };
+    if rest.is_empty() || rest.contains(char::is_whitespace) {
+        return Err(bad(
+            "CR_API_URL",
+            "must be a URL like https://api.cryptorefills.com",
+        ));
+    }
+    let host = rest.split('/').next().unwrap_or_default();
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    if !secure && !is_loopback_host(host) {
+        return Err(bad(
+            "CR_API_URL",
+            "must use https:// (plain http:// only for a server on this machine)",
+        ));
+    }
+    Ok(Upstream::Remote(url))
+}
+
+/// `CR_PARTNER_ID`: required for a real upstream; the sandbox has its own.
+fn partner_id(upstream: &Upstream, value: Option<String>) -> Result<String, ConfigError> {
+    match (upstream, value) {
+        (_, Some(id)) if id.chars().any(|c| c.is_control()) => {
+            Err(bad("CR_PARTNER_ID", "must not contain control characters"))
+        }
+        (_, Some(id)) => Ok(id),
+        (Upstream::Sandbox, None) => Ok(SANDBOX_PARTNER_ID.to_string()),
+        (Upstream::Remote(_), None) => Err(bad(
+            "CR_PARTNER_ID",
+            "is required when CR_API_URL is set (your partner id from the Cryptorefills account page)",
+        )),
+    }
+}
+
+/// `CR_APP_VERSION`: what the upstream is told we are.
+fn app_version(value: Option<String>) -> Result<String, ConfigError> {
+    let version =
+        value.unwrap_or_else(|| concat!("storefront/", env!("CARGO_PKG_VERSION")).to_string());
+    if version.chars().any(|c| c.is_control()) {
+        return Err(bad("CR_APP_VERSION", "must not contain control characters"));
+    }
+    Ok(version)
+}
+
+/// `CR_DEFAULT_COUNTRY`: one of the 233 (US when unset).
+fn default_country(value: Option<String>) -> Result<String, ConfigError> {
+    let cc = value.unwrap_or_else(|| "US".to_string());
+    crate::model::countries::find(&cc)
+        .map(|c| c.code.to_string())
+        .ok_or_else(|| {
+            bad(
+                "CR_DEFAULT_COUNTRY",
+                format!("{cc:?} is not one of the 233 supported country codes"),
+            )
+        })
+}
+
+/// `CR_TRUSTED_PROXIES`: addresses or CIDRs, comma or space separated.
+fn trusted_proxies(value: Option<String>) -> Result<Vec<IpNet>, ConfigError> {
+    let Some(list) = value else {
+        return Ok(Vec::new());
+    };
+    list.split([',', ' '])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<IpNet>()
+                .or_else(|_| p.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| {
+                    bad(
+                        "CR_TRUSTED_PROXIES",
+                        format!("{p:?} is not an address or a CIDR like 10.0.0.0/8"),
+                    )
                 })
-                .collect::<Result<Vec<_>, _>>()?,
-        };
-        let public_url = match get("CR_PUBLIC_URL") {
-            None => None,
-            Some(url) => Some(public_origin(&url).ok_or_else(|| {
+        })
+        .collect()
+}
+
+/// `CR_PUBLIC_URL`: an origin, or none.
+fn public_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    value
+        .map(|url| {
+            public_origin(&url).ok_or_else(|| {
                 bad(
                     "CR_PUBLIC_URL",
                     format!(
                         "must be an origin like https://shop.example (scheme and host, optional port, no path, query or credentials; got {url:?})"
                     ),
                 )
-            })?),
-        };
-        let redis_url = get("CR_REDIS_URL");
-        if let Some(url) = &redis_url
-            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
-        {
-            return Err(bad(
-                "CR_REDIS_URL",
-                format!(
-                    "must start with redis:// or rediss:// (got {:?})",
-                    redact_credentials(url)
-                ),
-            ));
-        }
-        let cookie_secret = match get("CR_COOKIE_SECRET") {
-            Some(s) if s.len() >= 32 => s.into_bytes(),
-            Some(_) => return Err(bad("CR_COOKIE_SECRET", "must be at least 32 characters")),
-            None if redis_url.is_some() => {
-                return Err(bad(
-                    "CR_COOKIE_SECRET",
-                    "is required when CR_REDIS_URL is set: every instance must sign drafts and carts with the same secret",
-                ));
-            }
-            None => random_secret(32),
-        };
-        let sandbox_control_token = get("CR_SANDBOX_CONTROL_TOKEN").unwrap_or_default();
-        if sandbox_control_token
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace())
-        {
-            return Err(bad(
-                "CR_SANDBOX_CONTROL_TOKEN",
-                "must not contain spaces or control characters",
-            ));
-        }
-        Ok(Config {
-            upstream,
-            public_url,
-            partner_id,
-            app_version,
-            default_country,
-            cache_ttl: Duration::from_secs(secs("CR_CACHE_TTL_SECS", 300, 1, 86_400)?),
-            cache_stale: Duration::from_secs(secs("CR_CACHE_STALE_SECS", 3_600, 0, 604_800)?),
-            quote_ttl: Duration::from_secs(secs("CR_QUOTE_TTL_SECS", 20, 0, 30)?),
-            connect_timeout: Duration::from_millis(secs(
-                "CR_CONNECT_TIMEOUT_MS",
-                3_000,
-                50,
-                60_000,
-            )?),
-            request_timeout: Duration::from_millis(secs(
-                "CR_REQUEST_TIMEOUT_MS",
-                10_000,
-                100,
-                120_000,
-            )?),
-            order_rate_per_minute: secs("CR_ORDER_RATE_PER_MINUTE", 30, 1, 100_000)? as u32,
-            check_rate_per_minute: secs("CR_CHECK_RATE_PER_MINUTE", 60, 1, 100_000)? as u32,
-            upstream_rate_per_minute: secs("CR_UPSTREAM_RATE_PER_MINUTE", 120, 1, 1_000_000)?
-                as u32,
-            trusted_proxies,
-            header_read_timeout: Duration::from_millis(secs(
-                "CR_HEADER_READ_TIMEOUT_MS",
-                10_000,
-                100,
-                10_000,
-            )?),
-            handler_timeout: Duration::from_millis(secs(
-                "CR_HANDLER_TIMEOUT_MS",
-                30_000,
-                100,
-                300_000,
-            )?),
-            max_connections: secs("CR_MAX_CONNECTIONS", 8_192, 1, 1_000_000)? as usize,
-            max_connections_per_client: secs("CR_MAX_CONNECTIONS_PER_CLIENT", 256, 1, 1_000_000)?
-                as usize,
-            write_stall: Duration::from_millis(secs("CR_WRITE_STALL_MS", 30_000, 100, 300_000)?),
-            max_streams_per_client: secs("CR_MAX_STREAMS_PER_CLIENT", 16, 1, 1_000_000)? as usize,
-            idempotency_max_keys: secs("CR_IDEMPOTENCY_MAX_KEYS", 100_000, 1, 10_000_000)?,
-            cookie_secret,
-            redis_url,
-            redis_timeout: Duration::from_millis(secs("CR_REDIS_TIMEOUT_MS", 500, 10, 10_000)?),
-            sandbox_delivery_delay: Duration::from_millis(secs(
-                "CR_SANDBOX_DELIVERY_DELAY_MS",
-                3_000,
-                0,
-                600_000,
-            )?),
-            sandbox_control_token,
+            })
         })
+        .transpose()
+}
+
+/// `CR_REDIS_URL`: redis:// or rediss://, or none.
+fn redis_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    if let Some(url) = &value
+        && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+    {
+        return Err(bad(
+            "CR_REDIS_URL",
+            format!(
+                "must start with redis:// or rediss:// (got {:?})",
+                redact_credentials(url)
+            ),
+        ));
     }
+    Ok(value)
+}
+
+/// `CR_COOKIE_SECRET`: at least 32 characters; required with Redis (every
+/// instance signs alike); random otherwise.
+fn cookie_secret(value: Option<String>, shared: bool) -> Result<Vec<u8>, ConfigError> {
+    match value {
+        Some(s) if s.len() >= 32 => Ok(s.into_bytes()),
+        Some(_) => Err(bad("CR_COOKIE_SECRET", "must be at least 32 characters")),
+        None if shared => Err(bad(
+            "CR_COOKIE_SECRET",
+            "is required when CR_REDIS_URL is set: every instance must sign drafts and carts with the same secret",
+        )),
+        None => Ok(random_secret(32)),
+    }
+}
+
+/// `CR_SANDBOX_CONTROL_TOKEN`: no spaces or control characters.
+fn control_token(value: Option<String>) -> Result<String, ConfigError> {
+    let token = value.unwrap_or_default();
+    if token.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(bad(
+            "CR_SANDBOX_CONTROL_TOKEN",
+            "must not contain spaces or control characters",
+        ));
+    }
+    Ok(token)
 }
 
 #[cfg(test)]
