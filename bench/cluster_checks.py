@@ -233,7 +233,8 @@ def no_resend(args):
     with open(args.access_log, "rb") as f:
         f.seek(offset)
         lines = [l.decode(errors="replace") for l in f if b"/api/orders/create" in l]
-    upstreams = [m.group(1) for l in lines for m in [re.search(r"upstream=(\S+(?:, \S+)*)", l)] if m]
+    # `upstream=A` or, when nginx passed it on, `upstream=A, B` (then `upstream_status=`).
+    upstreams = [m.group(1) for l in lines for m in [re.search(r"upstream=(.*?) upstream_status=", l)] if m]
     tried = [u.strip() for u in ",".join(upstreams).split(",") if u.strip()]
     passed = status == 502 and posts == 1 and tried == [f"127.0.0.1:{args.killed_port}"]
     print(
