@@ -18,12 +18,7 @@ async fn speak(s: &Shop, dialects: &[Dialect]) {
 
 /// Reads an event stream until it ends (or 15 s pass); its text.
 async fn read_stream(s: &Shop, id: &str) -> String {
-    let resp = s
-        .http
-        .get(format!("{}/api/orders/{id}/subscribe", s.base))
-        .send()
-        .await
-        .expect("subscribe");
+    let resp = s.subscribe(id).await;
     stream_text(resp, Duration::from_secs(15)).await
 }
 

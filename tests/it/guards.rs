@@ -8,7 +8,7 @@
 use crate::common;
 
 use common::redis::RedisServer;
-use common::{Shop, cart_of, checkout, new_order, pay_cart, shop, some_family};
+use common::{Shop, checkout, new_order, pay_cart, shop, some_family, two_card_cart};
 use futures::StreamExt;
 use serde_json::json;
 use std::collections::HashMap;
@@ -81,16 +81,7 @@ async fn the_same_key_after_a_definite_refusal_places_the_order() {
 #[tokio::test]
 async fn paying_one_cart_twice_is_one_order() {
     let s = shop(&[]).await;
-    let (family, amount) = some_family(&s, "US").await;
-    let jar = cart_of(
-        &s,
-        &family,
-        &amount,
-        &["ann@example.com", "bob@example.com"],
-    )
-    .await;
-    let (_, cart, _) = s.call_cookies("cart/get", &[], &jar).await;
-    let key = cart["key"].as_str().expect("the cart's key").to_string();
+    let (jar, _, key) = two_card_cart(&s).await;
     let before = orders_held(&s).await;
     let ((st1, first), (st2, second)) =
         tokio::join!(pay_cart(&s, &jar, &key), pay_cart(&s, &jar, &key));
@@ -210,12 +201,7 @@ async fn order_pages_and_the_live_view_answer_while_redis_is_down() {
         assert_eq!(st, 200, "the live view's region: {region}");
     }
 
-    let resp = s
-        .http
-        .get(format!("{}/api/orders/{id}/subscribe", s.base))
-        .send()
-        .await
-        .expect("subscribe");
+    let resp = s.subscribe(&id).await;
     assert_eq!(resp.status().as_u16(), 200, "the live view answers");
     assert_eq!(
         resp.headers()["content-type"].to_str().ok(),

@@ -488,12 +488,7 @@ async fn an_event_stream_outlives_the_header_and_request_timeouts() {
     ])
     .await;
     let id = new_order(&s, "long-stream-0001").await;
-    let resp = s
-        .http
-        .get(format!("{}/api/orders/{id}/subscribe", s.base))
-        .send()
-        .await
-        .expect("subscribe");
+    let resp = s.subscribe(&id).await;
     assert_eq!(resp.status(), 200);
     tokio::time::sleep(Duration::from_millis(1_200)).await;
     s.control(&format!("/orders/{id}/pay"), serde_json::json!({}))
@@ -664,14 +659,7 @@ async fn junk_brands_and_orders_cost_at_most_a_handful_of_upstream_calls() {
     // the machine's speed. What must hold whatever it is: the upstream calls.
     for i in 0..100 {
         let id = format!("junkorder{i:08}");
-        let st = s
-            .http
-            .get(format!("{}/api/orders/{id}/subscribe", s.base))
-            .send()
-            .await
-            .expect("subscribe")
-            .status()
-            .as_u16();
+        let st = s.subscribe(&id).await.status().as_u16();
         assert!(st == 404 || st == 429, "{st}");
         let (st, _) = s.call("orders/get", &[("order_id", &id)]).await;
         assert!(st == 404 || st == 429, "{st}");
@@ -865,12 +853,7 @@ async fn order_pages_functions_and_streams_say_no_store() {
         .await
         .expect("fn");
     assert_eq!(f.headers()["cache-control"], "no-store");
-    let stream = s
-        .http
-        .get(format!("{}/api/orders/{id}/subscribe", s.base))
-        .send()
-        .await
-        .expect("stream");
+    let stream = s.subscribe(&id).await;
     assert!(
         stream.headers()["cache-control"]
             .to_str()

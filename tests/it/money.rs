@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{Shop, cart_of, checkout, new_order, pay_cart, set_cookies, shop, some_family};
+use common::{Shop, checkout, new_order, pay_cart, set_cookies, shop, some_family, two_card_cart};
 use serde_json::json;
 
 /// Orders the sandbox was asked to create.
@@ -361,16 +361,7 @@ async fn payment_options_follow_the_shoppers_country() {
 #[tokio::test]
 async fn each_card_of_an_order_shows_its_own_delivery_state() {
     let s = shop(&[("CR_SANDBOX_DELIVERY_DELAY_MS", "4000")]).await;
-    let (family, amount) = some_family(&s, "US").await;
-    let jar = cart_of(
-        &s,
-        &family,
-        &amount,
-        &["ann@example.com", "bob@example.com"],
-    )
-    .await;
-    let (_, cart, _) = s.call_cookies("cart/get", &[], &jar).await;
-    let key = cart["key"].as_str().expect("a cart key").to_string();
+    let (jar, _, key) = two_card_cart(&s).await;
     let (st, order) = pay_cart(&s, &jar, &key).await;
     assert_eq!(st, 200, "{order}");
     let id = order["order_id"].as_str().expect("id").to_string();
@@ -402,16 +393,7 @@ async fn each_card_of_an_order_shows_its_own_delivery_state() {
 #[tokio::test]
 async fn a_cart_is_paid_at_the_total_of_the_whole_order_as_shown() {
     let s = shop(&[]).await;
-    let (family, amount) = some_family(&s, "US").await;
-    let jar = cart_of(
-        &s,
-        &family,
-        &amount,
-        &["ann@example.com", "bob@example.com"],
-    )
-    .await;
-    let (_, cart, _) = s.call_cookies("cart/get", &[], &jar).await;
-    let key = cart["key"].as_str().expect("key").to_string();
+    let (jar, cart, key) = two_card_cart(&s).await;
     let shown = cart["total"]["coin_amount"]
         .as_str()
         .expect("a total")

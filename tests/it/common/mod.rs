@@ -77,6 +77,16 @@ pub async fn shop_at(env: &[(&str, &str)], site_root: &str) -> Shop {
 }
 
 impl Shop {
+    /// Opens an order's event stream (`GET /api/orders/{id}/subscribe`), as a
+    /// plain client would: the answer, whatever its status.
+    pub async fn subscribe(&self, id: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}/api/orders/{id}/subscribe", self.base))
+            .send()
+            .await
+            .expect("subscribe")
+    }
+
     /// Calls a server function the way the browser's client does (URL-encoded form, JSON back).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> (u16, Value) {
         self.call_with(endpoint, form, &[]).await
@@ -304,6 +314,16 @@ pub async fn cart_of(s: &Shop, family: &str, amount: &str, to: &[&str]) -> Strin
         }
     }
     jar
+}
+
+/// A cart of two cards of one US brand (for ann@ and bob@): its cookie, the
+/// cart as `cart/get` reads it, and its idempotency key.
+pub async fn two_card_cart(s: &Shop) -> (String, Value, String) {
+    let (family, amount) = some_family(s, "US").await;
+    let jar = cart_of(s, &family, &amount, &["ann@example.com", "bob@example.com"]).await;
+    let (_, cart, _) = s.call_cookies("cart/get", &[], &jar).await;
+    let key = cart["key"].as_str().expect("the cart's key").to_string();
+    (jar, cart, key)
 }
 
 /// Pays for the cart in `cookie` under `key` (USDC on Solana, no coupon): the
