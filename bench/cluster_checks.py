@@ -227,12 +227,18 @@ def no_resend(args):
             return 1
         os.kill(args.kill_pid, signal.SIGKILL)
         status, _, data = answer.result(timeout=60)
-    time.sleep(4.5)  # the held upstream call ends; anything resent would have landed
+    # nginx answers only after every instance it tried, so anything resent has
+    # already reached the upstream; its access log line follows the answer.
     after = sandbox_stats(args.control, args.token)
     posts = after["requests"].get("/v5/orders", 0) - before["requests"].get("/v5/orders", 0)
-    with open(args.access_log, "rb") as f:
-        f.seek(offset)
-        lines = [l.decode(errors="replace") for l in f if b"/api/orders/create" in l]
+    lines = []
+    deadline = time.time() + 10
+    while not lines and time.time() < deadline:
+        with open(args.access_log, "rb") as f:
+            f.seek(offset)
+            lines = [l.decode(errors="replace") for l in f if b"/api/orders/create" in l]
+        if not lines:
+            time.sleep(0.05)
     # `upstream=A` or, when nginx passed it on, `upstream=A, B` (then `upstream_status=`).
     upstreams = [m.group(1) for l in lines for m in [re.search(r"upstream=(.*?) upstream_status=", l)] if m]
     tried = [u.strip() for u in ",".join(upstreams).split(",") if u.strip()]
