@@ -4,7 +4,7 @@
 use crate::i18n::td_string;
 use crate::lang::Locale;
 use crate::model::checkout::CheckoutForm;
-use crate::model::problem::{Field, FieldIssue, Problem};
+use crate::model::problem::{Field, FieldIssue, Problem, Reason};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -102,11 +102,8 @@ fn wait_words(l: Locale, secs: Option<u64>) -> String {
 
 impl AppError {
     /// One field-level complaint.
-    pub fn invalid(field: Field, message: impl Into<String>) -> AppError {
-        AppError::Invalid(vec![FieldIssue {
-            field,
-            message: message.into(),
-        }])
+    pub fn invalid(field: Field, reason: Reason) -> AppError {
+        AppError::Invalid(vec![FieldIssue::new(field, reason)])
     }
 
     /// The HTTP status a page or endpoint answers with for this error.
@@ -152,7 +149,7 @@ impl AppError {
             AppError::Invalid(issues) => issues
                 .iter()
                 .filter(|i| i.field == field)
-                .map(|i| i.message.clone())
+                .map(|i| i.message(l))
                 .collect(),
             AppError::Rejected(problems) => problems
                 .iter()
@@ -163,6 +160,25 @@ impl AppError {
                 vec![Problem::new(code).message(l)]
             }
             _ => Vec::new(),
+        }
+    }
+
+    /// The error without its per-field lists (what a signed draft keeps when
+    /// the whole error won't fit): its headline stays, and the checks find the
+    /// rest again on the next try.
+    pub fn without_details(&self) -> AppError {
+        match self {
+            AppError::Invalid(_) => AppError::Invalid(Vec::new()),
+            AppError::Rejected(_) => AppError::Rejected(Vec::new()),
+            other => other.clone(),
+        }
+    }
+
+    /// How many seconds a rate-limited client should wait (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after } => *retry_after,
+            _ => None,
         }
     }
 
@@ -187,10 +203,9 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
             | ServerFnErrorErr::Deserialization(_)
-            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::invalid(
-                Field::Order,
-                td_string!(crate::lang::locale(), errors.malformed),
-            ),
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                AppError::invalid(Field::Order, Reason::Malformed)
+            }
             _ => AppError::Transport,
         }
     }
@@ -247,12 +262,7 @@ impl axum::response::IntoResponse for AppError {
         use axum::http::{HeaderValue, StatusCode, header};
         let status =
             StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let retry = match &self {
-            AppError::RateLimited {
-                retry_after: Some(s),
-            } => Some(*s),
-            _ => None,
-        };
+        let retry = self.retry_after();
         let mut resp = (status, self.ser()).into_response();
         let h = resp.headers_mut();
         h.insert(
@@ -311,10 +321,19 @@ mod tests {
 
     #[test]
     fn round_trips_as_json() {
-        let e = AppError::Invalid(vec![FieldIssue {
-            field: Field::Amount,
-            message: "x".into(),
-        }]);
+        let e = AppError::Invalid(vec![
+            FieldIssue::new(Field::Amount, Reason::TooLong(64)),
+            FieldIssue::new(
+                Field::Beneficiary,
+                Reason::Phone(crate::model::beneficiary::PhoneError::NotOfCountry(
+                    crate::model::countries::find("VN").expect("VN"),
+                )),
+            ),
+            FieldIssue::new(
+                Field::Coupon,
+                Reason::Problem(Problem::new("COUPON_EXPIRED")),
+            ),
+        ]);
         let s = serde_json::to_string(&e).expect("ser");
         assert_eq!(serde_json::from_str::<AppError>(&s).expect("de"), e);
     }

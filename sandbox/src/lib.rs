@@ -19,8 +19,11 @@ mod orders;
 mod payment;
 mod pricing;
 mod request;
+mod shutdown;
 mod streams;
 mod validation;
+
+pub use shutdown::shutdown_signal;
 
 use axum::Router;
 use axum::body::Body;

@@ -74,27 +74,6 @@ fn config_from(get: impl Fn(&str) -> Option<String>) -> Result<(SandboxConfig, b
     Ok((config, random_token))
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -125,7 +104,7 @@ async fn main() -> ExitCode {
     if random_token {
         println!("sandbox control token: {}", config.control_token);
     }
-    match sandbox::serve(listener, config, shutdown_signal()).await {
+    match sandbox::serve(listener, config, sandbox::shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("sandbox: {e}");

@@ -90,8 +90,8 @@ pub async fn add_to_cart(
     #[server(default)] coupon: String,
     #[server(default)] idempotency_key: String,
 ) -> Result<u32, AppError> {
-    use super::ssr::{fail, is_plain_form_post, same_site, set_cookie, shopper, state};
-    same_site().or_else(fail)?;
+    use super::ssr::{is_plain_form_post, same_site, set_cookie, shopper, state};
+    same_site()?;
     let state = state()?;
     let who = shopper(&state, Some(&country));
     // As the shopper's language writes numbers (`12,5`): read once, here, and
@@ -128,7 +128,7 @@ pub async fn add_to_cart(
             super::orders::back_to_form(&state, form, e.clone());
             Err(e)
         }
-        Err(e) => fail(e),
+        Err(e) => Err(e),
     }
 }
 
@@ -144,7 +144,7 @@ async fn add_line(
     email: &str,
 ) -> Result<(String, u32), AppError> {
     use crate::model::cart::{Cart, CartItem};
-    use crate::model::problem::Field;
+    use crate::model::problem::{Field, Reason};
     use crate::server::signed_cookie::Opened;
     crate::server::shop::check_country(country)?;
     state
@@ -165,7 +165,7 @@ async fn add_line(
             quantity: 1,
         },
     )
-    .map_err(|e| AppError::invalid(Field::Order, e.message(crate::lang::locale())))?;
+    .map_err(|e| AppError::invalid(Field::Order, Reason::Cart(e)))?;
     if !pay.is_empty() {
         cart.pay = pay.to_string();
     }
@@ -177,11 +177,7 @@ async fn add_line(
     let cookie = state.shop.carts.seal(&cart).ok_or_else(|| {
         AppError::invalid(
             Field::Order,
-            crate::i18n::td_string!(
-                crate::lang::locale(),
-                errors.cart_full,
-                max = crate::model::cart::MAX_ITEMS
-            ),
+            Reason::Cart(crate::model::cart::CartRefusal::Full),
         )
     })?;
     Ok((cookie, cart.count()))
@@ -208,10 +204,10 @@ pub async fn update_cart(
     line: String,
     #[server(default)] quantity: String,
 ) -> Result<u32, AppError> {
-    use super::ssr::{fail, is_plain_form_post, same_site, set_cookie, state};
+    use super::ssr::{is_plain_form_post, same_site, set_cookie, state};
     use crate::model::cart::Cart;
-    use crate::model::problem::Field;
-    same_site().or_else(fail)?;
+    use crate::model::problem::{Field, Reason};
+    same_site()?;
     let state = state()?;
     let mut cart = state
         .shop
@@ -231,14 +227,7 @@ pub async fn update_cart(
         }
     };
     if !changed {
-        let e = AppError::invalid(
-            Field::Order,
-            crate::i18n::td_string!(
-                crate::lang::locale(),
-                errors.quantity_range,
-                max = crate::model::cart::MAX_QUANTITY
-            ),
-        );
+        let e = AppError::invalid(Field::Order, Reason::QuantityRange);
         if is_plain_form_post() {
             // The cart itself is unchanged.
             let form = crate::model::checkout::CheckoutForm {
@@ -248,7 +237,7 @@ pub async fn update_cart(
             back_to_cart(&state, form, e.clone());
             return Err(e);
         }
-        return fail(e);
+        return Err(e);
     }
     cart.key = crate::server::ids::new_id();
     if let Some(cookie) = state.shop.carts.seal(&cart) {
@@ -290,18 +279,13 @@ pub async fn get_cart(#[server(default)] pay: String) -> Result<CartPage, AppErr
     };
     let who = shopper(&state, Some(&country));
     let options = state.shop.pay_options(&who).await.unwrap_or_default();
-    let chosen = Some(pay).filter(|p| {
-        options
-            .iter()
-            .any(|o| &crate::model::checkout::pay_value(&o.coin, &o.network) == p)
-    });
+    let chosen = Some(pay).filter(|p| options.iter().any(|o| &o.choice().form_value() == p));
     let pay = chosen
         .or_else(|| draft.as_ref().map(|d| d.form.pay.clone()))
         .filter(|p| !p.is_empty())
         .or_else(|| Some(cart.pay.clone()).filter(|p| !p.is_empty()))
         .or_else(|| {
-            crate::model::payment::default_option(&options)
-                .map(|o| crate::model::checkout::pay_value(&o.coin, &o.network))
+            crate::model::payment::default_option(&options).map(|o| o.choice().form_value())
         })
         .unwrap_or_default();
     let lines = futures::future::join_all(cart.items.iter().map(|item| {
@@ -415,13 +399,11 @@ pub async fn pay_cart(
     idempotency_key: String,
     #[server(default)] shown_total: String,
 ) -> Result<Order, AppError> {
-    use super::ssr::{
-        fail, is_plain_form_post, remember_recent, same_site, set_cookie, shopper, state,
-    };
+    use super::ssr::{is_plain_form_post, remember_recent, same_site, set_cookie, shopper, state};
     use crate::model::cart::CartCheckout;
-    use crate::model::problem::Field;
+    use crate::model::problem::{Field, Reason};
     use crate::server::signed_cookie::Opened;
-    same_site().or_else(fail)?;
+    same_site()?;
     let state = state()?;
     let headers = super::ssr::headers();
     let checkout = CartCheckout {
@@ -437,10 +419,7 @@ pub async fn pay_cart(
     };
     let result = match opened {
         Opened::Valid(cart) if cart.key != checkout.idempotency_key.trim() => {
-            Err(AppError::invalid(
-                Field::Order,
-                crate::i18n::td_string!(crate::lang::locale(), errors.cart_changed),
-            ))
+            Err(AppError::invalid(Field::Order, Reason::CartChanged))
         }
         Opened::Valid(cart) => {
             let who = shopper(&state, Some(&cart.country));
@@ -448,14 +427,8 @@ pub async fn pay_cart(
             let shown = crate::model::money::Amount::parse(shown_total.trim());
             state.shop.create_cart(&who, &cart, &checkout, shown).await
         }
-        Opened::Absent => Err(AppError::invalid(
-            Field::Order,
-            crate::i18n::td_string!(crate::lang::locale(), errors.cart_empty),
-        )),
-        Opened::Refused => Err(AppError::invalid(
-            Field::Order,
-            crate::i18n::td_string!(crate::lang::locale(), errors.cart_unreadable),
-        )),
+        Opened::Absent => Err(AppError::invalid(Field::Order, Reason::CartEmpty)),
+        Opened::Refused => Err(AppError::invalid(Field::Order, Reason::CartUnreadable)),
     };
     match result {
         Ok(order) => {
@@ -477,6 +450,6 @@ pub async fn pay_cart(
             back_to_cart(&state, form, e.clone());
             Err(e)
         }
-        Err(e) => fail(e),
+        Err(e) => Err(e),
     }
 }

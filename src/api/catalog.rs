@@ -34,14 +34,14 @@ pub struct BrandPage {
 /// The home page data for the shopper's country (cookie, language or default).
 #[server(prefix = "/api", endpoint = "catalog/storefront")]
 pub async fn load_storefront() -> Result<Storefront, AppError> {
-    use super::ssr::{fail, shopper, state};
+    use super::ssr::{shopper, state};
     let state = state()?;
     let who = shopper(&state, None);
     let cat = &state.shop.catalogue;
     let (directory, homepage) = futures::join!(cat.brands(&who), cat.homepage(&who));
     let directory = match directory {
         Ok(d) => d,
-        Err(e) => return fail(e.into()),
+        Err(e) => return Err(e.into()),
     };
     // The curated feed is optional: the brand grid still works without it.
     let homepage = homepage.map(|h| (*h).clone()).unwrap_or_default();
@@ -55,45 +55,45 @@ pub async fn load_storefront() -> Result<Storefront, AppError> {
 /// The coin + network choices (`/v3/payment_vias`), suspended ones marked.
 #[server(prefix = "/api", endpoint = "catalog/payment_options")]
 pub async fn get_payment_options() -> Result<Vec<PayOption>, AppError> {
-    use super::ssr::{fail, shopper, state};
+    use super::ssr::{shopper, state};
     let state = state()?;
     let who = shopper(&state, None);
-    state.shop.pay_options(&who).await.or_else(fail)
+    state.shop.pay_options(&who).await
 }
 
 /// Every brand of a country (`/v2/brands`).
 #[server(prefix = "/api", endpoint = "catalog/brands")]
 pub async fn get_brands(country: String) -> Result<BrandDirectory, AppError> {
-    use super::ssr::{fail, shopper, state};
-    crate::server::shop::check_country(&country).or_else(fail)?;
+    use super::ssr::{shopper, state};
+    crate::server::shop::check_country(&country)?;
     let state = state()?;
     let who = shopper(&state, Some(&country));
     match state.shop.catalogue.brands(&who).await {
         Ok(d) => Ok((*d).clone()),
-        Err(e) => fail(e.into()),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// The curated homepage feed of a country (`/v2/homepage`).
 #[server(prefix = "/api", endpoint = "catalog/homepage")]
 pub async fn get_homepage(country: String) -> Result<Homepage, AppError> {
-    use super::ssr::{fail, shopper, state};
-    crate::server::shop::check_country(&country).or_else(fail)?;
+    use super::ssr::{shopper, state};
+    crate::server::shop::check_country(&country)?;
     let state = state()?;
     let who = shopper(&state, Some(&country));
     match state.shop.catalogue.homepage(&who).await {
         Ok(h) => Ok((*h).clone()),
-        Err(e) => fail(e.into()),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// A brand family's products in a country, with the payment options.
 #[server(prefix = "/api", endpoint = "catalog/products")]
 pub async fn get_products(country: String, family: String) -> Result<BrandPage, AppError> {
-    use super::ssr::{fail, shopper, state};
-    crate::server::shop::check_country(&country).or_else(fail)?;
+    use super::ssr::{shopper, state};
+    crate::server::shop::check_country(&country)?;
     if !crate::model::catalog::is_valid_family(&family) {
-        return fail(AppError::NotFound(crate::error::Missing::Brand));
+        return Err(AppError::NotFound(crate::error::Missing::Brand));
     }
     let state = state()?;
     let who = shopper(&state, Some(&country));
@@ -104,8 +104,7 @@ pub async fn get_products(country: String, family: String) -> Result<BrandPage, 
     match (fam, options) {
         (Ok(f), Ok(o)) => {
             let amount = f.default_amount();
-            let pay = crate::model::payment::default_option(&o)
-                .map(|p| crate::model::checkout::pay_value(&p.coin, &p.network));
+            let pay = crate::model::payment::default_option(&o).map(|p| p.choice().form_value());
             let quote = match pay {
                 Some(pay) if !amount.is_empty() => {
                     Some(state.shop.quote(&who, &family, &amount, &pay).await)
@@ -124,6 +123,6 @@ pub async fn get_products(country: String, family: String) -> Result<BrandPage, 
                 phone_example,
             })
         }
-        (Err(e), _) | (_, Err(e)) => fail(e),
+        (Err(e), _) | (_, Err(e)) => Err(e),
     }
 }

@@ -42,16 +42,6 @@ pub(crate) mod ssr {
         crate::server::shopper::shopper(&headers, &cc, client())
     }
 
-    /// Sets the HTTP status of the response to the error's, then returns it.
-    pub fn fail<T>(e: AppError) -> Result<T, AppError> {
-        if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
-            && let Ok(code) = axum::http::StatusCode::from_u16(e.status())
-        {
-            res.set_status(code);
-        }
-        Err(e)
-    }
-
     /// Sends a plain form post on to `path` in the shopper's language (its
     /// `/tr`, `/vi` prefix kept).
     pub fn go(path: &str) {
@@ -71,11 +61,12 @@ pub(crate) mod ssr {
     /// Puts an order first in the shopper's recent-orders cookie.
     pub fn remember_recent(order_id: &str) {
         use crate::server::recent_orders;
+        let Some(id) = crate::model::values::OrderId::parse(order_id) else {
+            return;
+        };
         let ids = recent_orders::read(&headers());
-        if ids.first().map(String::as_str) != Some(order_id) {
-            set_cookie(&recent_orders::cookie(&recent_orders::with_order(
-                ids, order_id,
-            )));
+        if ids.first() != Some(&id) {
+            set_cookie(&recent_orders::cookie(&recent_orders::with_order(ids, &id)));
         }
     }
 

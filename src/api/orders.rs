@@ -82,9 +82,7 @@ pub async fn validate_order(
     email: String,
     #[server(default)] coupon: String,
 ) -> Result<Quote, AppError> {
-    check(country, family, amount, pay, beneficiary, email, coupon)
-        .await
-        .or_else(super::ssr::fail)
+    check(country, family, amount, pay, beneficiary, email, coupon).await
 }
 
 /// The upstream's check of a form as typed (no order is made).
@@ -129,7 +127,7 @@ pub async fn create_order(
     idempotency_key: String,
     #[server(default)] again: String,
 ) -> Result<Order, AppError> {
-    use super::ssr::{fail, is_plain_form_post, shopper, state};
+    use super::ssr::{is_plain_form_post, shopper, state};
     let state = state()?;
     let who = shopper(&state, Some(&country));
     // "I checked my email: order again" after an unclear answer: a deliberate new
@@ -165,7 +163,7 @@ pub async fn create_order(
             back_to_form(&state, form, e.clone());
             Err(e)
         }
-        Err(e) => fail(e),
+        Err(e) => Err(e),
     }
 }
 
@@ -222,16 +220,16 @@ pub async fn checkout_draft(
 /// by this shop within a day; nothing is ordered until the shopper sends the form.
 #[server(prefix = "/api", endpoint = "orders/again")]
 pub async fn order_again(order_id: String) -> Result<(), AppError> {
-    use super::ssr::{fail, same_site, set_cookie, state};
-    same_site().or_else(fail)?;
+    use super::ssr::{same_site, set_cookie, state};
+    same_site()?;
     let state = state()?;
-    let form = match crate::model::order::is_valid_order_id(&order_id) {
-        true => state.shop.intent(&order_id).await,
-        false => None,
+    let form = match crate::model::values::OrderId::parse(&order_id) {
+        Some(id) => state.shop.intent(id.as_str()).await,
+        None => None,
     }
     .and_then(|i| i.checkout_form());
     let Some(form) = form else {
-        return fail(AppError::NotFound(crate::error::Missing::Order));
+        return Err(AppError::NotFound(crate::error::Missing::Order));
     };
     let back = format!("/brands/{}/{}?draft=1#checkout", form.country, form.family);
     set_cookie(&state.shop.drafts.seal(Draft { form, error: None }));
@@ -242,10 +240,13 @@ pub async fn order_again(order_id: String) -> Result<(), AppError> {
 /// An order and its payment details, by id.
 #[server(prefix = "/api", endpoint = "orders/get")]
 pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {
-    use super::ssr::{fail, shopper, state};
+    use super::ssr::{shopper, state};
     let state = state()?;
     let who = shopper(&state, None);
-    let order = state.shop.order(&who, &order_id).await.or_else(fail)?;
+    let Some(id) = crate::model::values::OrderId::parse(&order_id) else {
+        return Err(AppError::NotFound(crate::error::Missing::Order));
+    };
+    let order = state.shop.order(&who, &id).await?;
     super::ssr::remember_recent(&order.order_id);
     Ok(view_of(&state, &who, order).await)
 }
@@ -347,7 +348,7 @@ pub async fn recent_orders() -> Result<Vec<RecentOrder>, AppError> {
                 let pair = pay_pair(&state, &options, &order).await;
                 let l = crate::lang::locale();
                 list.push(RecentOrder {
-                    order_id: id.clone(),
+                    order_id: id.to_string(),
                     title: recent_title(&order),
                     amount: order
                         .coin_amount
@@ -371,7 +372,7 @@ pub async fn recent_orders() -> Result<Vec<RecentOrder>, AppError> {
             Err(_) => {
                 kept.push(id.clone());
                 list.push(RecentOrder {
-                    order_id: id.clone(),
+                    order_id: id.to_string(),
                     title: crate::i18n::td_string!(crate::lang::locale(), order.order).to_string(),
                     amount: None,
                     state: crate::i18n::td_string!(
@@ -411,8 +412,8 @@ fn recent_title(order: &Order) -> String {
 /// Forgets this device's recent orders (the cookie is deleted).
 #[server(prefix = "/api", endpoint = "orders/recent/forget")]
 pub async fn forget_recent() -> Result<(), AppError> {
-    use super::ssr::{fail, is_plain_form_post, same_site, set_cookie};
-    same_site().or_else(fail)?;
+    use super::ssr::{is_plain_form_post, same_site, set_cookie};
+    same_site()?;
     set_cookie(&crate::server::recent_orders::cleared());
     if is_plain_form_post() {
         super::ssr::go("/");

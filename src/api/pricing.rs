@@ -12,12 +12,8 @@ pub async fn get_quote(
     amount: String,
     pay: String,
 ) -> Result<Quote, AppError> {
-    use super::ssr::{fail, shopper, state};
+    use super::ssr::{shopper, state};
     let state = state()?;
     let who = shopper(&state, Some(&country));
-    state
-        .shop
-        .quote(&who, &family, &amount, &pay)
-        .await
-        .or_else(fail)
+    state.shop.quote(&who, &family, &amount, &pay).await
 }

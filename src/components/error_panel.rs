@@ -7,11 +7,23 @@ use crate::lang;
 use leptos::prelude::*;
 
 /// Shows an error; 404s get the not-found page, retryable ones a "Try again" link
-/// (a reload works with or without JavaScript).
+/// (a reload works with or without JavaScript). A page that shows an error
+/// answers with the error's status (`AppError::status`, as its JSON would):
+/// a page whose supplier is down is a 503, not a 200.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     if let AppError::NotFound(what) = &error {
         return view! { <NotFound what=*what /> }.into_any();
+    }
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::{HeaderValue, StatusCode, header};
+        if let Ok(status) = StatusCode::from_u16(error.status()) {
+            res.set_status(status);
+        }
+        if let Some(s) = error.retry_after() {
+            res.insert_header(header::RETRY_AFTER, HeaderValue::from(s));
+        }
     }
     let l = lang::locale();
     let retry = error.is_retryable();

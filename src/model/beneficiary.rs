@@ -2,9 +2,10 @@
 //! phone number for mobile top-ups.
 
 use crate::model::catalog::Kind;
+use serde::{Deserialize, Serialize};
 
 /// Why a beneficiary or buyer contact was refused, in the shopper's words.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum ContactError {
     #[error("Enter an email address, like name@example.com.")]
     Email,
@@ -23,6 +24,71 @@ impl ContactError {
             ContactError::Phone => td_string!(l, errors.phone_format),
         }
         .to_string()
+    }
+}
+
+/// Why a top-up number was refused, in the shopper's words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum PhoneError {
+    /// Not `+`, a country code and 4 to 15 digits.
+    #[error(transparent)]
+    Shape(#[from] ContactError),
+    /// No country the shop knows has this calling code (`None`: no country at all).
+    #[error("{}", unknown_code(.0))]
+    UnknownCountryCode(Option<u16>),
+    /// A valid number, but of a country outside the shop's 233 that shares a
+    /// calling code with one inside (a Russian +7 number; Kazakhstan is +7 too).
+    #[error("This number belongs to a country the shop doesn't serve.")]
+    OtherCountry,
+    /// The national number is wrong for the country its calling code names.
+    #[error("This isn't a valid phone number for {}.", .0.name)]
+    NotValidFor(crate::model::countries::Country),
+    /// As above, when the calling code is shared and the number doesn't say which
+    /// of its countries it meant (`+1`: the US, Canada and the Caribbean).
+    #[error("This isn't a valid phone number for country code +{0}.")]
+    NotValidForCode(u16),
+    /// A valid number of another country than the top-up's (a Vietnamese
+    /// top-up and a US number).
+    #[error("This top-up is for {}: enter a number of {}.", .0.name, .0.name)]
+    NotOfCountry(crate::model::countries::Country),
+}
+
+impl PhoneError {
+    /// The refusal in the shopper's words (`NotValidFor` names the country in
+    /// the shopper's language).
+    pub fn message(&self, l: crate::lang::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            PhoneError::Shape(e) => e.message(l),
+            PhoneError::UnknownCountryCode(Some(code)) => {
+                td_string!(l, errors.phone_unknown_code, code)
+            }
+            PhoneError::UnknownCountryCode(None) => td_string!(l, errors.phone_no_code).to_string(),
+            PhoneError::OtherCountry => td_string!(l, errors.phone_unserved_country).to_string(),
+            PhoneError::NotValidFor(name) => td_string!(
+                l,
+                errors.phone_not_valid_for,
+                country = crate::model::countries::name_in(*name, l)
+            ),
+            PhoneError::NotValidForCode(code) => {
+                td_string!(l, errors.phone_not_valid_for_code, code)
+            }
+            PhoneError::NotOfCountry(c) => td_string!(
+                l,
+                errors.phone_not_of_country,
+                country = crate::model::countries::name_in(*c, l)
+            ),
+        }
+    }
+}
+
+fn unknown_code(code: &Option<u16>) -> String {
+    match code {
+        Some(code) => {
+            format!("The shop doesn't know the country code +{code}. Check the digits after the +.")
+        }
+        None => "The shop doesn't know this number's country code. Check the digits after the +."
+            .to_string(),
     }
 }
 

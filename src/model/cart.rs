@@ -45,7 +45,7 @@ pub struct Cart {
 }
 
 /// Why a card could not join the cart, in the shopper's words.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum CartRefusal {
     #[error("Your cart is full ({MAX_ITEMS} cards). Pay for it first, or remove a card.")]
     Full,

@@ -1,7 +1,7 @@
 //! What the checkout form sends, and what pricing and validation answer.
 
 use crate::model::problem::Field;
-use crate::model::problem::FieldIssue;
+use crate::model::problem::{FieldIssue, Reason};
 use serde::{Deserialize, Serialize};
 
 /// Longest accepted email and beneficiary (an email address's limit).
@@ -20,10 +20,7 @@ pub fn length_issues(fields: &[(Field, &str, usize)]) -> Vec<FieldIssue> {
     fields
         .iter()
         .filter(|(_, value, limit)| value.chars().count() > *limit)
-        .map(|(field, _, limit)| FieldIssue {
-            field: *field,
-            message: crate::i18n::td_string!(crate::lang::locale(), errors.too_long, limit),
-        })
+        .map(|(field, _, limit)| FieldIssue::new(*field, Reason::TooLong(*limit)))
         .collect()
 }
 
@@ -34,7 +31,7 @@ pub struct CheckoutForm {
     pub family: String,
     /// The face value: a fixed denomination's value or a typed custom amount.
     pub amount: String,
-    /// The coin and network, as `COIN|Network` (see [`pay_value`]).
+    /// The coin and network, as `COIN|Network` (see [`PayChoice`](crate::model::values::PayChoice)).
     pub pay: String,
     pub beneficiary: String,
     pub email: String,
@@ -60,29 +57,12 @@ impl CheckoutForm {
     }
 }
 
-/// The form value of a coin + network choice.
-pub fn pay_value(coin: &str, network: &str) -> String {
-    format!("{coin}|{network}")
-}
-
-/// Splits a coin + network choice.
-pub fn parse_pay(value: &str) -> Option<(String, String)> {
-    let (coin, network) = value.split_once('|')?;
-    let ok = |s: &str| !s.is_empty() && s.len() <= 40 && !s.chars().any(char::is_control);
-    (ok(coin) && ok(network)).then(|| (coin.to_string(), network.to_string()))
-}
-
 /// True for a coupon code the shop will pass on (letters, digits, `-`, `_`).
 pub fn is_valid_coupon(code: &str) -> bool {
     code.len() <= MAX_COUPON
         && code
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-/// True for an idempotency key: 8–64 of `[A-Za-z0-9-]`.
-pub fn is_valid_idempotency_key(key: &str) -> bool {
-    (8..=64).contains(&key.len()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// The exact stablecoin price of a face value.
@@ -143,23 +123,10 @@ mod tests {
     }
 
     #[test]
-    fn pay_choice_round_trips() {
-        let v = pay_value("USDT", "Polygon (Matic)");
-        assert_eq!(
-            parse_pay(&v),
-            Some(("USDT".into(), "Polygon (Matic)".into()))
-        );
-        assert_eq!(parse_pay("USDC"), None);
-        assert_eq!(parse_pay("|Solana"), None);
-    }
-
-    #[test]
-    fn coupons_and_keys() {
+    fn coupons() {
         assert!(is_valid_coupon("WELCOME-5"));
         assert!(is_valid_coupon(""));
         assert!(!is_valid_coupon("a b"));
-        assert!(is_valid_idempotency_key("0f3a9c2e-77"));
-        assert!(!is_valid_idempotency_key("short"));
     }
 
     #[test]

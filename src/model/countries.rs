@@ -14,6 +14,21 @@ pub struct Country {
     pub name: &'static str,
 }
 
+/// A country travels as its code (a form's problem, a signed draft), and
+/// reads back only as one of the 233.
+impl serde::Serialize for Country {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Country {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Country, D::Error> {
+        let code = String::deserialize(d)?;
+        find(&code).ok_or_else(|| serde::de::Error::custom("not a country of the shop"))
+    }
+}
+
 /// The country used when neither the shopper nor the request says otherwise.
 pub const FALLBACK_COUNTRY: &str = "US";
 

@@ -15,5 +15,7 @@ pub mod money;
 pub mod order;
 pub mod payment;
 pub mod payment_status;
+pub mod prepared;
 pub mod problem;
 pub mod reconnect;
+pub mod values;

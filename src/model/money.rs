@@ -111,7 +111,7 @@ pub struct AmountRule {
 }
 
 /// Why a typed custom amount was refused, in the shopper's words.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum AmountError {
     #[error("Enter an amount, like {0}.")]
     NotANumber(String),

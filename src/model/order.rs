@@ -295,7 +295,7 @@ impl Order {
         serde_json::from_str::<Order>(data)
             .ok()
             .map(Order::normalized)
-            .filter(|o| is_valid_order_id(&o.order_id))
+            .filter(|o| crate::model::values::is_order_id(&o.order_id))
     }
 
     /// Whether the address and countdown are shown: while the order awaits payment,
@@ -444,14 +444,6 @@ impl Order {
             .or_else(|| self.given_expiry.map(secs))
             .or_else(|| self.shop_received_at.map(|r| secs(r) + PAYMENT_WINDOW_SECS))
     }
-}
-
-/// True for an order id the shop will look up: 1–64 of `[A-Za-z0-9_-]`.
-pub fn is_valid_order_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 #[cfg(test)]
@@ -673,13 +665,5 @@ mod tests {
         assert!(Order::from_event(r#"{"order_state":"Done"}"#).is_none());
         assert!(Order::from_event(r#"{"order_id":"../x"}"#).is_none());
         assert!(Order::from_event("not json").is_none());
-    }
-
-    #[test]
-    fn order_ids() {
-        assert!(is_valid_order_id("0b7c-19f_A"));
-        assert!(!is_valid_order_id(""));
-        assert!(!is_valid_order_id("a/b"));
-        assert!(!is_valid_order_id(&"a".repeat(65)));
     }
 }

@@ -100,6 +100,11 @@ pub fn pay_options(vias: &[PaymentVia]) -> Vec<PayOption> {
 }
 
 impl PayOption {
+    /// The coin and network this option pays with.
+    pub fn choice(&self) -> crate::model::values::PayChoice {
+        crate::model::values::PayChoice::new(&self.coin, &self.network)
+    }
+
     /// The upstream's code for why this option is paused: the coin, or the network.
     pub fn suspension(&self) -> &'static str {
         if self.coin_suspended {

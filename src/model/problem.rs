@@ -19,11 +19,100 @@ pub struct Problem {
     pub more_details: Option<serde_json::Value>,
 }
 
-/// A field-level complaint found before any upstream call.
+/// A field-level complaint: the field, and why, in the shop's terms. The view
+/// puts it into the shopper's words ([`FieldIssue::message`]), so the checks
+/// that find it never read the request's language.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldIssue {
     pub field: Field,
-    pub message: String,
+    pub reason: Reason,
+}
+
+impl FieldIssue {
+    pub fn new(field: Field, reason: Reason) -> FieldIssue {
+        FieldIssue { field, reason }
+    }
+
+    /// The issue in the shopper's words.
+    pub fn message(&self, l: Locale) -> String {
+        self.reason.message(l)
+    }
+}
+
+/// Why a field was refused.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Reason {
+    /// A problem the upstream reported (or a paused coin's or network's code).
+    Problem(Problem),
+    /// Longer than this many characters.
+    TooLong(usize),
+    Contact(crate::model::beneficiary::ContactError),
+    Phone(crate::model::beneficiary::PhoneError),
+    Amount(crate::model::money::AmountError),
+    Cart(crate::model::cart::CartRefusal),
+    /// The form's key is missing or malformed: the page is too old to order from.
+    FormExpired,
+    /// What the browser sent could not be read at all.
+    Malformed,
+    ChooseAmount,
+    /// A typed amount that isn't one of the fixed amounts shown.
+    ChooseShownAmount,
+    ChoosePay,
+    /// A coin and network the shop doesn't offer together.
+    PairNotOffered,
+    CouponCharacters,
+    CartEmpty,
+    /// The cart's cookie failed its signature or has expired.
+    CartUnreadable,
+    /// A quantity outside 1 to the most a line may hold.
+    QuantityRange,
+    /// The cart changed since its page was shown.
+    CartChanged,
+    /// A brand of the cart is no longer sold.
+    BrandGone,
+    /// The upstream's check of the order came back unreadable.
+    CheckUnreadable,
+    /// The upstream refused a request the shop made (not the shopper's input).
+    SupplierRefused,
+    NotAnOrderId,
+    /// A QR code's text of the wrong length, or too long to draw.
+    QrLength,
+    QrTooLong,
+}
+
+impl Reason {
+    /// The reason in the shopper's words.
+    pub fn message(&self, l: Locale) -> String {
+        match self {
+            Reason::Problem(p) => p.message(l),
+            Reason::TooLong(limit) => td_string!(l, errors.too_long, limit = *limit),
+            Reason::Contact(e) => e.message(l),
+            Reason::Phone(e) => e.message(l),
+            Reason::Amount(e) => e.message(l),
+            Reason::Cart(e) => e.message(l),
+            Reason::FormExpired => td_string!(l, errors.form_expired).to_string(),
+            Reason::Malformed => td_string!(l, errors.malformed).to_string(),
+            Reason::ChooseAmount => td_string!(l, errors.choose_amount).to_string(),
+            Reason::ChooseShownAmount => td_string!(l, errors.choose_shown_amount).to_string(),
+            Reason::ChoosePay => td_string!(l, errors.choose_pay).to_string(),
+            Reason::PairNotOffered => td_string!(l, errors.pair_not_offered).to_string(),
+            Reason::CouponCharacters => td_string!(l, errors.coupon_characters).to_string(),
+            Reason::CartEmpty => td_string!(l, errors.cart_empty).to_string(),
+            Reason::CartUnreadable => td_string!(l, errors.cart_unreadable).to_string(),
+            Reason::QuantityRange => td_string!(
+                l,
+                errors.quantity_range,
+                max = crate::model::cart::MAX_QUANTITY
+            ),
+            Reason::CartChanged => td_string!(l, errors.cart_changed).to_string(),
+            Reason::BrandGone => td_string!(l, errors.brand_gone).to_string(),
+            Reason::CheckUnreadable => td_string!(l, errors.check_unreadable).to_string(),
+            Reason::SupplierRefused => td_string!(l, errors.supplier_refused).to_string(),
+            Reason::NotAnOrderId => td_string!(l, errors.not_an_order_id).to_string(),
+            Reason::QrLength => td_string!(l, errors.qr_length).to_string(),
+            Reason::QrTooLong => td_string!(l, errors.qr_too_long).to_string(),
+        }
+    }
 }
 
 /// The checkout field a problem belongs to, so it is shown next to it.

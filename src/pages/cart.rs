@@ -9,7 +9,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::error::Refusal;
 use crate::i18n::td_string;
 use crate::lang;
-use crate::model::checkout::{Quote, pay_value};
+use crate::model::checkout::Quote;
 use crate::model::payment::network_label;
 use crate::model::problem::Field;
 use leptos::prelude::*;
@@ -75,7 +75,7 @@ fn Cart(data: CartData) -> impl IntoView {
     let choices: Vec<(String, String, bool)> = data
         .options
         .iter()
-        .map(|o| (pay_value(&o.coin, &o.network), o.label(l), o.suspended))
+        .map(|o| (o.choice().form_value(), o.label(l), o.suspended))
         .collect();
     view! {
         {notice}

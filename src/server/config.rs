@@ -106,26 +106,29 @@ impl Upstream {
     }
 }
 
-/// `https://user:pass@host/x` → `https://***@host/x`.
+/// `https://user:pass@host/x` → `https://***@host/x`; what can't be read as a
+/// URL is not shown at all (it might hold a password).
 pub fn redact_credentials(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..host_end].rfind('@') {
-        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-        None => url.to_string(),
+    match url::Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            match u.set_password(None).and_then(|()| u.set_username("***")) {
+                Ok(()) => u.to_string(),
+                Err(()) => "(a URL with credentials)".to_string(),
+            }
+        }
+        Ok(_) => url.to_string(),
+        Err(_) => "(not a URL)".to_string(),
     }
 }
 
-/// True when `host` (optionally with a port) is this machine.
-fn is_loopback_host(host_port: &str) -> bool {
-    let host = match host_port.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host_port.rsplit_once(':').map_or(host_port, |(h, _)| h),
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+/// True when the URL's host is this machine.
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// A random secret (cookie key, control token) when none is configured.
@@ -144,18 +147,18 @@ pub struct ConfigError {
     pub problem: String,
 }
 
-/// `url` as an origin (`https://host[:port]`, no trailing slash), if it is one.
+/// `url` as an origin (`https://host[:port]`, no trailing slash), if it is
+/// one: http or https, a host, and no credentials, path, query or fragment.
 fn public_origin(url: &str) -> Option<String> {
-    let url = url.trim_end_matches('/');
-    let (_, rest) = url
-        .strip_prefix("https://")
-        .map(|r| ("https", r))
-        .or_else(|| url.strip_prefix("http://").map(|r| ("http", r)))?;
-    let ok = !rest.is_empty()
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    ok.then(|| url.to_string())
+    let u = url::Url::parse(url).ok()?;
+    let origin = matches!(u.scheme(), "http" | "https")
+        && u.host().is_some()
+        && u.username().is_empty()
+        && u.password().is_none()
+        && u.path() == "/"
+        && u.query().is_none()
+        && u.fragment().is_none();
+    origin.then(|| u.origin().ascii_serialization())
 }
 
 fn bad(var: &'static str, problem: impl Into<String>) -> ConfigError {
@@ -305,34 +308,33 @@ fn upstream(value: Option<String>) -> Result<Upstream, ConfigError> {
         return Ok(Upstream::Sandbox);
     };
     let url = url.trim_end_matches('/').to_string();
-    let (secure, rest) = match url.strip_prefix("https://") {
-        Some(rest) => (true, rest),
-        None => (
-            false,
-            url.strip_prefix("http://").ok_or_else(|| {
-                bad(
-                    "CR_API_URL",
-                    format!(
-                        "must start with https:// (got {:?})",
-                        redact_credentials(&url)
-                    ),
-                )
-            })?,
-        ),
-    };
-    if rest.is_empty() || rest.contains(char::is_whitespace) {
-        return Err(bad(
-            "CR_API_URL",
-            "must be a URL like https://api.cryptorefills.com",
-        ));
-    }
-    let host = rest.split('/').next().unwrap_or_default();
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    if !secure && !is_loopback_host(host) {
-        return Err(bad(
-            "CR_API_URL",
-            "must use https:// (plain http:// only for a server on this machine)",
-        ));
+    let parsed = url::Url::parse(&url)
+        .ok()
+        .filter(|u| u.host().is_some())
+        .ok_or_else(|| {
+            bad(
+                "CR_API_URL",
+                "must be a URL like https://api.cryptorefills.com",
+            )
+        })?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" if is_loopback(&parsed) => {}
+        "http" => {
+            return Err(bad(
+                "CR_API_URL",
+                "must use https:// (plain http:// only for a server on this machine)",
+            ));
+        }
+        _ => {
+            return Err(bad(
+                "CR_API_URL",
+                format!(
+                    "must start with https:// (got {:?})",
+                    redact_credentials(&url)
+                ),
+            ));
+        }
     }
     Ok(Upstream::Remote(url))
 }

@@ -4,7 +4,6 @@
 
 use crate::error::{AppError, Draft};
 use crate::model::checkout::CheckoutForm;
-use crate::model::problem::Field;
 use crate::server::signed_cookie::{Signer, set_cookie};
 use axum::http::HeaderMap;
 
@@ -35,10 +34,7 @@ impl DraftSigner {
             .seal(DRAFT_COOKIE, &draft, LIFETIME)
             .or_else(|| {
                 // Keep what was typed; the problems are found again on the next try.
-                draft.error = draft
-                    .error
-                    .as_ref()
-                    .map(|e| AppError::invalid(Field::Order, e.message(crate::lang::locale())));
+                draft.error = draft.error.as_ref().map(AppError::without_details);
                 self.signer.seal(DRAFT_COOKIE, &draft, LIFETIME)
             })
             .unwrap_or_default();
@@ -83,6 +79,7 @@ fn fit(mut draft: Draft) -> Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::problem::{Field, Reason};
     use axum::http::{HeaderValue, header};
 
     fn cookie_header(set_cookie: &str) -> HeaderMap {
@@ -102,7 +99,7 @@ mod tests {
             },
             error: Some(AppError::invalid(
                 Field::Beneficiary,
-                "Enter an email address.",
+                Reason::Contact(crate::model::beneficiary::ContactError::Email),
             )),
         }
     }

@@ -97,29 +97,44 @@ pub async fn immutable_assets(req: Request, next: Next) -> Response {
     resp
 }
 
-/// Server functions answer their errors with the error's own status (the
-/// framework says 500 for every error it raises itself, such as unreadable arguments).
+/// The one place a server function's error becomes its HTTP status. Every
+/// server function answers an error (an `AppError` or a `Refusal`, whether the
+/// function returned it or the framework raised it, such as for unreadable
+/// arguments) as its JSON, marked with a `serverfnerror` header, and with a
+/// status the framework picks: 500, or for a plain form post a redirect. This
+/// layer gives the 500 the error's own status (`AppError::status`) and a rate
+/// limit's `Retry-After`, as `AppError`'s `IntoResponse` does for the routes
+/// that aren't server functions. A redirect stays one: a plain form post's
+/// browser follows it to a page that says what happened (the form with its
+/// problems, through the signed draft), where a status would show it JSON.
 async fn server_fn_status(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let resp = next.run(req).await;
-    // The framework marks its own error answers with the function's path; ours
-    // (see `AppError`'s `IntoResponse`) say `app-error` and keep their status.
-    let framework = resp
+    // `AppError`'s own answers say `app-error` and already carry their status.
+    let server_fn_error = resp
         .headers()
         .get("serverfnerror")
         .is_some_and(|v| v.as_bytes() != b"app-error");
-    if !api || !framework || resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if !api || !server_fn_error || resp.status().is_redirection() {
         return resp;
     }
     let (mut parts, body) = resp.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
-    let status = serde_json::from_slice::<AppError>(&bytes)
-        .map(|e| e.status())
-        .or_else(|_| serde_json::from_slice::<Refusal>(&bytes).map(|r| r.status));
-    if let Ok(status) = status {
+    let answer = match serde_json::from_slice::<AppError>(&bytes) {
+        Ok(e) => Some((e.status(), e.retry_after())),
+        Err(_) => serde_json::from_slice::<Refusal>(&bytes)
+            .ok()
+            .map(|r| (r.status, None)),
+    };
+    if let Some((status, retry)) = answer {
         parts.status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(s) = retry {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }

@@ -93,11 +93,7 @@ fn vary(resp: &mut Response) {
 
 /// The `Set-Cookie` value that remembers `l` for a year.
 pub fn remember(l: Locale) -> String {
-    format!(
-        "{}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax",
-        lang::COOKIE,
-        lang::code(l)
-    )
+    crate::server::signed_cookie::set_cookie(lang::COOKIE, lang::code(l), 365 * 24 * 3600)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! start if the upstream names no time), what became of a coupon, and the
 //! details "Order again with the same details" fills the form with.
 
-use crate::model::checkout::{CheckoutForm, CouponOutcome, pay_value};
+use crate::model::checkout::{CheckoutForm, CouponOutcome};
 use crate::server::shared_store::SharedStore;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -47,7 +47,7 @@ impl OrderIntent {
             country: self.country.clone(),
             family: line.family.clone(),
             amount: line.amount.clone(),
-            pay: pay_value(&self.coin, &self.network),
+            pay: crate::model::values::PayChoice::new(&self.coin, &self.network).form_value(),
             beneficiary: line.beneficiary.clone(),
             email: self.email.clone(),
             coupon: String::new(),

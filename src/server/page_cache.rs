@@ -218,7 +218,7 @@ fn checkout_key(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
     let rest = text.split(r#"name="idempotency_key" value=""#).nth(1)?;
     let key = rest.split('"').next()?;
-    crate::model::checkout::is_valid_idempotency_key(key).then(|| key.to_string())
+    crate::model::values::IdempotencyKey::parse(key).map(|k| k.to_string())
 }
 
 /// The middleware: serves hits, stores what it may, marks the rest.

@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use crate::model::countries;
-use crate::model::problem::Field;
+use crate::model::problem::{Field, Reason};
 use crate::server::client_addr::ClientAddr;
 use crate::server::shopper::{self, COUNTRY_COOKIE};
 use crate::server::state::AppState;
@@ -115,10 +115,7 @@ async fn choose_country(Query(q): Query<CountryChoice>) -> Response {
         let sep = if next.contains('?') { '&' } else { '?' };
         return Redirect::to(&format!("{next}{sep}unknown_country=1")).into_response();
     };
-    let cookie = format!(
-        "{COUNTRY_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax",
-        c.code
-    );
+    let cookie = crate::server::signed_cookie::set_cookie(COUNTRY_COOKIE, c.code, 365 * 24 * 3600);
     let mut resp = Redirect::to(next).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
@@ -132,14 +129,9 @@ struct QrText {
 }
 
 /// `GET /qr.svg?text=`: a QR code of a payment URI, as SVG.
-async fn qr_svg(
-    locale: Option<Extension<crate::lang::Locale>>,
-    Query(q): Query<QrText>,
-) -> Response {
-    let l = locale.map(|Extension(l)| l).unwrap_or_default();
+async fn qr_svg(Query(q): Query<QrText>) -> Response {
     if q.text.is_empty() || q.text.len() > 1024 {
-        return AppError::invalid(Field::Order, crate::i18n::td_string!(l, errors.qr_length))
-            .into_response();
+        return AppError::invalid(Field::Order, Reason::QrLength).into_response();
     }
     match qrcode::QrCode::new(q.text.as_bytes()) {
         Ok(code) => {
@@ -157,8 +149,7 @@ async fn qr_svg(
             )
                 .into_response()
         }
-        Err(_) => AppError::invalid(Field::Order, crate::i18n::td_string!(l, errors.qr_too_long))
-            .into_response(),
+        Err(_) => AppError::invalid(Field::Order, Reason::QrTooLong).into_response(),
     }
 }
 

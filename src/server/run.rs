@@ -217,7 +217,7 @@ pub async fn run(config: Config, options: LeptosOptions) -> std::io::Result<()> 
         running.addr,
         running.state.shop.store.kind()
     );
-    shutdown_signal().await;
+    sandbox::shutdown_signal().await;
     tracing::info!("shutting down");
     running.shutdown.cancel();
     match tokio::time::timeout(Duration::from_secs(10), running.task).await {
@@ -227,28 +227,5 @@ pub async fn run(config: Config, options: LeptosOptions) -> std::io::Result<()> 
             tracing::warn!("requests still open after 10 s; exiting anyway");
             Ok(())
         }
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
     }
 }

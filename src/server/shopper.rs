@@ -10,15 +10,17 @@ use axum::http::{HeaderMap, header};
 pub const COUNTRY_COOKIE: &str = "country";
 
 /// The value of the request's cookie `name`, if it sent one.
+/// (The `cookie` crate reads the header, as browsers write it; values are
+/// taken as sent, not percent-decoded.)
 pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .and_then(|c| c.value_raw())
 }
 
 /// The country chosen in the cookie, if it names a supported one.

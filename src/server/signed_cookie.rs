@@ -103,12 +103,19 @@ impl Signer {
 
 /// A `Set-Cookie` header value: HttpOnly, SameSite=Lax, for the whole site.
 pub fn set_cookie(name: &str, value: &str, max_age: u64) -> String {
-    format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax")
+    let max_age = i64::try_from(max_age).unwrap_or(i64::MAX);
+    cookie::Cookie::build((name, value))
+        .path("/")
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .build()
+        .to_string()
 }
 
 /// A `Set-Cookie` header value that deletes the cookie.
 pub fn clear_cookie(name: &str) -> String {
-    format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")
+    set_cookie(name, "", 0)
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@
 //! each client holds a bounded number of streams.
 
 use crate::error::AppError;
-use crate::model::order::{Order, is_valid_order_id};
+use crate::model::order::Order;
 use crate::model::problem::Field;
+use crate::model::values::OrderId;
 use crate::server::client_addr::ClientAddr;
 use crate::server::order_ledger::Refusal;
 use crate::server::shop::Shop;
@@ -248,15 +249,13 @@ impl Hub {
         shopper: &Shopper,
         last_event_id: Option<&str>,
     ) -> Response {
-        if !is_valid_order_id(id) {
+        let Some(order_id) = OrderId::parse(id) else {
             return error(
                 StatusCode::BAD_REQUEST,
-                AppError::invalid(
-                    Field::Order,
-                    crate::i18n::td_string!(crate::lang::locale(), errors.not_an_order_id),
-                ),
+                AppError::invalid(Field::Order, crate::model::problem::Reason::NotAnOrderId),
             );
-        }
+        };
+        let id = order_id.as_str();
         let Ok(place) = self.take_place(shopper.client) else {
             return error(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -376,8 +375,8 @@ impl Hub {
         if matches!(upstream, Err(UpstreamError::NotFound)) {
             ledger.lost(id).await;
         }
+        // A failure is logged where it happened (the upstream client).
         let upstream = upstream.map_err(|e| {
-            tracing::warn!(order_id = id, error = %e, "order stream unavailable");
             match e {
                 // The reference's proxy answers 502 when the upstream can't be reached.
                 UpstreamError::Timeout

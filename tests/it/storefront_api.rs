@@ -214,7 +214,8 @@ async fn top_up_numbers_are_checked_for_their_country() {
     assert_eq!(st, 422, "{e}");
     assert_eq!(e["Invalid"][0]["field"], "Beneficiary", "{e}");
     assert_eq!(
-        e["Invalid"][0]["message"], "This isn't a valid phone number for Germany.",
+        e["Invalid"][0]["reason"],
+        json!({"Phone": {"NotValidFor": "DE"}}),
         "{e}"
     );
     f[4] = ("beneficiary", "+49 (151) 2345-6789");
@@ -440,7 +441,9 @@ async fn a_bad_recipient_does_not_hide_an_expired_coupon() {
         let fields: Vec<&str> = issues.iter().filter_map(|i| i["field"].as_str()).collect();
         assert!(fields.contains(&"Beneficiary"), "{endpoint}: {answer}");
         assert!(
-            answer.to_string().contains("This coupon has expired."),
+            issues.contains(
+                &json!({"field": "Coupon", "reason": {"Problem": {"problem": "COUPON_EXPIRED"}}})
+            ),
             "{endpoint}: all problems at once: {answer}"
         );
     }
@@ -626,4 +629,42 @@ async fn the_checkout_check_comes_as_html_per_field() {
     let (st, v) = s.call("checkout/check", &[("country", "US")]).await;
     assert!((400..500).contains(&st), "{st} {v}");
     assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+}
+
+/// A server function's error gets its status and headers in one place (the
+/// server-function layer), as the routes' errors do: a spent upstream quota is
+/// a 429 that says when to come back, not a bare status.
+#[tokio::test]
+async fn a_server_functions_rate_limit_says_when_to_come_back() {
+    let s = shop(&[("CR_UPSTREAM_RATE_PER_MINUTE", "1")]).await;
+    let mut refused = None;
+    // Each country's brands are one upstream call (never a cached answer).
+    for country in ["DE", "FR", "IT", "ES", "NL"] {
+        let resp = s
+            .http
+            .post(format!("{}/api/catalog/brands", s.base))
+            .header("accept", "application/json")
+            .form(&[("country", country)])
+            .send()
+            .await
+            .expect("send");
+        if resp.status() == 429 {
+            refused = Some(resp);
+            break;
+        }
+        assert_eq!(resp.status(), 200, "{country}");
+    }
+    let resp = refused.expect("the one-a-minute quota refuses a second call");
+    let wait = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    assert!(
+        wait.is_some_and(|w| (1..=60).contains(&w)),
+        "Retry-After: {:?}",
+        resp.headers().get("retry-after")
+    );
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(error_kind(&body), "RateLimited", "{body}");
 }

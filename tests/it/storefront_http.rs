@@ -537,3 +537,31 @@ async fn the_live_region_comes_from_the_shared_stream_not_the_upstream() {
         "polling asks the upstream at most once"
     );
 }
+
+/// A page that shows an error answers with the error's status: the home page of
+/// a country whose catalogue the supplier can't give right now is a 503 that
+/// says so (a cache or a crawler must not keep it as the page), and a shopper
+/// told to wait is told how long.
+#[tokio::test]
+async fn a_page_showing_an_error_answers_with_its_status() {
+    let s = shop(&[]).await;
+    let (st, _) = s
+        .control(
+            "/faults",
+            json!({"match": "country_code=AQ", "kind": "status", "status": 503}),
+        )
+        .await;
+    assert_eq!(st, 201, "the fault is registered");
+    let resp = s
+        .http
+        .get(format!("{}/", s.base))
+        .header("cookie", "country=AQ")
+        .send()
+        .await
+        .expect("home");
+    assert_eq!(resp.status(), 503);
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("supplier is not answering"), "{html}");
+    let (st, html) = s.get("/").await;
+    assert_eq!(st, 200, "another country's home page is fine: {html}");
+}

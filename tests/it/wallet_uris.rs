@@ -436,8 +436,8 @@ async fn a_suspended_option_is_refused_then_linked_once_lifted() {
             (st, refused),
             (
                 422,
-                json!({"Invalid": [{"field": "Payment", "message":
-                    "Payments on this network are paused right now. Choose another network."}]})
+                json!({"Invalid": [{"field": "Payment", "reason":
+                    {"Problem": {"problem": "SUSPENDED_NETWORK"}}}]})
             ),
             "{coin} on {network} is refused, on the payment field"
         );

@@ -36,7 +36,7 @@ pub fn PriceLine(quote: Option<Result<Quote, AppError>>) -> impl IntoView {
         }
         Some(Err(e)) => {
             let msg = match &e {
-                AppError::Invalid(issues) => issues.iter().map(|i| i.message.clone()).collect::<Vec<_>>().join(" "),
+                AppError::Invalid(issues) => issues.iter().map(|i| i.message(l)).collect::<Vec<_>>().join(" "),
                 other => other.message(l),
             };
             view! { <div id="price-line" class="price field-error"><p>{td_string!(l, checkout.no_price_yet, reason = msg)}</p></div> }.into_any()

@@ -11,7 +11,6 @@ use crate::error::{AppError, Draft};
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
 use crate::model::catalog::{Kind, ProductFamily as Family};
-use crate::model::checkout::pay_value;
 use crate::model::payment::default_option;
 use crate::model::problem::Field;
 use leptos::prelude::*;
@@ -49,7 +48,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     let (kind, out_of_stock) = (fam.kind.clone(), fam.is_out_of_stock);
     let (country, family) = (data.country.clone(), fam.family.clone());
     let default_pay = default_option(&data.options)
-        .map(|o| pay_value(&o.coin, &o.network))
+        .map(|o| o.choice().form_value())
         .unwrap_or_default();
     let (form, error) = match draft {
         Some(d) => (Some(d.form), d.error),
@@ -60,7 +59,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     // is a deliberate second button, with this page's fresh key.
     let (key, again) = match (&form, &error) {
         (Some(f), Some(AppError::Uncertain))
-            if crate::model::checkout::is_valid_idempotency_key(&f.idempotency_key) =>
+            if crate::model::values::IdempotencyKey::parse(&f.idempotency_key).is_some() =>
         {
             (f.idempotency_key.clone(), Some(data.checkout_key.clone()))
         }
@@ -163,7 +162,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
         .options
         .iter()
         .map(|o| {
-            let v = pay_value(&o.coin, &o.network);
+            let v = o.choice().form_value();
             let selected = pay == v;
             view! { <option value=v selected=selected disabled=o.suspended>{o.label(l)}</option> }
         })

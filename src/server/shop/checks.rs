@@ -3,15 +3,13 @@
 //! the idempotency key; and where a problem belongs in a cart.
 
 use crate::error::AppError;
-use crate::i18n::td_string;
-use crate::lang::locale;
 use crate::model::beneficiary::parse_beneficiary;
 use crate::model::catalog::{Kind, ProductFamily};
-use crate::model::checkout::{is_valid_idempotency_key, parse_pay};
 use crate::model::countries;
 use crate::model::money::Amount;
 use crate::model::payment::PayOption;
-use crate::model::problem::{Field, FieldIssue, Problem};
+use crate::model::problem::{Field, FieldIssue, Problem, Reason};
+use crate::model::values::{IdempotencyKey, PayChoice};
 use crate::server::phone::parse_top_up_number;
 
 /// Problems that belong to one line of a cart rather than to the whole order.
@@ -35,33 +33,20 @@ pub(super) fn on_line(index: usize, mut issue: FieldIssue) -> FieldIssue {
 }
 
 /// The idempotency key of a form, checked.
-pub(super) fn checked_key(key: &str) -> Result<&str, AppError> {
-    let key = key.trim();
-    if is_valid_idempotency_key(key) {
-        Ok(key)
-    } else {
-        Err(AppError::invalid(
-            Field::Order,
-            td_string!(locale(), errors.form_expired),
-        ))
-    }
+pub(super) fn checked_key(key: &str) -> Result<IdempotencyKey, AppError> {
+    IdempotencyKey::parse(key).ok_or_else(|| AppError::invalid(Field::Order, Reason::FormExpired))
 }
 
-pub(super) fn issue(field: Field, message: impl Into<String>) -> FieldIssue {
-    FieldIssue {
-        field,
-        message: message.into(),
-    }
+pub(super) fn issue(field: Field, reason: Reason) -> FieldIssue {
+    FieldIssue::new(field, reason)
 }
 
 /// A beneficiary for the product kind: a top-up number valid for its country
 /// (libphonenumber, E.164 out), else an email address.
-pub(super) fn check_beneficiary(kind: &Kind, input: &str, country: &str) -> Result<String, String> {
+pub(super) fn check_beneficiary(kind: &Kind, input: &str, country: &str) -> Result<String, Reason> {
     match kind {
-        Kind::MobileRecharge => {
-            parse_top_up_number(input, country).map_err(|e| e.message(locale()))
-        }
-        _ => parse_beneficiary(kind, input).map_err(|e| e.message(locale())),
+        Kind::MobileRecharge => parse_top_up_number(input, country).map_err(Reason::Phone),
+        _ => parse_beneficiary(kind, input).map_err(Reason::Contact),
     }
 }
 
@@ -132,18 +117,18 @@ pub(super) fn pick_amount(
                     is_range: true,
                 }),
                 Err(e) => {
-                    issues.push(issue(Field::Amount, e.message(locale())));
+                    issues.push(issue(Field::Amount, Reason::Amount(e)));
                     None
                 }
             }
         }
         None => {
-            let msg = if input.is_empty() {
-                td_string!(locale(), errors.choose_amount)
+            let reason = if input.is_empty() {
+                Reason::ChooseAmount
             } else {
-                td_string!(locale(), errors.choose_shown_amount)
+                Reason::ChooseShownAmount
             };
-            issues.push(issue(Field::Amount, msg));
+            issues.push(issue(Field::Amount, reason));
             None
         }
     }
@@ -154,32 +139,26 @@ pub(super) fn pick_pay(
     options: &[PayOption],
     value: &str,
     issues: &mut Vec<FieldIssue>,
-) -> Option<(String, String)> {
-    let Some((coin, network)) = parse_pay(value) else {
-        issues.push(issue(
-            Field::Payment,
-            td_string!(locale(), errors.choose_pay),
-        ));
+) -> Option<PayChoice> {
+    let Some(choice) = PayChoice::parse(value) else {
+        issues.push(issue(Field::Payment, Reason::ChoosePay));
         return None;
     };
     match options
         .iter()
-        .find(|o| o.coin == coin && o.network == network)
+        .find(|o| o.coin == choice.coin && o.network == choice.network)
     {
         None => {
-            issues.push(issue(
-                Field::Payment,
-                td_string!(locale(), errors.pair_not_offered),
-            ));
+            issues.push(issue(Field::Payment, Reason::PairNotOffered));
             None
         }
         Some(o) if o.suspended => {
             issues.push(issue(
                 Field::Payment,
-                Problem::new(o.suspension()).message(locale()),
+                Reason::Problem(Problem::new(o.suspension())),
             ));
             None
         }
-        Some(_) => Some((coin, network)),
+        Some(_) => Some(choice),
     }
 }

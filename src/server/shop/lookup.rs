@@ -2,16 +2,15 @@
 
 use super::Shop;
 use crate::error::AppError;
-use crate::model::order::{Order, is_valid_order_id};
+use crate::model::order::Order;
+use crate::model::values::OrderId;
 use crate::server::order_ledger::Refusal;
 use crate::server::upstream::{Shopper, UpstreamError};
 
 impl Shop {
     /// `GET /v5/orders/{id}`.
-    pub async fn order(&self, shopper: &Shopper, id: &str) -> Result<Order, AppError> {
-        if !is_valid_order_id(id) {
-            return Err(AppError::NotFound(crate::error::Missing::Order));
-        }
+    pub async fn order(&self, shopper: &Shopper, id: &OrderId) -> Result<Order, AppError> {
+        let id = id.as_str();
         if let Some(done) = self.finished.get(id) {
             return Ok(done);
         }

@@ -9,8 +9,8 @@ mod prepare;
 mod pricing;
 mod validation;
 
+pub use crate::model::prepared::{PreparedLine, PreparedOrder};
 pub use checks::check_country;
-pub use prepare::{PreparedLine, PreparedOrder};
 use pricing::PriceAnswer;
 
 use crate::error::AppError;

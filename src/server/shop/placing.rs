@@ -3,21 +3,19 @@
 //! as a new order).
 
 use super::checks::{checked_key, is_line_problem, issue, on_line};
-use super::prepare::PreparedOrder;
 use super::{PAY_CHOICE_FOR, Shop, pay_choice_key};
 use crate::error::AppError;
-use crate::lang::locale;
 use crate::model::cart::{Cart, CartCheckout};
 use crate::model::checkout::CheckoutForm;
 use crate::model::money::Amount;
-use crate::model::order::{Order, is_valid_order_id};
-use crate::model::problem::{Field, FieldIssue, Problem};
+use crate::model::order::Order;
+use crate::model::prepared::PreparedOrder;
+use crate::model::problem::{Field, FieldIssue, Problem, Reason};
+use crate::model::values::{IdempotencyKey, is_order_id};
 use crate::server::idempotency::{Placed, Turn};
 use crate::server::order_intent::{self, IntentLine, OrderIntent};
 use crate::server::shared_store::hashed_key;
-use crate::server::upstream::requests::{
-    Acquisition, Deliverable, OrderDelivery, OrderRequest, Payment, User,
-};
+use crate::server::upstream::requests::OrderRequest;
 use crate::server::upstream::{Shopper, UpstreamError};
 
 /// What makes two submissions the same order.
@@ -39,8 +37,8 @@ pub(super) fn fingerprint(o: &PreparedOrder) -> String {
     format!(
         "{}|{}|{}|{}|{}|[{}]",
         o.country,
-        o.coin,
-        o.network,
+        o.pay.coin,
+        o.pay.network,
         o.email,
         o.coupon.as_deref().unwrap_or_default(),
         lines.join(";")
@@ -63,7 +61,7 @@ impl Shop {
         let mut issues: Vec<FieldIssue> = problems
             .iter()
             .filter(|p| !is_line_problem(p))
-            .map(|p| issue(p.field(), p.message(locale())))
+            .map(|p| issue(p.field(), Reason::Problem(p.clone())))
             .collect();
         let last = o.lines.len() - 1;
         for k in 0..last {
@@ -82,7 +80,7 @@ impl Shop {
             unplaced.retain(|p| {
                 let here = seen.iter().any(|s| s.problem == p.problem);
                 if here {
-                    issues.push(on_line(k, issue(Field::Order, p.message(locale()))));
+                    issues.push(on_line(k, issue(Field::Order, Reason::Problem(p.clone()))));
                 }
                 !here
             });
@@ -90,7 +88,7 @@ impl Shop {
         issues.extend(
             unplaced
                 .iter()
-                .map(|p| on_line(last, issue(Field::Order, p.message(locale())))),
+                .map(|p| on_line(last, issue(Field::Order, Reason::Problem(p.clone())))),
         );
         Ok(issues)
     }
@@ -105,7 +103,7 @@ impl Shop {
         if !local.is_empty() {
             return Err(self.refusal(shopper, &o, local).await);
         }
-        self.place(shopper, key, o, None).await
+        self.place(shopper, &key, o, None).await
     }
 
     /// A cart's one order: every line checked (problems on their lines), then
@@ -125,13 +123,13 @@ impl Shop {
         if !local.is_empty() {
             return Err(self.refusal(shopper, &o, local).await);
         }
-        self.place(shopper, key, o, shown).await
+        self.place(shopper, &key, o, shown).await
     }
 
     pub(super) async fn place(
         &self,
         shopper: &Shopper,
-        key: &str,
+        key: &IdempotencyKey,
         o: PreparedOrder,
         shown: Option<Amount>,
     ) -> Result<Order, AppError> {
@@ -162,38 +160,7 @@ impl Shop {
                 coupon: validated.coupon,
             });
         }
-        let body = OrderRequest {
-            deliveries: o
-                .lines
-                .iter()
-                .map(|l| OrderDelivery {
-                    kind: l.kind.as_str().to_string(),
-                    quantity: l.quantity.max(1),
-                    deliverable: Deliverable {
-                        brand_name: l.brand_name.clone(),
-                        country_code: o.country.clone(),
-                        // The reference's create names the face value bare (`"100"`).
-                        denomination: if l.is_range {
-                            l.denomination.clone()
-                        } else {
-                            l.face_value.to_string()
-                        },
-                        beneficiary_account: l.beneficiary.clone(),
-                        product_value: l.is_range.then(|| l.face_value.to_string()),
-                    },
-                })
-                .collect(),
-            payment: Payment::via_wallet(&o.coin, &o.network),
-            user: User {
-                email: o.email.clone(),
-                has_accepted_newsletter: false,
-            },
-            lang: crate::lang::code(shopper.lang).to_string(),
-            acquisition: Acquisition {
-                utm_source: "storefront",
-            },
-            coupon: o.coupon.clone(),
-        };
+        let body = OrderRequest::of(&o, crate::lang::code(shopper.lang));
         let brands = o
             .lines
             .iter()
@@ -203,7 +170,7 @@ impl Shop {
         let answer: Result<Order, UpstreamError> =
             self.client.post_json("/v5/orders", &body, shopper).await;
         let order = match answer.map(Order::normalized) {
-            Ok(order) if is_valid_order_id(&order.order_id) => order,
+            Ok(order) if is_order_id(&order.order_id) => order,
             Ok(_) => {
                 tracing::error!(%brands, "order answer without an order id");
                 self.placed.settle(claim, &Placed::Uncertain).await;
@@ -235,8 +202,8 @@ impl Shop {
         let intent = OrderIntent {
             received_at: now,
             country: o.country.clone(),
-            coin: o.coin.clone(),
-            network: o.network.clone(),
+            coin: o.pay.coin.clone(),
+            network: o.pay.network.clone(),
             email: o.email.clone(),
             lines: o
                 .lines
@@ -255,7 +222,7 @@ impl Shop {
         if order.expires_at().is_none() {
             order.shop_received_at = Some(now);
         }
-        if let Ok(choice) = serde_json::to_string(&(&o.coin, &o.network)) {
+        if let Ok(choice) = serde_json::to_string(&(&o.pay.coin, &o.pay.network)) {
             let _ = self
                 .store
                 .put(&pay_choice_key(&order.order_id), &choice, PAY_CHOICE_FOR)

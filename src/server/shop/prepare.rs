@@ -4,49 +4,14 @@
 use super::Shop;
 use super::checks::{check_beneficiary, issue, on_line, pick_amount, pick_pay};
 use crate::error::AppError;
-use crate::i18n::td_string;
-use crate::lang::locale;
 use crate::model::beneficiary::parse_email;
 use crate::model::cart::{Cart, CartCheckout};
-use crate::model::catalog::Kind;
 use crate::model::checkout::{CheckoutForm, MAX_AMOUNT, is_valid_coupon, length_issues};
-use crate::model::money::Amount;
 use crate::model::payment::PayOption;
-use crate::model::problem::{Field, FieldIssue};
+use crate::model::prepared::{PreparedLine, PreparedOrder};
+use crate::model::problem::{Field, FieldIssue, Reason};
+use crate::model::values::PayChoice;
 use crate::server::upstream::Shopper;
-
-/// One line of an order that passed its local checks, ready for the upstream.
-#[derive(Clone, Debug)]
-pub struct PreparedLine {
-    /// The brand family's slug and the amount choice, as the form sent them.
-    pub family: String,
-    pub amount: String,
-    pub brand_name: String,
-    pub kind: Kind,
-    pub face_value: Amount,
-    pub currency: String,
-    /// The catalogue's own spelling (`"100 USD"`), or `"range"` for a custom amount.
-    pub denomination: String,
-    /// The catalogue's `localized_denomination`, when it gave one.
-    pub localized: Option<String>,
-    /// The catalogue's product id, when it gave one.
-    pub product_id: Option<String>,
-    pub is_range: bool,
-    pub beneficiary: String,
-    /// Cards of this line (1 for the one-card checkout).
-    pub quantity: u32,
-}
-
-/// An order (one card from the checkout, or a cart's lines) ready for the upstream.
-#[derive(Clone, Debug)]
-pub struct PreparedOrder {
-    pub country: String,
-    pub lines: Vec<PreparedLine>,
-    pub coin: String,
-    pub network: String,
-    pub email: String,
-    pub coupon: Option<String>,
-}
 
 impl Shop {
     /// The local checks of one line: brand, amount and recipient. The line is
@@ -92,18 +57,15 @@ impl Shop {
         email: &str,
         coupon: &str,
         issues: &mut Vec<FieldIssue>,
-    ) -> (Option<(String, String)>, String, Option<String>) {
+    ) -> (Option<PayChoice>, String, Option<String>) {
         let choice = pick_pay(options, pay, issues);
         let email = parse_email(email).unwrap_or_else(|e| {
-            issues.push(issue(Field::Email, e.message(locale())));
+            issues.push(issue(Field::Email, Reason::Contact(e)));
             email.trim().to_string()
         });
         let coupon = coupon.trim().to_uppercase();
         if !is_valid_coupon(&coupon) {
-            issues.push(issue(
-                Field::Coupon,
-                td_string!(locale(), errors.coupon_characters),
-            ));
+            issues.push(issue(Field::Coupon, Reason::CouponCharacters));
         }
         let coupon = (!coupon.is_empty() && is_valid_coupon(&coupon)).then_some(coupon);
         (choice, email, coupon)
@@ -133,14 +95,13 @@ impl Shop {
         let options = self.pay_options(shopper).await?;
         let (choice, email, coupon) =
             Self::prepare_payment(&options, &form.pay, &form.email, &form.coupon, &mut issues);
-        let (Some(line), Some((coin, network))) = (line, choice) else {
+        let (Some(line), Some(pay)) = (line, choice) else {
             return Err(AppError::Invalid(issues));
         };
         let order = PreparedOrder {
             country: shopper.country.clone(),
             lines: vec![line],
-            coin,
-            network,
+            pay,
             email,
             coupon,
         };
@@ -190,10 +151,7 @@ impl Shop {
             return Err(AppError::Invalid(issues));
         }
         if cart.items.is_empty() {
-            return Err(AppError::invalid(
-                Field::Order,
-                td_string!(locale(), errors.cart_empty),
-            ));
+            return Err(AppError::invalid(Field::Order, Reason::CartEmpty));
         }
         let mut lines = Vec::new();
         for (index, item) in cart.items.iter().enumerate() {
@@ -211,7 +169,7 @@ impl Shop {
             {
                 Ok(line) => line,
                 Err(AppError::NotFound(_)) => {
-                    own.push(issue(Field::Order, td_string!(locale(), errors.brand_gone)));
+                    own.push(issue(Field::Order, Reason::BrandGone));
                     None
                 }
                 Err(e) => return Err(e),
@@ -222,14 +180,13 @@ impl Shop {
         let options = self.pay_options(shopper).await?;
         let (choice, email, coupon) =
             Self::prepare_payment(&options, &pay.pay, &pay.email, &pay.coupon, &mut issues);
-        let (Some((coin, network)), true) = (choice, lines.len() == cart.items.len()) else {
+        let (Some(pay), true) = (choice, lines.len() == cart.items.len()) else {
             return Err(AppError::Invalid(issues));
         };
         let order = PreparedOrder {
             country: shopper.country.clone(),
             lines,
-            coin,
-            network,
+            pay,
             email,
             coupon,
         };

@@ -3,12 +3,13 @@
 
 use super::Shop;
 use super::checks::{Picked, pick_amount, pick_pay};
-use super::prepare::PreparedOrder;
 use crate::error::AppError;
 use crate::model::checkout::{MAX_AMOUNT, MAX_PAY, Quote, length_issues};
 use crate::model::lenient;
 use crate::model::money::Amount;
+use crate::model::prepared::PreparedOrder;
 use crate::model::problem::Field;
+use crate::model::values::PayChoice;
 use crate::server::upstream::{Shopper, UpstreamError};
 use serde::Deserialize;
 
@@ -40,7 +41,7 @@ impl Shop {
         let picked = pick_amount(&fam, amount, &mut issues);
         let options = self.pay_options(shopper).await?;
         let choice = pick_pay(&options, pay, &mut issues);
-        let (Picked { face, currency, .. }, (coin, network)) = match (picked, choice) {
+        let (Picked { face, currency, .. }, PayChoice { coin, network }) = match (picked, choice) {
             (Some(p), Some(c)) if issues.is_empty() => (p, c),
             _ => return Err(AppError::Invalid(issues)),
         };
@@ -92,7 +93,9 @@ impl Shop {
             self.quotes.get(&key, ask).await?
         };
         if Amount::parse(&answer.coin_amount).is_none() {
-            return Err(UpstreamError::Undecodable("price without coin_amount".into()).into());
+            let e = UpstreamError::Undecodable("price without coin_amount".into());
+            tracing::warn!(error = %e, "upstream unavailable");
+            return Err(e.into());
         }
         Ok(answer)
     }
@@ -104,7 +107,7 @@ impl Shop {
         for l in &o.lines {
             let face = l.face_value.to_string();
             let one = self
-                .price(shopper, &l.brand_name, &face, &o.coin, &o.network)
+                .price(shopper, &l.brand_name, &face, &o.pay.coin, &o.pay.network)
                 .await
                 .ok()?;
             let one = Amount::parse(&one.coin_amount)?;

@@ -3,14 +3,12 @@
 
 use super::Shop;
 use super::checks::issue;
-use super::prepare::PreparedOrder;
 use crate::error::AppError;
-use crate::i18n::td_string;
-use crate::lang::locale;
 use crate::model::checkout::{CheckoutForm, CouponOutcome, Quote};
-use crate::model::problem::{Field, FieldIssue, Problem};
+use crate::model::prepared::PreparedOrder;
+use crate::model::problem::{Field, FieldIssue, Problem, Reason};
 use crate::server::upstream::Shopper;
-use crate::server::upstream::requests::{ValidationDelivery, ValidationPayment, ValidationRequest};
+use crate::server::upstream::requests::ValidationRequest;
 
 /// Local issues first, then the upstream's on fields that have none.
 fn merge_problems(local: Vec<FieldIssue>, upstream: Vec<FieldIssue>) -> Vec<FieldIssue> {
@@ -72,40 +70,14 @@ impl Shop {
         shopper: &Shopper,
         o: &PreparedOrder,
     ) -> Result<Quote, AppError> {
-        // The reference's validation deliveries have no quantity: a line of
-        // several cards is asked about as that many deliveries.
-        let deliveries = o
-            .lines
-            .iter()
-            .flat_map(|l| {
-                let d = ValidationDelivery {
-                    beneficiary_account: l.beneficiary.clone(),
-                    brand_name: l.brand_name.clone(),
-                    country_code: o.country.clone(),
-                    denomination: l.denomination.clone(),
-                    localized_denomination: l.localized.clone(),
-                    product_value: l.is_range.then(|| l.face_value.to_string()),
-                };
-                std::iter::repeat_n(d, l.quantity.max(1) as usize)
-            })
-            .collect();
-        let body = ValidationRequest {
-            email: o.email.clone(),
-            payment: ValidationPayment::via_wallet(&o.coin),
-            deliveries,
-            lang: crate::lang::code(shopper.lang).to_string(),
-            coupon: o.coupon.clone(),
-        };
+        let body = ValidationRequest::of(o, crate::lang::code(shopper.lang));
         let answer: serde_json::Value = self
             .client
             .post_json("/v5/orders/validations", &body, shopper)
             .await?;
         let problems = read_validation(&answer).ok_or_else(|| {
             tracing::warn!(answer = %answer.to_string().chars().take(300).collect::<String>(), "unreadable validation answer");
-            AppError::invalid(
-                Field::Order,
-                td_string!(locale(), errors.check_unreadable),
-            )
+            AppError::invalid(Field::Order, Reason::CheckUnreadable)
         })?;
         if !problems.is_empty() {
             return Err(AppError::Rejected(problems));
@@ -128,8 +100,8 @@ impl Shop {
             None => None,
         };
         Ok(Quote {
-            coin: o.coin.clone(),
-            network: o.network.clone(),
+            coin: o.pay.coin.clone(),
+            network: o.pay.network.clone(),
             coin_amount,
             face_value: first.map(|l| l.face_value.to_string()).unwrap_or_default(),
             currency: first.map(|l| l.currency.clone()).unwrap_or_default(),
@@ -180,10 +152,10 @@ impl Shop {
                 .unwrap_or_default(),
             Err(AppError::Rejected(problems)) => problems
                 .iter()
-                .map(|p| issue(p.field(), p.message(locale())))
+                .map(|p| issue(p.field(), Reason::Problem(p.clone())))
                 .collect(),
             Err(AppError::Suspended(code)) => {
-                vec![issue(Field::Payment, Problem::new(&code).message(locale()))]
+                vec![issue(Field::Payment, Reason::Problem(Problem::new(&code)))]
             }
             _ => Vec::new(),
         }

@@ -145,7 +145,7 @@ impl UpstreamClient {
             .get(self.url(path))
             .headers(self.headers(shopper))
             .query(query);
-        decode(send(req).await?).await
+        logged(path, async { decode(send(req).await?).await }.await)
     }
 
     /// `POST path` with a JSON body and decode the JSON answer.
@@ -161,7 +161,7 @@ impl UpstreamClient {
             .post(self.url(path))
             .headers(self.headers(shopper))
             .json(body);
-        decode(send(req).await?).await
+        logged(path, async { decode(send(req).await?).await }.await)
     }
 
     /// Opens an event stream; the answer's status is already checked.
@@ -180,8 +180,35 @@ impl UpstreamClient {
         if let Some(id) = last_event_id {
             req = req.header("last-event-id", id);
         }
-        send(req).await
+        logged(path, send(req).await)
     }
+}
+
+/// Logs a failed call once, where it happened, with the upstream's internal
+/// details (a refusal's body, a transport error): what an operator needs and a
+/// shopper never sees. Answers that are the shopper's to read (problems, a
+/// suspension, not found, a rate limit) are not failures of the shop.
+fn logged<T>(path: &str, result: Result<T, UpstreamError>) -> Result<T, UpstreamError> {
+    if let Err(e) = &result {
+        match e {
+            UpstreamError::Refused { .. } => {
+                tracing::warn!(%path, error = %e, "upstream refused a request")
+            }
+            UpstreamError::Timeout
+            | UpstreamError::Unreachable(_)
+            | UpstreamError::NotSent(_)
+            | UpstreamError::Failed { .. }
+            | UpstreamError::Undecodable(_) => {
+                tracing::warn!(%path, error = %e, "upstream unavailable")
+            }
+            UpstreamError::Problems(_)
+            | UpstreamError::Suspended(_)
+            | UpstreamError::NotFound
+            | UpstreamError::RateLimited(_)
+            | UpstreamError::QuotaSpent(_) => {}
+        }
+    }
+    result
 }
 
 fn retry_after(resp: &reqwest::Response) -> Option<u64> {

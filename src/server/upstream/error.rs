@@ -96,20 +96,14 @@ impl From<UpstreamError> for AppError {
                 retry_after: Some(wait),
             },
             UpstreamError::Refused { .. } => {
-                tracing::warn!(error = %e, "upstream refused a request");
-                AppError::invalid(
-                    Field::Order,
-                    crate::i18n::td_string!(crate::lang::locale(), errors.supplier_refused),
-                )
+                AppError::invalid(Field::Order, crate::model::problem::Reason::SupplierRefused)
             }
+            // Logged where the call failed (`client::logged`), not here.
             UpstreamError::Timeout
             | UpstreamError::Unreachable(_)
             | UpstreamError::NotSent(_)
             | UpstreamError::Failed { .. }
-            | UpstreamError::Undecodable(_) => {
-                tracing::warn!(error = %e, "upstream unavailable");
-                AppError::Unavailable
-            }
+            | UpstreamError::Undecodable(_) => AppError::Unavailable,
         }
     }
 }

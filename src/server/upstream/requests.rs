@@ -5,6 +5,7 @@
 //! Values the catalogue gave (brand name, denomination, localized denomination)
 //! are echoed exactly as given, never rebuilt.
 
+use crate::model::prepared::PreparedOrder;
 use serde::Serialize;
 
 /// The payment kind every request names: pay from the shopper's own wallet.
@@ -127,4 +128,72 @@ pub struct OrderRequest {
     /// Only when the shopper typed one (a guess, as for validations).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
+}
+
+impl ValidationRequest {
+    /// The validation of an order, in `lang` (the reference's language code).
+    /// The reference's validation deliveries have no quantity: a line of several
+    /// cards is asked about as that many deliveries.
+    pub fn of(o: &PreparedOrder, lang: &str) -> ValidationRequest {
+        let deliveries = o
+            .lines
+            .iter()
+            .flat_map(|l| {
+                let d = ValidationDelivery {
+                    beneficiary_account: l.beneficiary.clone(),
+                    brand_name: l.brand_name.clone(),
+                    country_code: o.country.clone(),
+                    denomination: l.denomination.clone(),
+                    localized_denomination: l.localized.clone(),
+                    product_value: l.is_range.then(|| l.face_value.to_string()),
+                };
+                std::iter::repeat_n(d, l.quantity.max(1) as usize)
+            })
+            .collect();
+        ValidationRequest {
+            email: o.email.clone(),
+            payment: ValidationPayment::via_wallet(&o.pay.coin),
+            deliveries,
+            lang: lang.to_string(),
+            coupon: o.coupon.clone(),
+        }
+    }
+}
+
+impl OrderRequest {
+    /// The creation of an order, in `lang` (the reference's language code).
+    pub fn of(o: &PreparedOrder, lang: &str) -> OrderRequest {
+        OrderRequest {
+            deliveries: o
+                .lines
+                .iter()
+                .map(|l| OrderDelivery {
+                    kind: l.kind.as_str().to_string(),
+                    quantity: l.quantity.max(1),
+                    deliverable: Deliverable {
+                        brand_name: l.brand_name.clone(),
+                        country_code: o.country.clone(),
+                        // The reference's create names the face value bare (`"100"`).
+                        denomination: if l.is_range {
+                            l.denomination.clone()
+                        } else {
+                            l.face_value.to_string()
+                        },
+                        beneficiary_account: l.beneficiary.clone(),
+                        product_value: l.is_range.then(|| l.face_value.to_string()),
+                    },
+                })
+                .collect(),
+            payment: Payment::via_wallet(&o.pay.coin, &o.pay.network),
+            user: User {
+                email: o.email.clone(),
+                has_accepted_newsletter: false,
+            },
+            lang: lang.to_string(),
+            acquisition: Acquisition {
+                utm_source: "storefront",
+            },
+            coupon: o.coupon.clone(),
+        }
+    }
 }
