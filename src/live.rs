@@ -118,6 +118,7 @@ fn each(selector: &str, mut f: impl FnMut(Element)) {
 /// The countdown of every payment window on the page (which replaces the
 /// server's "in 28 minutes", true only when the page was rendered).
 fn tick() {
+    local_deadlines();
     let now = now_secs();
     each(".countdown .relative", |el| {
         let _ = el.set_attribute("hidden", "");
@@ -138,6 +139,38 @@ fn tick() {
             if time_left(exp, now).is_none() {
                 time_up();
             }
+        }
+    });
+}
+
+/// Each deadline the server wrote in UTC ("16:09 UTC"), once, in the browser's
+/// own time zone and the page's language: "19:09 GMT+3" in Istanbul.
+fn local_deadlines() {
+    let lang = document()
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .unwrap_or_else(|| "en".into());
+    each("time.deadline[data-epoch]", |el| {
+        let Some(epoch) = el
+            .get_attribute("data-epoch")
+            .and_then(|e| e.parse::<f64>().ok())
+        else {
+            return;
+        };
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(epoch * 1000.0));
+        let options = js_sys::Object::new();
+        for (key, value) in [
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+            ("timeZoneName", "short"),
+        ] {
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+        }
+        let local = date.to_locale_time_string_with_options(&lang, &options);
+        if let Some(local) = local.as_string().filter(|s| !s.is_empty()) {
+            el.set_text_content(Some(&local));
+            let _ = el.remove_attribute("data-epoch");
         }
     });
 }

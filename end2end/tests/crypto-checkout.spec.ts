@@ -196,6 +196,33 @@ test.describe('on a phone', () => {
     });
   }
 
+  test('every link of the header and of the order page is big enough for a finger', async ({ shop: page }, info) => {
+    await open(page, '/brands/US/steam', info.project.name);
+    await placeOrder(page);
+    const path = new URL(page.url()).pathname;
+    const words: Record<string, string[]> = {
+      '': ['Refresh status', 'Back to the shop'],
+      '/tr': ['Durumu yenile', 'Mağazaya dön'],
+      '/vi': ['Làm mới trạng thái', 'Quay lại cửa hàng'],
+    };
+    for (const [prefix, names] of Object.entries(words)) {
+      await open(page, `${prefix}${path}`, info.project.name);
+      const links = [
+        ...(await page.getByRole('banner').getByRole('link').all()),
+        ...names.map((name) => page.getByRole('link', { name, exact: true })),
+      ];
+      expect(links.length).toBeGreaterThanOrEqual(5);
+      for (const link of links) {
+        if (!(await link.isVisible())) continue;
+        const box = await link.boundingBox();
+        const name = `${prefix || '/'}: ${await link.textContent()}`;
+        expect(box, name).not.toBeNull();
+        expect(box!.height, `${name} height`).toBeGreaterThanOrEqual(44);
+        expect(box!.width, `${name} width`).toBeGreaterThanOrEqual(44);
+      }
+    }
+  });
+
   test('the wallet link comes before the QR code', async ({ shop: page }, info) => {
     await open(page, '/brands/US/steam', info.project.name);
     await placeOrder(page);

@@ -46,6 +46,39 @@ test('pay an order and watch it go live to Done', async ({ shop: page, request }
   await expect(page.getByTestId('order-state')).toHaveAttribute('data-state', 'Done');
 });
 
+test('the amount to send is written as wallets write it, in every language', async ({ shop: page, request }, info) => {
+  const id = await orderPage(page, request, info.project.name);
+  const amount = ((await page.getByTestId('coin-amount').textContent()) ?? '').trim();
+  expect(amount).toMatch(/^\d+(\.\d+)?$/);
+  for (const [prefix, says] of [['', 'Send exactly'], ['/tr', 'tam olarak'], ['/vi', 'Gửi chính xác']]) {
+    await open(page, `${prefix}/orders/${id}`, info.project.name);
+    // The heading and the copy field say the same digits (never `10,35` in Turkish).
+    await expect(page.getByRole('heading', { level: 2, name: new RegExp(says) })).toContainText(`${amount} USDC`);
+    await expect(page.getByTestId('coin-amount')).toHaveText(amount);
+    await expect(page.getByTestId('wallet-writing')).toBeVisible();
+  }
+});
+
+test.describe('a shopper in Istanbul', () => {
+  test.use({ timezoneId: 'Europe/Istanbul' });
+
+  test('reads the deadline in their own time (UTC without JavaScript)', async ({ shop: page, request }, info) => {
+    await orderPage(page, request, info.project.name);
+    const expires = Number(await page.getByRole('timer', { includeHidden: true }).getAttribute('data-expires'));
+    expect(expires).toBeGreaterThan(0);
+    const at = (offsetHours: number) => {
+      const d = new Date((expires + offsetHours * 3600) * 1000);
+      return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+    };
+    if (isNoJs(info.project.name)) {
+      await expect(page.getByText(`Pay before ${at(0)} UTC`)).toBeVisible();
+    } else {
+      // Istanbul is UTC+3 all year.
+      await expect(page.getByText(`Pay before ${at(3)} GMT+3`)).toBeVisible();
+    }
+  });
+});
+
 test('the live view redraws only what changed', async ({ shop: page, request }, info) => {
   test.skip(isNoJs(info.project.name), 'live updates need JavaScript');
   // The stream's first event repeats what the page shows: the address a shopper is

@@ -29,14 +29,18 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
     }
     let network = network_label(&network);
     let status = PaymentStatus::of(&o);
-    // What to send now: the rest after a partial payment (when known), else the total.
+    // What to send now: the rest after a partial payment (when known), else the
+    // total. Written one way wherever it is to be sent, the heading too: as
+    // wallets read it (`1234.56`, a dot and no grouping), not as the language
+    // writes prices (`1.234,56` in Turkish, where `7.56` reads as 756).
+    let wallet_amount = |a: &str| format!("{a} {coin}");
     let (amount, heading) = match &status {
         PaymentStatus::Partial { due: Some(due), .. } => (
             due.to_string(),
             td_string!(
                 l,
                 order.send_remaining,
-                amount = lang::money(l, due, &coin),
+                amount = wallet_amount(&due.to_string()),
                 network = network.clone()
             ),
         ),
@@ -54,7 +58,7 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
             let heading = td_string!(
                 l,
                 order.send_exactly,
-                amount = lang::money(l, &total, &coin),
+                amount = wallet_amount(&total),
                 network = network.clone()
             );
             (total, heading)
@@ -83,7 +87,7 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
             td_string!(
                 l,
                 order.qr_pay,
-                amount = lang::money(l, &amount, &coin),
+                amount = wallet_amount(&amount),
                 network = network.clone()
             )
         };
@@ -118,6 +122,7 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
         // `pay-now`: withdrawn by the live countdown when the time is up.
         <section class="payment panel pay-now" aria-labelledby="pay-title">
             <h2 id="pay-title">{heading}</h2>
+            {(!amount.is_empty()).then(|| view! { <p class="hint" data-testid="wallet-writing">{td_string!(l, order.wallet_writing)}</p> })}
             {coupon}
             {wallet}
             <p class="warning" role="note">
@@ -134,9 +139,15 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
                 <dd><code class="address" data-testid="wallet-address">{address.clone()}</code><CopyButton value=address.clone() label=td_string!(l, order.copy_address) /></dd>
             </dl>
             {qr}
-            {expires.map(|exp| view! {
+            {expires.map(|exp| {
+                // "Pay before 16:09 UTC": the time in an element of its own, which
+                // the page's island rewrites in the shopper's own time zone.
+                let sentence = td_string!(l, order.pay_before, time = "\u{1}");
+                let (before, after) = sentence.split_once('\u{1}').unwrap_or((sentence.as_str(), ""));
+                let (before, after) = (before.to_string(), after.to_string());
+                view! {
                 <p class="countdown">
-                    {td_string!(l, order.pay_before, time = utc_clock(exp))}
+                    {before}<time class="deadline" data-epoch=exp.to_string()>{utc_clock(exp)}</time>{after}
                     // Replaced by the live countdown once the island runs.
                     {crate::model::deadline::seconds_until(exp).and_then(|s| lang::relative(l, s)).map(|r| view! { <span class="relative">{format!(" ({r})")}</span> })}
                     // Filled in and kept current by the page's island (`live::tick`),
@@ -144,6 +155,7 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
                     <span role="timer" aria-live="off" data-expires=exp.to_string()
                         data-left=td_string!(l, order.time_left, time = "{t}") data-up=td_string!(l, order.time_up) hidden></span>
                 </p>
+                }
             })}
         </section>
     }

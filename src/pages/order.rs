@@ -49,7 +49,7 @@ fn LiveOrder(view: OrderView) -> impl IntoView {
             td_string!(l, order.mode_reconnecting),
         ].map(String::from).to_vec() />
         <OrderRegion view=view />
-        <p><a href=lang::href(l, &format!("/orders/{id}")) rel="nofollow">{td_string!(l, order.refresh)}</a>" · "<a href=lang::href(l, "/")>{td_string!(l, common.back_to_shop)}</a></p>
+        <p class="page-links"><a href=lang::href(l, &format!("/orders/{id}")) rel="nofollow">{td_string!(l, order.refresh)}</a>" · "<a href=lang::href(l, "/")>{td_string!(l, common.back_to_shop)}</a></p>
     }
 }
 

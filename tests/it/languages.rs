@@ -442,3 +442,52 @@ async fn a_long_query_is_never_written_into_a_page() {
         );
     }
 }
+
+/// The amount to send is written one way on the order page, in every language:
+/// as wallets read it (a dot, no grouping), in the heading as in the copy field,
+/// never as Turkish or Vietnamese write prices (`10,35`, where `10.35` would
+/// read as 1035).
+#[tokio::test]
+async fn the_amount_to_send_is_written_one_way_in_every_language() {
+    let s = shop(&[]).await;
+    let id = common::new_order(&s, "wallet-writing-0001").await;
+    for prefix in ["", "/tr", "/vi"] {
+        let html = get(&s, &format!("{prefix}/orders/{id}"), &[])
+            .await
+            .text()
+            .await
+            .expect("page");
+        let amount = html
+            .split(r#"data-testid="coin-amount">"#)
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .expect("the copy field's amount")
+            .to_string();
+        assert!(
+            amount.contains('.') && !amount.contains(','),
+            "{prefix}: {amount}"
+        );
+        let heading = html
+            .split(r#"id="pay-title">"#)
+            .nth(1)
+            .and_then(|r| r.split("</h2>").next())
+            .expect("the pay card's heading");
+        assert!(
+            heading.contains(&format!("{amount} USDC")),
+            "{prefix}: {heading:?} says {amount}"
+        );
+        let card = html
+            .split(r#"class="payment panel pay-now""#)
+            .nth(1)
+            .and_then(|r| r.split("</section>").next())
+            .expect("the pay card");
+        assert!(
+            !card.contains(&amount.replace('.', ",")),
+            "{prefix}: never written the language's way on the pay card"
+        );
+        assert!(
+            html.contains(r#"data-testid="wallet-writing""#),
+            "{prefix}: and says so"
+        );
+    }
+}
