@@ -93,6 +93,9 @@ struct Feed {
     id: String,
     tx: broadcast::Sender<Signal>,
     last: Mutex<Option<Frame>>,
+    /// The upstream's `stop`, once it came: a browser that attaches after it
+    /// still gets it, even when the bounded cache of endings did not keep it.
+    stop: Mutex<Option<Frame>>,
     finished: std::sync::atomic::AtomicBool,
     pump: Mutex<Option<tokio::task::AbortHandle>>,
     /// The registry, to leave it when the last browser leaves.
@@ -300,12 +303,24 @@ impl Hub {
             .clone();
         // The feed may have ended before this subscription was attached (an
         // upstream that says everything and `stop` at once): its end went to
-        // nobody, so say it here — the remembered ending, else the last state
-        // and the end of the stream (the browser then asks again).
+        // nobody, so say it here — the remembered ending, else the feed's own
+        // last state and `stop` (the bounded cache of endings may not have kept
+        // it: seen under load with 11,000 finished orders), else the last state
+        // and the end of the stream (the upstream ended without `stop`: the
+        // browser then asks again).
         if feed.finished.load(std::sync::atomic::Ordering::SeqCst) {
-            let wires = self
-                .ending(id)
-                .unwrap_or_else(|| replay.iter().map(|f| f.wire().bytes).collect());
+            let stop = feed
+                .stop
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+            let wires = self.ending(id).unwrap_or_else(|| {
+                replay
+                    .iter()
+                    .chain(stop.iter())
+                    .map(|f| f.wire().bytes)
+                    .collect()
+            });
             return self.respond(futures::stream::iter(wires), place);
         }
         self.respond(
@@ -414,6 +429,7 @@ impl Hub {
             id: id.to_string(),
             tx,
             last: Mutex::new(None),
+            stop: Mutex::new(None),
             finished: std::sync::atomic::AtomicBool::new(false),
             pump: Mutex::new(None),
             feeds: Arc::downgrade(&self.feeds),
@@ -449,6 +465,7 @@ async fn pump(
             if !stop {
                 *feed.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(frame.clone());
             } else {
+                *feed.stop.lock().unwrap_or_else(PoisonError::into_inner) = Some(frame.clone());
                 feed.finished
                     .store(true, std::sync::atomic::Ordering::SeqCst);
                 let last = feed
@@ -636,6 +653,7 @@ mod tests {
             id: "o".into(),
             tx: tx.clone(),
             last: Mutex::new(None),
+            stop: Mutex::new(None),
             finished: std::sync::atomic::AtomicBool::new(false),
             pump: Mutex::new(None),
             feeds: Weak::new(),

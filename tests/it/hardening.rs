@@ -405,19 +405,30 @@ async fn one_address_cannot_take_every_connection() {
 
 #[tokio::test]
 async fn a_client_that_does_not_read_its_answers_is_closed() {
-    let s = shop(&[
-        ("CR_WRITE_STALL_MS", "500"),
-        ("CR_HEADER_READ_TIMEOUT_MS", "10000"),
-    ])
+    // A large file of the site's own (served from disk, no rendering): two
+    // answers fill what the kernels buffer (a loopback send buffer grows to
+    // 4 MB) at once, however loaded the machine is. With a rendered page instead,
+    // a machine busy with a build rendered so slowly that the buffers were still
+    // filling when the test began to read (seen in `scripts/under-load`).
+    let site = std::env::temp_dir().join(format!("storefront-stall-{}", std::process::id()));
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg dir");
+    std::fs::write(pkg.join("big.0a1b2c.bin"), vec![7u8; 3_000_000]).expect("big file");
+    let s = common::shop_at(
+        &[
+            ("CR_WRITE_STALL_MS", "500"),
+            ("CR_HEADER_READ_TIMEOUT_MS", "10000"),
+        ],
+        site.to_str().expect("utf-8 path"),
+    )
     .await;
-    // A small receive window: a few answers fill what the kernels buffer, so the
-    // shop's writes stop making progress however slowly a loaded machine renders.
+    // A small receive window, so the answers stay in the kernels' buffers.
     let socket = tokio::net::TcpSocket::new_v4().expect("socket");
     socket.set_recv_buffer_size(4096).expect("rcvbuf");
     let mut conn = socket.connect(s.running.addr).await.expect("connect");
-    // Many pipelined requests for a large page, never read: the socket's
-    // buffers fill and the shop's writes stop making progress.
-    let one = b"GET /countries HTTP/1.1\r\nHost: x\r\n\r\n";
+    // Many pipelined requests for the file, never read: the socket's buffers
+    // fill and the shop's writes stop making progress.
+    let one = b"GET /pkg/big.0a1b2c.bin HTTP/1.1\r\nHost: x\r\n\r\n";
     let mut sent = 0;
     for _ in 0..400 {
         match tokio::time::timeout(Duration::from_millis(200), conn.write_all(one)).await {

@@ -65,8 +65,13 @@ pub async fn shop_at(env: &[(&str, &str)], site_root: &str) -> Shop {
         .expect("bind");
     let running = start(config, options, listener).await.expect("start");
     let base = format!("http://{}", running.addr);
+    // Idle connections are dropped well before the shop closes them (its header
+    // read timeout, 10 s by default): reusing one just as the shop closes it
+    // fails the request with no answer at all, a race a browser retries and
+    // a loaded machine makes likely (seen once in `scripts/under-load`).
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(4))
         .build()
         .expect("client");
     Shop {
