@@ -250,19 +250,31 @@ impl FromServerFnError for Refusal {
     }
 }
 
-/// The one answer of every error on every route: server functions (whose own
-/// framework errors are given their status by `server::http`), the order stream
-/// proxy and the plain routes. The status is the error's (a route may override
+/// The status and `Retry-After` of an error's HTTP answer, wherever it is given:
+/// a route ([`IntoResponse`](axum::response::IntoResponse) below), a server
+/// function's error answer (`server::http`'s layer), a page that shows it
+/// (`ErrorPanel`).
+#[cfg(feature = "ssr")]
+impl AppError {
+    pub fn http_head(&self) -> (axum::http::StatusCode, Option<axum::http::HeaderValue>) {
+        use axum::http::{HeaderValue, StatusCode};
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.retry_after().map(HeaderValue::from))
+    }
+}
+
+/// The one answer of every error on the routes that aren't server functions
+/// (those get theirs from `server::http`'s layer): the order stream proxy and
+/// the plain routes. The status is the error's (a route may override
 /// it, as the stream proxy does with 502 for an unreachable upstream); the body is
 /// the error as the browser's server-function client reads it; `Retry-After` when
 /// known.
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        use axum::http::{HeaderValue, StatusCode, header};
-        let status =
-            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let retry = self.retry_after();
+        use axum::http::{HeaderValue, header};
+        let (status, retry) = self.http_head();
         let mut resp = (status, self.ser()).into_response();
         let h = resp.headers_mut();
         h.insert(
@@ -270,8 +282,8 @@ impl axum::response::IntoResponse for AppError {
             HeaderValue::from_static("application/json"),
         );
         h.insert("serverfnerror", HeaderValue::from_static("app-error"));
-        if let Some(s) = retry {
-            h.insert(header::RETRY_AFTER, HeaderValue::from(s));
+        if let Some(retry) = retry {
+            h.insert(header::RETRY_AFTER, retry);
         }
         resp
     }

@@ -17,12 +17,10 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     }
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        use axum::http::{HeaderValue, StatusCode, header};
-        if let Ok(status) = StatusCode::from_u16(error.status()) {
-            res.set_status(status);
-        }
-        if let Some(s) = error.retry_after() {
-            res.insert_header(header::RETRY_AFTER, HeaderValue::from(s));
+        let (status, retry) = error.http_head();
+        res.set_status(status);
+        if let Some(retry) = retry {
+            res.insert_header(axum::http::header::RETRY_AFTER, retry);
         }
     }
     let l = lang::locale();

@@ -122,18 +122,18 @@ async fn server_fn_status(req: Request, next: Next) -> Response {
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
-    let answer = match serde_json::from_slice::<AppError>(&bytes) {
-        Ok(e) => Some((e.status(), e.retry_after())),
-        Err(_) => serde_json::from_slice::<Refusal>(&bytes)
-            .ok()
-            .map(|r| (r.status, None)),
+    let head = match serde_json::from_slice::<AppError>(&bytes) {
+        Ok(e) => Some(e.http_head()),
+        Err(_) => serde_json::from_slice::<Refusal>(&bytes).ok().map(|r| {
+            let status =
+                StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, None)
+        }),
     };
-    if let Some((status, retry)) = answer {
-        parts.status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let Some(s) = retry {
-            parts
-                .headers
-                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+    if let Some((status, retry)) = head {
+        parts.status = status;
+        if let Some(retry) = retry {
+            parts.headers.insert(header::RETRY_AFTER, retry);
         }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))

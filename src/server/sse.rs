@@ -303,24 +303,22 @@ impl Hub {
             .clone();
         // The feed may have ended before this subscription was attached (an
         // upstream that says everything and `stop` at once): its end went to
-        // nobody, so say it here — the remembered ending, else the feed's own
-        // last state and `stop` (the bounded cache of endings may not have kept
-        // it: seen under load with 11,000 finished orders), else the last state
-        // and the end of the stream (the upstream ended without `stop`: the
-        // browser then asks again).
+        // nobody, so say it here from the feed itself — its last state and its
+        // `stop` (the bounded cache of endings may not have kept them: seen
+        // under load with 11,000 finished orders); without a `stop` (the
+        // upstream ended without one) the stream just ends, and the browser
+        // asks again.
         if feed.finished.load(std::sync::atomic::Ordering::SeqCst) {
             let stop = feed
                 .stop
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .clone();
-            let wires = self.ending(id).unwrap_or_else(|| {
-                replay
-                    .iter()
-                    .chain(stop.iter())
-                    .map(|f| f.wire().bytes)
-                    .collect()
-            });
+            let wires: Vec<Bytes> = replay
+                .iter()
+                .chain(stop.iter())
+                .map(|f| f.wire().bytes)
+                .collect();
             return self.respond(futures::stream::iter(wires), place);
         }
         self.respond(

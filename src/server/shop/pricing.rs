@@ -10,6 +10,7 @@ use crate::model::money::Amount;
 use crate::model::prepared::PreparedOrder;
 use crate::model::problem::Field;
 use crate::model::values::PayChoice;
+use crate::server::upstream::client::log_failure;
 use crate::server::upstream::{Shopper, UpstreamError};
 use serde::Deserialize;
 
@@ -94,7 +95,7 @@ impl Shop {
         };
         if Amount::parse(&answer.coin_amount).is_none() {
             let e = UpstreamError::Undecodable("price without coin_amount".into());
-            tracing::warn!(error = %e, "upstream unavailable");
+            log_failure("/v4/products/price", &e);
             return Err(e.into());
         }
         Ok(answer)

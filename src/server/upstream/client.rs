@@ -190,25 +190,31 @@ impl UpstreamClient {
 /// suspension, not found, a rate limit) are not failures of the shop.
 fn logged<T>(path: &str, result: Result<T, UpstreamError>) -> Result<T, UpstreamError> {
     if let Err(e) = &result {
-        match e {
-            UpstreamError::Refused { .. } => {
-                tracing::warn!(%path, error = %e, "upstream refused a request")
-            }
-            UpstreamError::Timeout
-            | UpstreamError::Unreachable(_)
-            | UpstreamError::NotSent(_)
-            | UpstreamError::Failed { .. }
-            | UpstreamError::Undecodable(_) => {
-                tracing::warn!(%path, error = %e, "upstream unavailable")
-            }
-            UpstreamError::Problems(_)
-            | UpstreamError::Suspended(_)
-            | UpstreamError::NotFound
-            | UpstreamError::RateLimited(_)
-            | UpstreamError::QuotaSpent(_) => {}
-        }
+        log_failure(path, e);
     }
     result
+}
+
+/// Logs one failure as [`logged`] does; also for an answer that arrived but
+/// can't be used (a price without its amount).
+pub fn log_failure(path: &str, e: &UpstreamError) {
+    match e {
+        UpstreamError::Refused { .. } => {
+            tracing::warn!(%path, error = %e, "upstream refused a request")
+        }
+        UpstreamError::Timeout
+        | UpstreamError::Unreachable(_)
+        | UpstreamError::NotSent(_)
+        | UpstreamError::Failed { .. }
+        | UpstreamError::Undecodable(_) => {
+            tracing::warn!(%path, error = %e, "upstream unavailable")
+        }
+        UpstreamError::Problems(_)
+        | UpstreamError::Suspended(_)
+        | UpstreamError::NotFound
+        | UpstreamError::RateLimited(_)
+        | UpstreamError::QuotaSpent(_) => {}
+    }
 }
 
 fn retry_after(resp: &reqwest::Response) -> Option<u64> {
