@@ -8,8 +8,8 @@ use std::error::Error;
 use std::path::PathBuf;
 
 /// The namespaces: one file per part of the shop in each locale's folder.
-const NAMESPACES: [&str; 7] = [
-    "common", "home", "checkout", "cart", "order", "problems", "errors",
+const NAMESPACES: [&str; 8] = [
+    "common", "home", "checkout", "cart", "order", "problems", "errors", "legal",
 ];
 
 fn main() -> Result<(), Box<dyn Error>> {

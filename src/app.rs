@@ -2,10 +2,16 @@
 
 use crate::api::cart::cart_count;
 use crate::components::not_found::NotFound;
+use crate::components::site_footer::SiteFooter;
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
 use crate::pages::{
-    brand::BrandPage, cart::CartPage, countries::CountriesPage, home::HomePage, order::OrderPage,
+    brand::BrandPage,
+    cart::CartPage,
+    countries::CountriesPage,
+    home::HomePage,
+    order::OrderPage,
+    policies::{PrivacyPage, TermsPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, MetaTags, Title, provide_meta_context};
@@ -71,11 +77,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/countries") view=CountriesPage />
+                    <Route path=path!("/terms") view=TermsPage />
+                    <Route path=path!("/privacy") view=PrivacyPage />
                 </Routes>
             </main>
-            <footer class="site">
-                <p>{td_string!(l, common.footer)}</p>
-            </footer>
+            <SiteFooter />
         </Router>
     }
 }

@@ -15,6 +15,10 @@ use serde::{Deserialize, Serialize};
 pub struct Draft {
     pub form: CheckoutForm,
     pub error: Option<AppError>,
+    /// The exact price of the amount and coin the form names, when "Update
+    /// price" (a page without JavaScript) asked for it.
+    #[serde(default)]
+    pub quote: Option<crate::model::checkout::Quote>,
 }
 
 /// Everything that can go wrong between the browser and the upstream, made safe.

@@ -20,6 +20,20 @@ test('a fixed-denomination gift card shows its exact price', async ({ shop: page
     await page.getByLabel('Pay with').selectOption('USDT|Solana');
     await expect(price).toContainText('USDT');
     expect(await price.textContent()).not.toEqual(before);
+  } else {
+    // Without JavaScript the price can't follow the coin: "Update price" asks
+    // for it, and the form comes back with everything typed kept.
+    await page.getByLabel('Email to receive the gift card').fill('friend@example.com');
+    await page.getByLabel('Pay with').selectOption('USDT|Solana');
+    await page.getByRole('button', { name: 'Update price' }).click();
+    await expect(page).toHaveURL(new RegExp(`/brands/US/${b.family}\\?draft=1`));
+    await expect(price).toContainText(/^\d+(\.\d+)? USDT$/);
+    await expect(page.getByText(/You pay [\d.,]+ USDT on Solana for /)).toBeVisible();
+    await expect(page.getByLabel('Pay with')).toHaveValue('USDT|Solana');
+    await expect(page.getByLabel('Email to receive the gift card')).toHaveValue('friend@example.com');
+    // Nothing refused: no field is marked.
+    await expect(page.getByRole('alert').filter({ hasText: 'Please check' })).toHaveCount(0);
+    await expect(page.getByLabel('Your email (for the receipt)')).not.toHaveAttribute('aria-invalid', 'true');
   }
 });
 
@@ -148,6 +162,17 @@ test('a mobile top-up takes a number of its own country, written locally or inte
   await page.getByRole('button', { name: 'Place order' }).click();
   await expect(page).toHaveURL(/\/orders\//);
   await expect(page.getByText(/For \+14155551234/)).toBeVisible();
+  // A top-up has no code: the number is credited, and the page says so.
+  const id = page.url().split('/orders/')[1];
+  await expect(page.getByTestId('top-up-state')).toHaveText('+14155551234 is topped up once your payment arrives.');
+  await control(request, `/orders/${id}/pay`, {});
+  await expect(async () => {
+    if (isNoJs(info.project.name)) await page.reload();
+    await expect(page.getByTestId('top-up-state')).toHaveText('Credited to +14155551234.', { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByTestId('next-step')).toHaveText('The credit was added to the number. There is nothing more to do.');
+  await expect(page.getByTestId('pin-code')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Copy code' })).toHaveCount(0);
 });
 
 test('a Vietnamese top-up shows a Vietnamese example and refuses a US number', async ({ shop: page }, info) => {
@@ -209,4 +234,29 @@ test('a network suspended after the page loaded is refused in plain words', asyn
   } finally {
     await control(request, '/suspensions', { coin: 'USDC', network: 'Arbitrum', suspended: false });
   }
+});
+
+test('switching language keeps the checkout as typed', async ({ shop: page, request }, info) => {
+  test.skip(isNoJs(info.project.name), 'without JavaScript a language link is a plain link: the form cannot go with it');
+  const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+  await open(page, `/brands/US/${b.family}`, info.project.name);
+  const radios = page.getByRole('group', { name: 'Amount' }).getByRole('radio');
+  await radios.last().check();
+  const chosen = await radios.last().getAttribute('value');
+  await page.getByLabel('Pay with').selectOption('USDT|Solana');
+  await page.getByLabel('Email to receive the gift card').fill('friend@example.com');
+  await page.getByLabel('Your email (for the receipt)').fill('buyer@example.com');
+  await page.getByRole('banner').getByRole('link', { name: 'Türkçe' }).click();
+  await expect(page).toHaveURL(new RegExp(`/tr/brands/US/${b.family}`));
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByRole('group', { name: 'Tutar' }).getByRole('radio', { checked: true })).toHaveAttribute('value', chosen ?? '');
+  await expect(page.getByLabel('Ödeme yöntemi')).toHaveValue('USDT|Solana');
+  await expect(page.getByLabel('Hediye kartının gönderileceği e-posta')).toHaveValue('friend@example.com');
+  await expect(page.getByLabel('E-posta adresiniz (makbuz için)')).toHaveValue('buyer@example.com');
+  // Priced as typed: the chosen amount in the chosen coin.
+  await expect(page.getByTestId('price')).toContainText('USDT');
+  // Once: the page opened again in Turkish starts afresh.
+  await page.goto(page.url());
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByLabel('E-posta adresiniz (makbuz için)')).toHaveValue('');
 });

@@ -1,7 +1,14 @@
 import { test, expect, open, isNoJs, placeOrder, control } from './fixtures';
 import type { Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Reloads (without JavaScript) or waits for the live view until the order is in `state`. */
+/** The order page's words in a language (the files the server is built from). */
+function orderWords(lang: string): Record<string, string> {
+  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', lang, 'order.json'), 'utf8'));
+}
+
 async function reaches(page: Page, project: string, state: string) {
   const badge = page.getByTestId('order-state');
   if (isNoJs(project)) {
@@ -119,6 +126,27 @@ test('a partial payment, then the rest, reaches Done', async ({ shop: page, requ
   await expect(page.getByTestId('pin-code')).toBeVisible();
 });
 
+test('after the payment the page keeps a receipt, and says what was sent over the price', async ({ shop: page, request }, info) => {
+  const project = info.project.name;
+  await open(page, '/brands/US/steam', project);
+  const id = await placeOrder(page);
+  const total = Number(await page.getByTestId('coin-amount').textContent());
+  // 0.94 USDC more than the price, in the coin's micro-units (no float drift).
+  const sent = String((Math.round(total * 1e6) + 940_000) / 1e6);
+  const signature = '5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW';
+  const receipt = page.getByRole('region', { name: 'Your payment' });
+  await expect(receipt, 'no receipt before the money arrives').toHaveCount(0);
+  await control(request, `/orders/${id}/pay`, { amount: sent, tx: signature });
+  await reaches(page, project, 'Done');
+  await expect(receipt.getByTestId('receipt-paid')).toHaveText(`${sent} USDC`);
+  await expect(receipt).toContainText('Solana');
+  await expect(receipt.getByTestId('receipt-tx')).toHaveText(signature);
+  await expect(receipt.getByRole('link', { name: 'See it on Solscan' })).toHaveAttribute('href', `https://solscan.io/tx/${signature}`);
+  await expect(receipt.getByTestId('receipt-over')).toContainText('That is 0.94 USDC more than the price.');
+  await expect(receipt.getByRole('link', { name: `Write to help@shop.example about order ${id}` })).toBeVisible();
+  await expect(page.getByTestId('pin-code')).toBeVisible();
+});
+
 test('a payment seen but unconfirmed says there is nothing more to send', async ({ shop: page, request }, info) => {
   const project = info.project.name;
   await open(page, '/brands/US/steam', project);
@@ -127,9 +155,13 @@ test('a payment seen but unconfirmed says there is nothing more to send', async 
   await reaches(page, project, 'PaymentStarted');
   await expect(page.getByTestId('next-step')).toContainText('nothing more to send');
   await expect(page.getByTestId('wallet-address')).toHaveCount(0);
+  const write = page.getByRole('link', { name: `Write to help@shop.example about order ${id}` });
+  await expect(write, 'nothing to write about yet').toHaveCount(0);
   await control(request, `/orders/${id}/refund`, {});
   await reaches(page, project, 'Refunded');
   await expect(page.getByTestId('next-step')).toContainText('Your payment was sent back');
+  // "contact us" comes with the address, the mail naming the order.
+  await expect(write).toHaveAttribute('href', `mailto:help@shop.example?subject=Order%20${id}`);
 });
 
 test('recent orders on this device after two purchases, and forgetting them', async ({ shop: page }, info) => {
@@ -196,7 +228,7 @@ test.describe('on a phone', () => {
     });
   }
 
-  test('every link of the header and of the order page is big enough for a finger', async ({ shop: page }, info) => {
+  test('every link of the header, the footer and the order page is big enough for a finger', async ({ shop: page }, info) => {
     await open(page, '/brands/US/steam', info.project.name);
     await placeOrder(page);
     const path = new URL(page.url()).pathname;
@@ -209,9 +241,10 @@ test.describe('on a phone', () => {
       await open(page, `${prefix}${path}`, info.project.name);
       const links = [
         ...(await page.getByRole('banner').getByRole('link').all()),
+        ...(await page.getByRole('contentinfo').getByRole('link').all()),
         ...names.map((name) => page.getByRole('link', { name, exact: true })),
       ];
-      expect(links.length).toBeGreaterThanOrEqual(5);
+      expect(links.length).toBeGreaterThanOrEqual(8);
       for (const link of links) {
         if (!(await link.isVisible())) continue;
         const box = await link.boundingBox();
@@ -223,12 +256,52 @@ test.describe('on a phone', () => {
     }
   });
 
-  test('the wallet link comes before the QR code', async ({ shop: page }, info) => {
+  test('what to send, where and by when fill the first screen in every language; the wallet link and the QR code follow', async ({ shop: page }, info) => {
     await open(page, '/brands/US/steam', info.project.name);
     await placeOrder(page);
-    const link = await page.getByRole('link', { name: 'Open in wallet app' }).boundingBox();
+    const path = new URL(page.url()).pathname;
+    for (const [prefix, lang] of [['', 'en'], ['/tr', 'tr'], ['/vi', 'vi']]) {
+      await open(page, `${prefix}${path}`, info.project.name);
+      const w = orderWords(lang);
+      const essentials = {
+        amount: page.getByTestId('coin-amount'),
+        'copy amount': page.getByRole('button', { name: w.copy_amount }),
+        network: page.getByTestId('pay-network'),
+        address: page.getByTestId('wallet-address'),
+        'copy address': page.getByRole('button', { name: w.copy_address }),
+        'time left': page.getByTestId('countdown'),
+      };
+      for (const [name, el] of Object.entries(essentials)) {
+        // The copy buttons need the page's code: without it the values are selectable text.
+        if (name.startsWith('copy') && isNoJs(info.project.name)) continue;
+        const b = await el.boundingBox();
+        expect(b, `${lang}: ${name}`).not.toBeNull();
+        expect(b!.y + b!.height, `${lang}: ${name} within the first screen`).toBeLessThanOrEqual(844);
+      }
+      const time = await essentials['time left'].boundingBox();
+      const link = await page.getByRole('link', { name: w.open_wallet }).boundingBox();
+      const qr = await page.locator('figure.qr img').boundingBox();
+      expect(link!.y, `${lang}: the wallet link after the time left`).toBeGreaterThan(time!.y);
+      expect(qr!.y, `${lang}: the QR code after the wallet link`).toBeGreaterThan(link!.y);
+    }
+  });
+});
+
+test.describe('on a desktop', () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test('the QR code stands beside what to send, where and by when, all in the first screen', async ({ shop: page }, info) => {
+    await open(page, '/brands/US/steam', info.project.name);
+    await placeOrder(page);
+    const amount = await page.getByTestId('coin-amount').boundingBox();
+    const address = await page.getByTestId('wallet-address').boundingBox();
+    const time = await page.getByTestId('countdown').boundingBox();
     const qr = await page.getByRole('img', { name: /QR code to pay/ }).boundingBox();
-    expect(link!.y).toBeLessThan(qr!.y);
-    await expect(page.getByRole('link', { name: 'Open in wallet app' })).toBeInViewport();
+    for (const [name, b] of Object.entries({ amount, address, time, qr })) {
+      expect(b, name).not.toBeNull();
+      expect(b!.y + b!.height, `${name} within the first screen`).toBeLessThanOrEqual(800);
+    }
+    expect(qr!.x, 'the QR code to the right of the amount').toBeGreaterThan(amount!.x + amount!.width);
+    expect(qr!.y, 'the QR code beside the details, not below them').toBeLessThan(address!.y + address!.height);
   });
 });

@@ -72,8 +72,59 @@ async function speaks(page: Page, lang: string) {
   expect(await englishOn(page), `English on ${page.url()}`).toEqual([]);
 }
 
+/** The visible texts of the page's main content (and the feed's titles, the
+ * filter's choices): what the upstream may have written. */
+async function mainTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const main = document.querySelector('main');
+    if (!main) return out;
+    const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = (n.textContent ?? '').trim();
+      const parent = n.parentElement;
+      if (text && parent && !['SCRIPT', 'STYLE', 'TEMPLATE'].includes(parent.tagName)) out.push(text);
+    }
+    return out;
+  });
+}
+
+/** Texts of the English page (words, not names or numbers: four letters or
+ * more) that stand unchanged on the same page in `lang`: the upstream's
+ * English (descriptions, how to redeem, terms, feed titles, categories) that
+ * reached a page in another language. */
+async function upstreamEnglish(page: Page, path: string, lang: string, project: string, names: Set<string>): Promise<string[]> {
+  await open(page, path, project);
+  const english = new Set((await mainTexts(page)).filter((t) => /[a-z]{4}/.test(t)));
+  await open(page, `/${lang}${path}`, project);
+  return (await mainTexts(page)).filter((t) => english.has(t) && !ALLOWED.has(t) && !names.has(t));
+}
+
 for (const lang of ['tr', 'vi'] as const) {
   const w = LANGS[lang];
+
+  test(`${lang}: the catalogue's own words are in ${lang} too (descriptions, how to redeem, terms, feed, categories)`, async ({ shop: page, request }, info) => {
+    const project = info.project.name;
+    const card = await findBrand(request, 'US', { kind: 'giftcard', range: false });
+    const esim = await findBrand(request, 'US', { kind: 'esim', range: false });
+    // Brand names are names in every language.
+    const names = new Set<string>();
+    for (const country of ['US', 'VN']) {
+      const r = await request.post('/api/catalog/brands', { form: { country }, headers: { accept: 'application/json' } });
+      for (const b of (await r.json()).all_brands as { brand: string }[]) names.add(b.brand);
+    }
+    for (const path of ['/', `/brands/US/${card.family}`, `/brands/US/${esim.family}`, '/brands/VN/viettel']) {
+      expect(await upstreamEnglish(page, path, lang, project, names), `English of the catalogue on /${lang}${path}`).toEqual([]);
+    }
+  });
+
+  test(`${lang}: the terms of sale and the privacy policy in ${lang}`, async ({ shop: page }, info) => {
+    for (const [path, title] of [['/terms', w.legal.terms_title], ['/privacy', w.legal.privacy_title]]) {
+      await open(page, `/${lang}${path}`, info.project.name);
+      await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+      await speaks(page, lang);
+    }
+  });
 
   test(`${lang}: the whole purchase in ${lang}, from the home page to the code`, async ({ shop: page, request }, info) => {
     const b = await findBrand(request, 'US', { kind: 'giftcard', range: false });

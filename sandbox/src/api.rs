@@ -161,7 +161,10 @@ pub async fn products(
     let base = logo_base(&sb, &headers);
     let list: Vec<Value> = catalogue::find(name)
         .filter(|f| f.sells_in(&cc))
-        .map(|f| catalogue::family_json(f, &cc, coin, &base))
+        .map(|f| {
+            let lang = catalogue::words::Lang::of(q.get("lang").map(String::as_str));
+            catalogue::family_json(f, &cc, coin, &base, lang)
+        })
         .into_iter()
         .collect();
     // An unknown family is an empty list, as a search with no match.
@@ -354,10 +357,14 @@ pub async fn create(
         )
             .into_response(),
         Outcome::Ok(amount, lines) => {
-            let order =
-                sb.inner
-                    .store
-                    .create(&lines, &req.coin, &network, &amount, &req.email, sb.now());
+            let terms = crate::orders::Terms {
+                coin: &req.coin,
+                network: &network,
+                coin_amount: &amount,
+                email: &req.email,
+                lang: req.lang,
+            };
+            let order = sb.inner.store.create(&lines, terms, sb.now());
             (StatusCode::CREATED, Json(sb.inner.dialects.order(&order))).into_response()
         }
     }

@@ -23,13 +23,13 @@ fn control_result(r: Result<serde_json::Value, ControlError>) -> Response {
 }
 
 /// The fields `pay` reads from its body.
-const PAY_FIELDS: [&str; 2] = ["amount", "unconfirmed"];
+const PAY_FIELDS: [&str; 3] = ["amount", "unconfirmed", "tx"];
 
 /// Why a `pay` body was refused (a 400): its `detail` code and explanation.
 struct BadPayment(&'static str, String);
 
 impl BadPayment {
-    /// A body that is not `{"amount"?: "4.10", "unconfirmed"?: true}`.
+    /// A body that is not `{"amount"?: "4.10", "unconfirmed"?: true, "tx"?: "0x…"}`.
     fn request(why: &str) -> BadPayment {
         BadPayment(
             "INVALID_REQUEST",
@@ -60,7 +60,7 @@ fn amount_of(v: Option<&Value>) -> Result<Option<u64>, BadPayment> {
     }
 }
 
-/// Reads the optional body of `pay`: none, empty, `{}`, or `{"amount", "unconfirmed"}`.
+/// Reads the optional body of `pay`: none, empty, `{}`, or `{"amount", "unconfirmed", "tx"}`.
 fn payment_of(body: &[u8]) -> Result<Payment, BadPayment> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Payment::default());
@@ -78,14 +78,25 @@ fn payment_of(body: &[u8]) -> Result<Payment, BadPayment> {
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(BadPayment::request("unconfirmed must be true or false")),
     };
+    let tx = match fields.get("tx") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) if !t.is_empty() && t.len() <= 128 => Some(t.clone()),
+        Some(_) => {
+            return Err(BadPayment::request(
+                "tx must be a transaction id (1-128 characters)",
+            ));
+        }
+    };
     Ok(Payment {
         amount: amount_of(fields.get("amount"))?,
         unconfirmed,
+        tx,
     })
 }
 
-/// `POST /control/orders/{id}/pay {"amount"?, "unconfirmed"?}`: a payment, in full
-/// unless `amount` says less; confirmed unless `unconfirmed`. Once the total is
+/// `POST /control/orders/{id}/pay {"amount"?, "unconfirmed"?, "tx"?}`: a payment,
+/// in full unless `amount` says otherwise; confirmed unless `unconfirmed`; its
+/// transaction shown as the order's `tx_hash` when `tx` names one. Once the total is
 /// paid and confirmed, the order is delivered after the configured delay.
 pub async fn pay(State(sb): State<Sandbox>, Path(id): Path<String>, body: Bytes) -> Response {
     let payment = match payment_of(&body) {

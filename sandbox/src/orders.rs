@@ -5,6 +5,7 @@
 //! its subscribers follow.
 
 use super::amount;
+use super::catalogue::words::{self, Lang};
 use super::hash;
 use super::payment;
 use super::validation::Priced;
@@ -33,15 +34,20 @@ struct Entry {
     total: u64,
     /// What was paid so far (seen or confirmed), in micro-units.
     paid: u64,
+    /// The language the order was placed in: its delivered cards' words.
+    lang: Lang,
 }
 
 /// A payment arriving for an order (the control `pay`).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Payment {
     /// Micro-units paid; None: whatever is still due.
     pub amount: Option<u64>,
     /// Seen on chain but not yet confirmed.
     pub unconfirmed: bool,
+    /// The payment's transaction, shown as `tx_hash` (a field the reference
+    /// doesn't name: the storefront reads it when present).
+    pub tx: Option<String>,
 }
 
 /// The states an order may be paid in.
@@ -114,21 +120,31 @@ fn deliveries_of(lines: &[Priced]) -> Vec<Value> {
         .collect()
 }
 
+/// What an order is placed for, besides its lines.
+pub struct Terms<'a> {
+    pub coin: &'a str,
+    pub network: &'a str,
+    /// The amount validation computed: a plain decimal.
+    pub coin_amount: &'a str,
+    pub email: &'a str,
+    /// The language of the order's words.
+    pub lang: Lang,
+}
+
 impl Store {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
         self.orders.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Creates an order for checked lines; answers its JSON.
-    pub fn create(
-        &self,
-        lines: &[Priced],
-        coin: &str,
-        network: &str,
-        coin_amount: &str,
-        email: &str,
-        now: i64,
-    ) -> Value {
+    pub fn create(&self, lines: &[Priced], terms: Terms, now: i64) -> Value {
+        let Terms {
+            coin,
+            network,
+            coin_amount,
+            email,
+            lang,
+        } = terms;
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let seed = format!("{n}/{now}/{email}/{}", std::process::id());
         let h = format!("{:032x}", hash::hash128(seed.as_bytes()));
@@ -192,6 +208,7 @@ impl Store {
                 // The amount validation computed: always a plain decimal.
                 total: amount::parse(coin_amount).unwrap_or(0),
                 paid: 0,
+                lang,
             },
         );
         let mut ages = self.ages.lock().unwrap_or_else(PoisonError::into_inner);
@@ -270,6 +287,9 @@ impl Store {
         e.order["payment_state"] = json!(payment_state);
         e.order["amount_paid"] = json!(amount::format(e.paid));
         e.order["amount_due"] = json!(amount::format(e.total.saturating_sub(e.paid)));
+        if let Some(tx) = payment.tx {
+            e.order["tx_hash"] = json!(tx);
+        }
         if order_state == "WaitingForDelivery"
             && let Some(list) = e.order["deliveries"].as_array_mut()
         {
@@ -339,6 +359,7 @@ impl Store {
             return false;
         }
         let order_id = id.to_string();
+        let lang = e.lang;
         let Some(list) = e.order["deliveries"].as_array_mut() else {
             return false;
         };
@@ -362,11 +383,8 @@ impl Store {
             d["delivery_state"] = json!("Done");
             d["deliverable"]["pin_code"] = json!(code);
             d["deliverable"]["pin_serial"] = json!(format!("SN{}", h % 1_000_000_000));
-            d["deliverable"]["how_to_redeem"] = json!(match family.map(|f| f.kind) {
-                Some("esim") => "Open the link on your phone and install the eSIM.",
-                Some("mobile_recharge") => "The credit has been added to the phone number.",
-                _ => "Enter the code on the brand's website or app under Redeem gift card.",
-            });
+            d["deliverable"]["how_to_redeem"] =
+                json!(words::delivered(lang, family.map(|f| f.kind)));
             d["deliverable"]["redeem_instructions"] = d["deliverable"]["how_to_redeem"].clone();
         }
         if list.iter().all(|d| d["delivery_state"] == "Done") {
@@ -432,7 +450,14 @@ mod tests {
             currency: "USD",
         };
         let store = Store::default();
-        let order = store.create(&[priced], "USDC", "Solana", "10.35", "b@example.com", 0);
+        let terms = Terms {
+            coin: "USDC",
+            network: "Solana",
+            coin_amount: "10.35",
+            email: "b@example.com",
+            lang: Lang::En,
+        };
+        let order = store.create(&[priced], terms, 0);
         let id = order["order_id"].as_str().unwrap_or_default().to_string();
         (store, id)
     }

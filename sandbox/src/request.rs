@@ -54,6 +54,9 @@ pub struct Request {
     pub lines: Vec<Line>,
     /// The denomination spellings this request may use for fixed products.
     pub spellings: Spellings,
+    /// The language the request asks for (`lang`: its words, and an echoed
+    /// localized denomination's).
+    pub lang: crate::catalogue::words::Lang,
 }
 
 /// A JSON object of the body, and where it is (`payment.`), for messages.
@@ -209,7 +212,7 @@ pub fn from_validation(body: &Value, reading: Reading) -> Result<Request, String
         known_mistake("payment.", k, "a validation")
     })?;
     let email = top.required("email")?;
-    top.required("lang")?;
+    let lang = crate::catalogue::words::Lang::of(Some(&top.required("lang")?));
     let lines = top
         .deliveries()?
         .iter()
@@ -242,6 +245,7 @@ pub fn from_validation(body: &Value, reading: Reading) -> Result<Request, String
             catalogue: true,
             bare: reading == Reading::IgnoreExtras,
         },
+        lang,
     };
     spelled_right(req, reading, Endpoint::Validation)
 }
@@ -272,7 +276,7 @@ pub fn from_order(body: &Value, reading: Reading) -> Result<Request, String> {
     {
         return Err("user.has_accepted_newsletter must be true or false".into());
     }
-    top.required("lang")?;
+    let lang = crate::catalogue::words::Lang::of(Some(&top.required("lang")?));
     if let Some(acquisition) = top.optional_object("acquisition")? {
         acquisition.only(&["utm_source"], |_| None)?;
         acquisition.string("utm_source")?;
@@ -322,6 +326,7 @@ pub fn from_order(body: &Value, reading: Reading) -> Result<Request, String> {
             catalogue: reading == Reading::IgnoreExtras,
             bare: true,
         },
+        lang,
     };
     spelled_right(req, reading, Endpoint::Order)
 }

@@ -77,8 +77,13 @@ pub fn is_email(s: &str) -> bool {
 /// The denomination as the request's spellings allow: the catalogue's
 /// `denomination` (`"100 USD"`) and/or the bare face value (`"100"`); an echoed
 /// localized denomination must name that same product.
-fn fixed_product(f: &Family, line: &Line, spellings: Spellings) -> Option<(f64, bool)> {
-    let products = catalogue::products_json(f, &line.country, "USDC");
+fn fixed_product(
+    f: &Family,
+    line: &Line,
+    spellings: Spellings,
+    lang: catalogue::words::Lang,
+) -> Option<(f64, bool)> {
+    let products = catalogue::products_json(f, &line.country, "USDC", lang);
     products
         .iter()
         .filter(|p| {
@@ -298,7 +303,7 @@ pub fn check(
                     }
                 }
             }
-            None => match fixed_product(f, line, req.spellings) {
+            None => match fixed_product(f, line, req.spellings, req.lang) {
                 Some((v, out_of_stock)) => {
                     if out_of_stock {
                         push(&mut problems, problem("OUT_OF_STOCK"));

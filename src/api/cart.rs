@@ -3,13 +3,11 @@
 //! lives in a signed cookie (`server::cart_cookie`): nothing is kept on the
 //! server, and every function works as a plain form post too.
 
-// Server functions take one argument per form field.
-#![allow(clippy::too_many_arguments)]
-
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::Draft;
-use crate::model::checkout::Quote;
+use crate::model::cart::CartCheckout;
+use crate::model::checkout::{CheckoutForm, Quote};
 use crate::model::order::Order;
 use crate::model::payment::PayOption;
 use leptos::prelude::*;
@@ -80,51 +78,24 @@ pub async fn cart_count() -> Result<u32, AppError> {
 /// recipient checked first), then goes to the cart. Refused, a plain form post
 /// returns to the brand page with what was typed and why.
 #[server(prefix = "/api", endpoint = "cart/add")]
-pub async fn add_to_cart(
-    country: String,
-    family: String,
-    amount: String,
-    beneficiary: String,
-    #[server(default)] pay: String,
-    #[server(default)] email: String,
-    #[server(default)] coupon: String,
-    #[server(default)] idempotency_key: String,
-) -> Result<u32, AppError> {
+pub async fn add_to_cart(#[server(flatten)] form: CheckoutForm) -> Result<u32, AppError> {
     use super::ssr::{is_plain_form_post, same_site, set_cookie, shopper, state};
     same_site()?;
     let state = state()?;
-    let who = shopper(&state, Some(&country));
+    let who = shopper(&state, Some(&form.country));
     // As the shopper's language writes numbers (`12,5`): read once, here, and
     // kept plain in the cart (which may be read in another language).
-    let plain = crate::lang::plain_decimal(crate::lang::locale(), &amount);
-    let result = add_line(
-        &state,
-        &who,
-        &country,
-        &family,
-        &plain,
-        &beneficiary,
-        &pay,
-        &email,
-    )
-    .await;
-    match result {
+    let plain = CheckoutForm {
+        amount: crate::lang::plain_decimal(crate::lang::locale(), &form.amount),
+        ..form.clone()
+    };
+    match add_line(&state, &who, &plain).await {
         Ok((cookie, count)) => {
             set_cookie(&cookie);
             super::ssr::go("/cart");
             Ok(count)
         }
         Err(e) if is_plain_form_post() => {
-            let form = crate::model::checkout::CheckoutForm {
-                country,
-                family,
-                amount,
-                pay,
-                beneficiary,
-                email,
-                coupon,
-                idempotency_key,
-            };
             super::orders::back_to_form(&state, form, e.clone());
             Err(e)
         }
@@ -136,20 +107,15 @@ pub async fn add_to_cart(
 async fn add_line(
     state: &crate::server::state::AppState,
     who: &crate::server::upstream::Shopper,
-    country: &str,
-    family: &str,
-    amount: &str,
-    beneficiary: &str,
-    pay: &str,
-    email: &str,
+    form: &CheckoutForm,
 ) -> Result<(String, u32), AppError> {
     use crate::model::cart::{Cart, CartItem};
     use crate::model::problem::{Field, Reason};
     use crate::server::signed_cookie::Opened;
-    crate::server::shop::check_country(country)?;
+    crate::server::shop::check_country(&form.country)?;
     state
         .shop
-        .check_line(who, family, amount, beneficiary)
+        .check_line(who, &form.family, &form.amount, &form.beneficiary)
         .await?;
     // A refused (changed) cookie is not built upon: a new cart starts.
     let mut cart = match state.shop.carts.open(&super::ssr::headers()) {
@@ -157,20 +123,20 @@ async fn add_line(
         _ => Cart::default(),
     };
     cart.add(
-        country,
+        &form.country,
         CartItem {
-            family: family.to_string(),
-            amount: amount.trim().to_string(),
-            beneficiary: beneficiary.trim().to_string(),
+            family: form.family.clone(),
+            amount: form.amount.trim().to_string(),
+            beneficiary: form.beneficiary.trim().to_string(),
             quantity: 1,
         },
     )
     .map_err(|e| AppError::invalid(Field::Order, Reason::Cart(e)))?;
-    if !pay.is_empty() {
-        cart.pay = pay.to_string();
+    if !form.pay.is_empty() {
+        cart.pay = form.pay.clone();
     }
-    if !email.trim().is_empty() {
-        cart.email = email.trim().to_string();
+    if !form.email.trim().is_empty() {
+        cart.email = form.email.trim().to_string();
     }
     // A changed cart is a new purchase: a new key.
     cart.key = crate::server::ids::new_id();
@@ -186,14 +152,11 @@ async fn add_line(
 /// Sends a refused plain form post back to the cart, with what was typed and
 /// why in the signed draft cookie (a draft without a family is the cart's).
 #[cfg(feature = "ssr")]
-fn back_to_cart(
-    state: &crate::server::state::AppState,
-    form: crate::model::checkout::CheckoutForm,
-    error: AppError,
-) {
+fn back_to_cart(state: &crate::server::state::AppState, form: CheckoutForm, error: AppError) {
     super::ssr::set_cookie(&state.shop.drafts.seal(Draft {
         form,
         error: Some(error),
+        quote: None,
     }));
     super::ssr::go("/cart");
 }
@@ -393,25 +356,15 @@ fn total_of(lines: &[(CartLine, Option<Quote>)]) -> Option<Quote> {
 /// the cart with what was typed.
 #[server(prefix = "/api", endpoint = "cart/pay")]
 pub async fn pay_cart(
-    pay: String,
-    email: String,
-    #[server(default)] coupon: String,
-    idempotency_key: String,
+    #[server(flatten)] checkout: CartCheckout,
     #[server(default)] shown_total: String,
 ) -> Result<Order, AppError> {
     use super::ssr::{is_plain_form_post, remember_recent, same_site, set_cookie, shopper, state};
-    use crate::model::cart::CartCheckout;
     use crate::model::problem::{Field, Reason};
     use crate::server::signed_cookie::Opened;
     same_site()?;
     let state = state()?;
     let headers = super::ssr::headers();
-    let checkout = CartCheckout {
-        pay,
-        email,
-        coupon,
-        idempotency_key,
-    };
     let opened = state.shop.carts.open(&headers);
     let country = match &opened {
         Opened::Valid(cart) => cart.country.clone(),
@@ -440,7 +393,7 @@ pub async fn pay_cart(
             Ok(order)
         }
         Err(e) if is_plain_form_post() => {
-            let form = crate::model::checkout::CheckoutForm {
+            let form = CheckoutForm {
                 country,
                 pay: checkout.pay,
                 email: checkout.email,

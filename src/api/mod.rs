@@ -6,6 +6,17 @@ pub mod catalog;
 pub mod orders;
 pub mod pricing;
 
+/// Where shoppers write for help (`CR_SUPPORT_EMAIL`), when configured; read
+/// while the server renders a page (none in the browser, which renders no
+/// footer).
+pub fn support_email() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    if let Ok(state) = ssr::state() {
+        return state.shop.config.support_email.clone();
+    }
+    None
+}
+
 /// Server-side helpers shared by the server functions.
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

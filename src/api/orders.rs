@@ -1,13 +1,8 @@
 //! Order server functions: validate, create (idempotent), read, and the draft a
 //! plain (no-JavaScript) form post returns to when the order was refused.
 
-// Server functions take one argument per form field.
-#![allow(clippy::too_many_arguments)]
-
 use crate::error::{AppError, Draft};
-#[cfg(feature = "ssr")]
-use crate::model::checkout::CheckoutForm;
-use crate::model::checkout::Quote;
+use crate::model::checkout::{CheckoutForm, Quote};
 use crate::model::money::Amount;
 use crate::model::order::Order;
 use crate::model::payment::PayTarget;
@@ -73,42 +68,16 @@ pub fn is_wallet_uri(uri: &str) -> bool {
 /// Checks an order with the upstream without creating it: the price, or every problem.
 
 #[server(prefix = "/api", endpoint = "orders/validate")]
-pub async fn validate_order(
-    country: String,
-    family: String,
-    amount: String,
-    pay: String,
-    beneficiary: String,
-    email: String,
-    #[server(default)] coupon: String,
-) -> Result<Quote, AppError> {
-    check(country, family, amount, pay, beneficiary, email, coupon).await
+pub async fn validate_order(#[server(flatten)] form: CheckoutForm) -> Result<Quote, AppError> {
+    check(form).await
 }
 
 /// The upstream's check of a form as typed (no order is made).
 #[cfg(feature = "ssr")]
-pub(crate) async fn check(
-    country: String,
-    family: String,
-    amount: String,
-    pay: String,
-    beneficiary: String,
-    email: String,
-    coupon: String,
-) -> Result<Quote, AppError> {
+pub(crate) async fn check(form: CheckoutForm) -> Result<Quote, AppError> {
     use super::ssr::{shopper, state};
     let state = state()?;
-    let who = shopper(&state, Some(&country));
-    let form = CheckoutForm {
-        country,
-        family,
-        amount,
-        pay,
-        beneficiary,
-        email,
-        coupon,
-        idempotency_key: String::new(),
-    };
+    let who = shopper(&state, Some(&form.country));
     state.shop.validate(&who, &form).await
 }
 
@@ -117,35 +86,21 @@ pub(crate) async fn check(
 
 #[server(prefix = "/api", endpoint = "orders/create")]
 pub async fn create_order(
-    country: String,
-    family: String,
-    amount: String,
-    pay: String,
-    beneficiary: String,
-    email: String,
-    #[server(default)] coupon: String,
-    idempotency_key: String,
+    #[server(flatten)] form: CheckoutForm,
     #[server(default)] again: String,
 ) -> Result<Order, AppError> {
     use super::ssr::{is_plain_form_post, shopper, state};
     let state = state()?;
-    let who = shopper(&state, Some(&country));
+    let who = shopper(&state, Some(&form.country));
     // "I checked my email: order again" after an unclear answer: a deliberate new
     // attempt under that button's own key (pressed twice, still one order).
-    let idempotency_key = if again.trim().is_empty() {
-        idempotency_key
+    let form = if again.trim().is_empty() {
+        form
     } else {
-        again
-    };
-    let form = CheckoutForm {
-        country,
-        family,
-        amount,
-        pay,
-        beneficiary,
-        email,
-        coupon,
-        idempotency_key,
+        CheckoutForm {
+            idempotency_key: again,
+            ..form
+        }
     };
     // The amount as the shopper's language writes it (`12,5`), read once here;
     // a refused form goes back with what was typed.
@@ -191,12 +146,56 @@ pub(crate) fn back_to_form(
     } else {
         "/".to_string()
     };
-    let cookie = state.shop.drafts.seal(Draft {
-        form,
-        error: Some(error),
-    });
-    super::ssr::set_cookie(&cookie);
-    super::ssr::go(&back);
+    back_with(
+        state,
+        Draft {
+            form,
+            error: Some(error),
+            quote: None,
+        },
+        &back,
+    );
+}
+
+/// Sets the draft's cookie and sends a plain form post on to `path`.
+#[cfg(feature = "ssr")]
+fn back_with(state: &crate::server::state::AppState, draft: Draft, path: &str) {
+    super::ssr::set_cookie(&state.shop.drafts.seal(draft));
+    super::ssr::go(path);
+}
+
+/// "Update price" on a page without JavaScript: the form comes back to its
+/// brand page with the exact price of the amount and coin it now names (or
+/// why there is none), everything typed kept. Nothing is ordered or checked
+/// beyond the price: the recipient and email may still be empty.
+#[server(prefix = "/api", endpoint = "orders/reprice")]
+pub async fn reprice(#[server(flatten)] form: CheckoutForm) -> Result<(), AppError> {
+    use super::ssr::{same_site, shopper, state};
+    same_site()?;
+    let state = state()?;
+    crate::server::shop::check_country(&form.country)?;
+    let who = shopper(&state, Some(&form.country));
+    let plain = crate::lang::plain_decimal(crate::lang::locale(), &form.amount);
+    match state
+        .shop
+        .quote(&who, &form.family, &plain, &form.pay)
+        .await
+    {
+        Ok(quote) => {
+            let back = format!("/brands/{}/{}?draft=1#checkout", form.country, form.family);
+            let draft = Draft {
+                form,
+                error: None,
+                quote: Some(quote),
+            };
+            back_with(&state, draft, &back);
+            Ok(())
+        }
+        Err(e) => {
+            back_to_form(&state, form, e.clone());
+            Err(e)
+        }
+    }
 }
 
 /// The refused form a plain post left behind for this brand page (from its
@@ -232,7 +231,11 @@ pub async fn order_again(order_id: String) -> Result<(), AppError> {
         return Err(AppError::NotFound(crate::error::Missing::Order));
     };
     let back = format!("/brands/{}/{}?draft=1#checkout", form.country, form.family);
-    set_cookie(&state.shop.drafts.seal(Draft { form, error: None }));
+    set_cookie(&state.shop.drafts.seal(Draft {
+        form,
+        error: None,
+        quote: None,
+    }));
     super::ssr::go(&back);
     Ok(())
 }

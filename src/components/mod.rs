@@ -1,6 +1,7 @@
 //! Reusable views.
 
 pub mod brand_grid;
+pub mod catalogue_words;
 pub mod checkout;
 pub mod copy_button;
 pub mod country_picker;
@@ -9,4 +10,6 @@ pub mod not_found;
 pub mod order_region;
 pub mod order_status;
 pub mod payment_panel;
+pub mod receipt;
 pub mod recent_orders;
+pub mod site_footer;

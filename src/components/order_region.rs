@@ -5,6 +5,7 @@
 use crate::api::orders::OrderView;
 use crate::components::order_status::{OrderItems, StatusTimeline};
 use crate::components::payment_panel::{PaymentPanel, TimeUp};
+use crate::components::receipt::PaymentReceipt;
 use crate::error::Refusal;
 use leptos::prelude::*;
 
@@ -33,10 +34,19 @@ pub fn OrderRegion(view: OrderView) -> impl IntoView {
     } else {
         None
     };
+    // While the shopper is to pay, the payment card comes first (a phone's
+    // first screen); after, the status leads.
+    let (pay_first, pay_after) = if o.shows_payment(now) {
+        (pay, None)
+    } else {
+        (None, pay)
+    };
     view! {
         <div id="live-region" data-terminal=terminal.to_string()>
+            {pay_first}
             <StatusTimeline order=o.clone() coin=view.coin.clone().unwrap_or_default() />
-            {pay}
+            {pay_after}
+            <PaymentReceipt view=view.clone() />
             <OrderItems order=o />
         </div>
     }

@@ -1,6 +1,7 @@
 //! The order's live status as a timeline, and the delivered code.
 
 use crate::components::copy_button::CopyButton;
+use crate::components::site_footer::ContactAboutOrder;
 use crate::i18n::td_string;
 use crate::lang;
 use crate::model::order::{Order, OrderState, StepMark};
@@ -12,6 +13,7 @@ use leptos::prelude::*;
 pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
     let l = lang::locale();
     let state = order.order_state.clone();
+    let status = PaymentStatus::of(&order);
     let names = [
         td_string!(l, order.step_payment),
         td_string!(l, order.step_delivery),
@@ -39,8 +41,9 @@ pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
                 {OrderState::headline(&order, l)}
             </p>
             <p class="next-step" data-testid="next-step">
-                {PaymentStatus::of(&order).next_step(&order, &coin, l)}
+                {status.next_step(&order, &coin, l)}
             </p>
+            {status.asks_to_contact_us().then(|| view! { <ContactAboutOrder order_id=order.order_id.clone() /> })}
             <ol class="timeline" aria-label=td_string!(l, order.progress)>{steps}</ol>
         </section>
     }
@@ -90,7 +93,24 @@ pub fn OrderItems(order: Order) -> impl IntoView {
                     };
                     view! { <p data-testid="card-state" data-state=s.clone() class="card-state muted">{words}</p> }
                 });
+            let top_up = d.kind.as_deref() == Some("mobile_recharge");
+            let delivered = x.pin_code.is_some()
+                || matches!(d.delivery_state.as_deref(), Some("Done" | "Delivered"));
+            // A top-up has no code to keep: the number is credited.
+            let number = to.clone().unwrap_or_default();
             let body = match x.pin_code.clone() {
+                _ if top_up => {
+                    let (class, words) = if delivered {
+                        ("credited", td_string!(l, order.credited_to, number = number.clone()))
+                    } else if failed {
+                        ("muted", td_string!(l, order.top_up_failed, number = number.clone()))
+                    } else if paid {
+                        ("muted", td_string!(l, order.top_up_soon, number = number.clone()))
+                    } else {
+                        ("muted", td_string!(l, order.top_up_after_payment, number = number.clone()))
+                    };
+                    view! { <p class=class data-testid="top-up-state">{words}</p> }.into_any()
+                }
                 Some(code) => {
                     let is_link = x.code_is_link();
                     let how = x.how_to_redeem.clone().or(x.redeem_instructions.clone());

@@ -118,45 +118,53 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
         let (applied, words) = crate::components::checkout::coupon_words(l, c, &coin);
         view! { <p class=if applied { "coupon-applied" } else { "coupon-not-applied" } data-testid="coupon-outcome">{words}</p> }
     });
+    let countdown = expires.map(|exp| {
+        // "Pay before 16:09 UTC": the time in an element of its own, which
+        // the page's island rewrites in the shopper's own time zone.
+        let sentence = td_string!(l, order.pay_before, time = "\u{1}");
+        let (before, after) = sentence.split_once('\u{1}').unwrap_or((sentence.as_str(), ""));
+        let (before, after) = (before.to_string(), after.to_string());
+        view! {
+            <p class="countdown" data-testid="countdown">
+                {before}<time class="deadline" data-epoch=exp.to_string()>{utc_clock(exp)}</time>{after}
+                // Replaced by the live countdown once the island runs.
+                {crate::model::deadline::seconds_until(exp).and_then(|s| lang::relative(l, s)).map(|r| view! { <span class="relative">{format!(" ({r})")}</span> })}
+                // Filled in and kept current by the page's island (`live::tick`),
+                // in the page's words (`{t}`: the time left).
+                <span role="timer" aria-live="off" data-expires=exp.to_string()
+                    data-left=td_string!(l, order.time_left, time = "{t}") data-up=td_string!(l, order.time_up) hidden></span>
+            </p>
+        }
+    });
     view! {
         // `pay-now`: withdrawn by the live countdown when the time is up.
         <section class="payment panel pay-now" aria-labelledby="pay-title">
             <h2 id="pay-title">{heading}</h2>
             {(!amount.is_empty()).then(|| view! { <p class="hint" data-testid="wallet-writing">{td_string!(l, order.wallet_writing)}</p> })}
             {coupon}
-            {wallet}
-            <p class="warning" role="note">
-                {td_string!(l, order.only_send, coin = coin.clone(), network = network.clone())}
-            </p>
-            <dl class="pay-details">
-                <dt>{td_string!(l, order.network)}</dt>
-                <dd class="network">{network.clone()}</dd>
-                <dt>{td_string!(l, order.token)}</dt>
-                <dd>{coin.clone()}{view.target.as_ref().and_then(|t| t.token.clone()).map(|t| view! { <span class="contract">{format!(" · {}", td_string!(l, order.contract, address = t))}</span> })}</dd>
-                {paid_row}
-                {amount_row}
-                <dt>{td_string!(l, order.address)}</dt>
-                <dd><code class="address" data-testid="wallet-address">{address.clone()}</code><CopyButton value=address.clone() label=td_string!(l, order.copy_address) /></dd>
-            </dl>
-            {qr}
-            {expires.map(|exp| {
-                // "Pay before 16:09 UTC": the time in an element of its own, which
-                // the page's island rewrites in the shopper's own time zone.
-                let sentence = td_string!(l, order.pay_before, time = "\u{1}");
-                let (before, after) = sentence.split_once('\u{1}').unwrap_or((sentence.as_str(), ""));
-                let (before, after) = (before.to_string(), after.to_string());
-                view! {
-                <p class="countdown">
-                    {before}<time class="deadline" data-epoch=exp.to_string()>{utc_clock(exp)}</time>{after}
-                    // Replaced by the live countdown once the island runs.
-                    {crate::model::deadline::seconds_until(exp).and_then(|s| lang::relative(l, s)).map(|r| view! { <span class="relative">{format!(" ({r})")}</span> })}
-                    // Filled in and kept current by the page's island (`live::tick`),
-                    // in the page's words (`{t}`: the time left).
-                    <span role="timer" aria-live="off" data-expires=exp.to_string()
-                        data-left=td_string!(l, order.time_left, time = "{t}") data-up=td_string!(l, order.time_up) hidden></span>
-                </p>
-                }
-            })}
+            // What to send, on which network, to which address and by when come
+            // first (a phone's first screen); the wallet link and the QR code
+            // follow, the QR code beside them on a wide screen.
+            <div class="pay-grid">
+                <div class="pay-main">
+                    <dl class="pay-details">
+                        {paid_row}
+                        {amount_row}
+                        <dt>{td_string!(l, order.network)}</dt>
+                        <dd class="network" data-testid="pay-network">{network.clone()}</dd>
+                        <dt>{td_string!(l, order.token)}</dt>
+                        <dd>{coin.clone()}{view.target.as_ref().and_then(|t| t.token.clone()).map(|t| view! { <span class="contract">{format!(" · {}", td_string!(l, order.contract, address = t))}</span> })}</dd>
+                        <dt>{td_string!(l, order.address)}</dt>
+                        <dd><code class="address" data-testid="wallet-address">{address.clone()}</code><CopyButton value=address.clone() label=td_string!(l, order.copy_address) /></dd>
+                    </dl>
+                    {countdown}
+                    <p class="warning" role="note">
+                        {td_string!(l, order.only_send, coin = coin.clone(), network = network.clone())}
+                    </p>
+                    {wallet}
+                </div>
+                {qr}
+            </div>
         </section>
     }
     .into_any()

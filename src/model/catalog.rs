@@ -250,7 +250,8 @@ fn collect_sections(
     }
 }
 
-fn humanize(key: &str) -> String {
+/// A key as words: `gift_cards` is "Gift cards".
+pub fn humanize(key: &str) -> String {
     let s = key.replace('_', " ");
     let mut c = s.chars();
     match c.next() {

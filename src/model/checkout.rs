@@ -24,7 +24,9 @@ pub fn length_issues(fields: &[(Field, &str, usize)]) -> Vec<FieldIssue> {
         .collect()
 }
 
-/// The checkout form, as posted (all text, checked on the server).
+/// The checkout form, as posted (all text, checked on the server): the one
+/// argument of the server functions its form posts to, under the inputs' own
+/// names (`#[server(flatten)]`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutForm {
     pub country: String,
@@ -32,8 +34,10 @@ pub struct CheckoutForm {
     /// The face value: a fixed denomination's value or a typed custom amount.
     pub amount: String,
     /// The coin and network, as `COIN|Network` (see [`PayChoice`](crate::model::values::PayChoice)).
+    #[serde(default)]
     pub pay: String,
     pub beneficiary: String,
+    #[serde(default)]
     pub email: String,
     #[serde(default)]
     pub coupon: String,

@@ -17,5 +17,6 @@ pub mod payment;
 pub mod payment_status;
 pub mod prepared;
 pub mod problem;
+pub mod receipt;
 pub mod reconnect;
 pub mod values;

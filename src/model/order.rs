@@ -286,6 +286,17 @@ pub struct Order {
         skip_serializing_if = "Option::is_none"
     )]
     pub amount_due: Option<String>,
+    /// The payment's transaction on its chain, when the upstream names it (the
+    /// reference names no field: these are guesses; see `model::receipt`).
+    #[serde(
+        default,
+        alias = "transaction_hash",
+        alias = "transaction_id",
+        alias = "txid",
+        deserialize_with = "lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tx_hash: Option<String>,
 }
 
 impl Order {
@@ -404,6 +415,16 @@ impl Order {
         total
             .checked_sub(self.paid_amount()?)
             .filter(|d| !d.is_zero())
+    }
+
+    /// True when every line of the order is a mobile top-up (credit for a
+    /// number: no code to keep).
+    pub fn is_all_top_ups(&self) -> bool {
+        !self.deliveries.is_empty()
+            && self
+                .deliveries
+                .iter()
+                .all(|d| d.kind.as_deref() == Some("mobile_recharge"))
     }
 
     /// Cards in the order: each delivery's quantity (1 when not given).

@@ -85,6 +85,20 @@ impl PaymentStatus {
         matches!(self, PaymentStatus::Expired { paid: Some(_) })
     }
 
+    /// Whether [`PaymentStatus::next_step`] tells the shopper to contact the
+    /// shop (then the page gives the address beside it).
+    pub fn asks_to_contact_us(&self) -> bool {
+        matches!(
+            self,
+            PaymentStatus::Partial { .. }
+                | PaymentStatus::Failed
+                | PaymentStatus::Expired { paid: Some(_) }
+                | PaymentStatus::Refunded
+                | PaymentStatus::Canceled
+                | PaymentStatus::Unknown
+        )
+    }
+
     /// What the shopper should do now, in one or two sentences. `coin` names the
     /// coin when known (`USDC`).
     pub fn next_step(&self, order: &Order, coin: &str, l: Locale) -> String {
@@ -110,6 +124,7 @@ impl PaymentStatus {
                 }
             }
             PaymentStatus::Paid => match order.order_state {
+                OrderState::Done if order.is_all_top_ups() => td_string!(l, order.next_done_top_up),
                 OrderState::Done => td_string!(l, order.next_done),
                 OrderState::WaitingForManualAction => td_string!(l, order.next_manual),
                 _ => td_string!(l, order.next_paid),
@@ -271,5 +286,21 @@ mod tests {
             let words = PaymentStatus::of(&o).next_step(&o, "USDC", Locale::en);
             assert!(words.len() > 20 && words.ends_with('.'), "{json}: {words}");
         }
+    }
+
+    #[test]
+    fn a_delivered_top_up_has_no_code_to_keep() {
+        let done = |kind: &str| {
+            order(&format!(
+                r#"{{"order_id":"a","order_state":"Done","payment_state":"PaymentReceived","deliveries":[{{"kind":"{kind}"}}]}}"#
+            ))
+        };
+        let top_up = done("mobile_recharge");
+        let words = PaymentStatus::of(&top_up).next_step(&top_up, "USDC", Locale::en);
+        assert!(words.contains("credit was added"), "{words}");
+        assert!(!words.contains("code"), "{words}");
+        let card = done("giftcard");
+        let words = PaymentStatus::of(&card).next_step(&card, "USDC", Locale::en);
+        assert!(words.contains("code is below"), "{words}");
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::model::catalog::Kind;
 use crate::model::money::Amount;
-use crate::model::values::PayChoice;
+use crate::model::values::{Beneficiary, CountryCode, Email, PayChoice};
 
 /// One line of an order that passed its local checks, ready for the upstream.
 #[derive(Clone, Debug)]
@@ -24,7 +24,7 @@ pub struct PreparedLine {
     /// The catalogue's product id, when it gave one.
     pub product_id: Option<String>,
     pub is_range: bool,
-    pub beneficiary: String,
+    pub beneficiary: Beneficiary,
     /// Cards of this line (1 for the one-card checkout).
     pub quantity: u32,
 }
@@ -32,9 +32,9 @@ pub struct PreparedLine {
 /// An order (one card from the checkout, or a cart's lines) ready for the upstream.
 #[derive(Clone, Debug)]
 pub struct PreparedOrder {
-    pub country: String,
+    pub country: CountryCode,
     pub lines: Vec<PreparedLine>,
     pub pay: PayChoice,
-    pub email: String,
+    pub email: Email,
     pub coupon: Option<String>,
 }

@@ -104,6 +104,89 @@ impl fmt::Display for IdempotencyKey {
     }
 }
 
+/// One of the 233 countries the shop sells in, by its code as the catalogue
+/// writes it (`US`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    /// The code exactly as the country list writes it (`us` is not `US`).
+    pub fn parse(code: &str) -> Option<CountryCode> {
+        crate::model::countries::find(code)
+            .filter(|c| c.code == code)
+            .map(|c| CountryCode(c.code.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for CountryCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CountryCode, D::Error> {
+        let s = String::deserialize(d)?;
+        CountryCode::parse(&s).ok_or_else(|| serde::de::Error::custom("not a country code"))
+    }
+}
+
+/// The shopper's email address as the checks read it (trimmed; one `@`, a
+/// dotted domain), or as typed where the form already has a problem of its
+/// own: the upstream is still asked about the rest, and such an order is
+/// never placed (its problems refuse it first).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Email, crate::model::beneficiary::ContactError> {
+        crate::model::beneficiary::parse_email(input).map(Email)
+    }
+
+    /// What was typed (trimmed), for a form refused on this field already.
+    pub fn as_typed(input: &str) -> Email {
+        Email(input.trim().to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where a line is delivered: an email address, or for a top-up a number in
+/// E.164 that the server's check found valid in the line's country; or, as for
+/// [`Email`], as typed where that check already refused it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Beneficiary(String);
+
+impl Beneficiary {
+    /// A recipient the line's check accepted (`server::shop::checks`).
+    pub fn checked(value: String) -> Beneficiary {
+        Beneficiary(value)
+    }
+
+    /// What was typed (trimmed), for a line refused on this field already.
+    pub fn as_typed(input: &str) -> Beneficiary {
+        Beneficiary(input.trim().to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+macro_rules! display_as_str {
+    ($($t:ty),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+display_as_str!(CountryCode, Email, Beneficiary);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +230,31 @@ mod tests {
         assert!(IdempotencyKey::parse("short").is_none());
         assert!(IdempotencyKey::parse("0f3a9c2e_77").is_none());
         assert!(IdempotencyKey::parse(&"a".repeat(65)).is_none());
+    }
+
+    #[test]
+    fn country_codes_are_the_lists_own() {
+        assert_eq!(
+            CountryCode::parse("TR").map(|c| c.to_string()),
+            Some("TR".into())
+        );
+        assert!(
+            CountryCode::parse("tr").is_none(),
+            "written as the list writes it"
+        );
+        assert!(CountryCode::parse("XX").is_none());
+        assert!(CountryCode::parse(" TR").is_none());
+        let c: Result<CountryCode, _> = serde_json::from_str(r#""ZZ""#);
+        assert!(c.is_err(), "deserializing checks too");
+    }
+
+    #[test]
+    fn emails_are_read_once() {
+        assert_eq!(
+            Email::parse(" a@example.com ").map(|e| e.to_string()),
+            Ok("a@example.com".into())
+        );
+        assert!(Email::parse("a@example").is_err());
+        assert_eq!(Email::as_typed(" a@example ").as_str(), "a@example");
     }
 }

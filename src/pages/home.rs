@@ -4,6 +4,7 @@
 
 use crate::api::catalog::{Storefront, load_storefront};
 use crate::components::brand_grid::BrandGrid;
+use crate::components::catalogue_words::{category_label, section_title};
 use crate::components::country_picker::CountryPicker;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::recent_orders::RecentOrders;
@@ -67,11 +68,7 @@ fn Shop(data: Storefront) -> impl IntoView {
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
-            let title = if s.title.is_empty() {
-                td_string!(l, common.featured).to_string()
-            } else {
-                s.title.clone()
-            };
+            let title = section_title(l, &s);
             view! {
                 <section class="feed">
                     <h2>{title.clone()}</h2>
@@ -176,7 +173,7 @@ fn FilterFields(categories: Vec<String>, filter: BrandFilter) -> impl IntoView {
                         .into_iter()
                         .map(|c| {
                             let selected = category == c;
-                            let label = c.clone();
+                            let label = category_label(l, &c);
                             view! { <option value=c selected=selected>{label}</option> }
                         })
                         .collect_view()}

@@ -5,3 +5,4 @@ pub mod cart;
 pub mod countries;
 pub mod home;
 pub mod order;
+pub mod policies;

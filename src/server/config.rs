@@ -22,6 +22,9 @@ pub struct Config {
     /// The shop's public origin (`https://shop.example`), when configured:
     /// behind https, every cookie is `Secure`.
     pub public_url: Option<String>,
+    /// Where shoppers write for help (`CR_SUPPORT_EMAIL`): in every page's
+    /// footer and beside every "contact us". None: no address is shown.
+    pub support_email: Option<String>,
     /// `X-Cr-Application`: secret, never sent to a browser.
     pub partner_id: String,
     /// `X-Cr-Version`.
@@ -193,6 +196,7 @@ impl Config {
             partner_id: partner_id(&upstream, vars.get("CR_PARTNER_ID"))?,
             upstream,
             public_url: public_url(vars.get("CR_PUBLIC_URL"))?,
+            support_email: support_email(vars.get("CR_SUPPORT_EMAIL"))?,
             app_version: app_version(vars.get("CR_APP_VERSION"))?,
             default_country: default_country(vars.get("CR_DEFAULT_COUNTRY"))?,
             cache_ttl: vars.secs("CR_CACHE_TTL_SECS", 300, 1, 86_400)?,
@@ -413,6 +417,20 @@ fn public_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
         .transpose()
 }
 
+/// `CR_SUPPORT_EMAIL`: an email address, or none.
+fn support_email(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    value
+        .map(|v| {
+            crate::model::beneficiary::parse_email(&v).map_err(|_| {
+                bad(
+                    "CR_SUPPORT_EMAIL",
+                    format!("must be an email address like help@shop.example (got {v:?})"),
+                )
+            })
+        })
+        .transpose()
+}
+
 /// `CR_REDIS_URL`: redis:// or rediss://, or none.
 fn redis_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
     if let Some(url) = &value
@@ -569,6 +587,22 @@ mod tests {
         assert_eq!(e.var, "CR_COOKIE_SECRET");
         let e = cfg(&[("CR_REDIS_TIMEOUT_MS", "0"), secret]).expect_err("timeout");
         assert_eq!(e.var, "CR_REDIS_TIMEOUT_MS");
+    }
+
+    #[test]
+    fn the_support_address_is_an_email_address() {
+        let c = cfg(&[("CR_SUPPORT_EMAIL", " help@shop.example ")]).expect("ok");
+        assert_eq!(c.support_email.as_deref(), Some("help@shop.example"));
+        assert_eq!(cfg(&[]).expect("ok").support_email, None);
+        for bad in [
+            "help",
+            "help@shop",
+            "<help@shop.example>",
+            "a b@shop.example",
+        ] {
+            let e = cfg(&[("CR_SUPPORT_EMAIL", bad)]).expect_err(bad);
+            assert_eq!(e.var, "CR_SUPPORT_EMAIL", "{bad}");
+        }
     }
 
     #[test]

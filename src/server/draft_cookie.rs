@@ -101,6 +101,7 @@ mod tests {
                 Field::Beneficiary,
                 Reason::Contact(crate::model::beneficiary::ContactError::Email),
             )),
+            quote: None,
         }
     }
 

@@ -33,6 +33,8 @@ fn is_page(path: &str) -> bool {
     path == "/"
         || path == "/cart"
         || path == "/countries"
+        || path == "/terms"
+        || path == "/privacy"
         || path.starts_with("/brands/")
         || path.starts_with("/orders/")
 }
@@ -148,6 +150,7 @@ mod tests {
         assert!(is_page("/"));
         assert!(is_page("/brands/DE/steam"));
         assert!(is_page("/orders/abc"));
+        assert!(is_page("/terms") && is_page("/privacy"));
         assert!(!is_page("/api/orders/create"));
         assert!(!is_page("/pkg/storefront.js"));
         assert!(!is_page("/qr.svg"));

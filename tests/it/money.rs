@@ -460,3 +460,78 @@ async fn a_cart_is_paid_at_the_total_of_the_whole_order_as_shown() {
     assert_eq!(order["coin_amount"].as_str(), Some(whole.as_str()));
     assert_eq!(creates(&s).await, 1);
 }
+
+/// "Update price" as a browser without JavaScript sends it.
+async fn reprice(s: &Shop, form: &[(&str, &str)]) -> reqwest::Response {
+    s.http
+        .post(format!("{}/api/orders/reprice", s.base))
+        .header("accept", "text/html")
+        .form(form)
+        .send()
+        .await
+        .expect("reprice")
+}
+
+/// The `Location` of a plain form post's answer.
+fn location(resp: &reqwest::Response) -> String {
+    resp.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Without JavaScript the price can't follow the coin: "Update price" prices
+/// the coin the form now names and brings the form back as typed (an empty
+/// email is no problem yet); a coin the shop doesn't offer comes back refused.
+/// Nothing is ordered.
+#[tokio::test]
+async fn update_price_prices_the_chosen_coin_and_keeps_the_form() {
+    let s = shop(&[]).await;
+    let (family, amount) = some_family(&s, "US").await;
+    let mut form = checkout(&family, &amount, "reprice-key-0001");
+    form[3] = ("pay", "USDT|Solana");
+    form[5] = ("email", "");
+    let resp = reprice(&s, &form).await;
+    assert_eq!(resp.status().as_u16(), 302);
+    let to = location(&resp);
+    assert_eq!(to, format!("/brands/US/{family}?draft=1#checkout"));
+    let html = page(&s, &to, &set_cookies(&resp).join("; ")).await;
+    // The price's text (Leptos marks its holes with `<!>`).
+    let text = html.replace("<!>", "");
+    let price = text
+        .split_once(r#"data-testid="price">"#)
+        .map(|(_, rest)| &rest[..rest.find("</").unwrap_or(rest.len())])
+        .expect("a price");
+    assert!(
+        price.ends_with(" USDT"),
+        "the price of the chosen coin: {price}"
+    );
+    assert!(
+        html.contains(r#"value="USDT|Solana" selected"#),
+        "the coin kept"
+    );
+    assert!(
+        html.contains(r#"value="friend@example.com""#),
+        "the recipient kept"
+    );
+    assert!(!html.contains(r#"role="alert""#), "nothing refused");
+
+    form[3] = ("pay", "DOGE|Moon");
+    let resp = reprice(&s, &form).await;
+    assert_eq!(resp.status().as_u16(), 302);
+    let html = page(&s, &location(&resp), &set_cookies(&resp).join("; ")).await;
+    assert!(
+        html.contains(r#"role="alert""#),
+        "an unknown coin is refused"
+    );
+    assert!(
+        html.contains(r#"value="friend@example.com""#),
+        "the recipient kept"
+    );
+    assert_eq!(
+        s.stats().await["orders"],
+        serde_json::json!(0),
+        "nothing ordered"
+    );
+}

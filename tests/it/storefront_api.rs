@@ -68,6 +68,16 @@ fn form<'a>(country: &'a str, family: &'a str, amount: &'a str) -> Vec<(&'a str,
     ]
 }
 
+/// The fields an `Invalid` answer names, in order.
+fn invalid_fields(e: &serde_json::Value) -> Vec<&str> {
+    e["Invalid"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .filter_map(|i| i["field"].as_str())
+        .collect()
+}
+
 #[tokio::test]
 async fn catalogue_functions_answer_for_a_country() {
     let s = shop(&[]).await;
@@ -232,13 +242,7 @@ async fn validation_reports_every_problem_in_place() {
     f[5] = ("email", "also bad");
     let (st, e) = s.call("orders/validate", &f).await;
     assert_eq!(st, 422, "{e}");
-    let fields: Vec<&str> = e["Invalid"]
-        .as_array()
-        .expect("issues")
-        .iter()
-        .filter_map(|i| i["field"].as_str())
-        .collect();
-    assert_eq!(fields, ["Beneficiary", "Email"]);
+    assert_eq!(invalid_fields(&e), ["Beneficiary", "Email"]);
     let mut f = form("US", &family, &amount);
     f[6] = ("coupon", "EXPIRED");
     let (st, e) = s.call("orders/validate", &f).await;
@@ -256,6 +260,25 @@ async fn validation_reports_every_problem_in_place() {
         .await;
     assert_eq!(st, 200, "{q}");
     assert!(q["coin_amount"].as_str().is_some_and(|a| !a.is_empty()));
+}
+
+/// The checkout's server functions take the form as one struct under the
+/// inputs' own names: a form without a coin or an email is refused on those
+/// fields, in the shopper's terms, not as unreadable arguments.
+#[tokio::test]
+async fn a_form_without_coin_or_email_is_refused_on_those_fields() {
+    let s = shop(&[]).await;
+    let (family, amount) = fixed_brand(&s, "US").await;
+    let f: Vec<(&str, &str)> = form("US", &family, &amount)
+        .into_iter()
+        .filter(|(k, _)| *k != "pay" && *k != "email")
+        .chain([("idempotency_key", "missing-fields-0001")])
+        .collect();
+    for endpoint in ["orders/validate", "orders/create"] {
+        let (st, e) = s.call(endpoint, &f).await;
+        assert_eq!(st, 422, "{endpoint}: {e}");
+        assert_eq!(invalid_fields(&e), ["Payment", "Email"], "{endpoint}: {e}");
+    }
 }
 
 #[tokio::test]

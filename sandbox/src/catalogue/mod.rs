@@ -3,6 +3,9 @@
 
 use serde_json::{Value, json};
 
+pub mod words;
+use words::Lang;
+
 /// Where a family sells.
 #[derive(Clone, Copy)]
 pub enum Markets {
@@ -240,7 +243,7 @@ pub fn fmt_num(v: f64) -> String {
 }
 
 /// The products of a family in `cc`, priced in `coin`.
-pub fn products_json(f: &Family, cc: &str, coin: &str) -> Vec<Value> {
+pub fn products_json(f: &Family, cc: &str, coin: &str, l: Lang) -> Vec<Value> {
     let cur = f.currency_in(cc);
     let method = format!("{coin}-SOLANA");
     if let Some((min, max, step)) = f.range_in(cc) {
@@ -290,34 +293,23 @@ pub fn products_json(f: &Family, cc: &str, coin: &str) -> Vec<Value> {
                     "data_amount": gb.to_string(),
                     "data_unit": "GB",
                     "days": days,
-                    "description": if gb < 0 { "Unlimited data".to_string() } else { format!("{gb} GB for {days} days") },
+                    "description": words::plan(l, (gb >= 0).then_some(gb), days),
                 }]);
-                p["localized_denomination"] = json!(if gb < 0 { format!("Unlimited · {days} days · ${v}") } else { format!("{gb} GB · {days} days · ${v}") });
+                p["localized_denomination"] = json!(words::plan_denomination(l, (gb >= 0).then_some(gb), days, v));
             }
             p
         })
         .collect()
 }
 
-/// The family JSON of `/v5/products/country/{cc}`.
-pub fn family_json(f: &Family, cc: &str, coin: &str, logo_base: &str) -> Value {
-    let products = products_json(f, cc, coin);
+/// The family JSON of `/v5/products/country/{cc}`, its words in `l`.
+pub fn family_json(f: &Family, cc: &str, coin: &str, logo_base: &str, l: Lang) -> Value {
+    let products = products_json(f, cc, coin, l);
     let default = f
         .fixed_values(cc)
         .get(1)
         .or(f.fixed_values(cc).first())
         .map(|v| format!("{v} {}", f.currency_in(cc)));
-    let how = match f.kind {
-        "esim" => {
-            "Open the link in the email on your phone and follow the steps to install the eSIM. Turn on data roaming when you arrive."
-        }
-        "mobile_recharge" => {
-            "The credit is added to the phone number within minutes. No code to enter."
-        }
-        _ => {
-            "Copy the code, open the brand's website or app, go to Redeem gift card and paste the code."
-        }
-    };
     json!({
         "family": f.slug,
         "brand": f.name,
@@ -328,12 +320,12 @@ pub fn family_json(f: &Family, cc: &str, coin: &str, logo_base: &str) -> Value {
         "logo_base_url": format!("{logo_base}/{}", f.slug),
         "is_out_of_stock": f.is(OUT_OF_STOCK),
         "default_denomination": default,
-        "product_tc": format!("{} codes are valid in {cc} only and cannot be exchanged for cash.", f.name),
+        "product_tc": words::product_terms(l, f.name, cc),
         "rich_description": {
-            "description": format!("{} {} for {}. Delivered by email in minutes, paid in stablecoins.", f.name, match f.kind { "esim" => "data plans", "mobile_recharge" => "prepaid credit", _ => "gift cards" }, super::countries::name(cc).unwrap_or(cc)),
-            "how_to_redeem": how,
-            "term_and_conditions": format!("{} is a trademark of its owner. Codes are non-refundable once delivered.", f.name),
-            "note": if f.is(LOGIN_ONLY) { Value::from("This product needs a Cryptorefills account.") } else { Value::Null },
+            "description": words::description(l, f.kind, f.name, super::countries::name(cc).unwrap_or(cc)),
+            "how_to_redeem": words::how_to_redeem(l, f.kind),
+            "term_and_conditions": words::terms(l, f.kind, f.name),
+            "note": if f.is(LOGIN_ONLY) { Value::from(words::account_note(l)) } else { Value::Null },
         },
         "products": products,
     })
@@ -364,7 +356,7 @@ mod tests {
     fn face_values_are_unique_per_family_and_country() {
         for cc in super::super::countries::codes() {
             for f in FAMILIES.iter().filter(|f| f.sells_in(cc)) {
-                let faces: Vec<String> = products_json(f, cc, "USDC")
+                let faces: Vec<String> = products_json(f, cc, "USDC", Lang::En)
                     .iter()
                     .filter(|p| p["is_dynamic"] == false)
                     .map(|p| p["face_value"]["amount"]["price"].to_string())

@@ -2,13 +2,10 @@
 //! problems and the form's summary, and the two server functions that render
 //! them again as the shopper types (`checkout/price`, `checkout/check`).
 
-// Server functions take one argument per form field.
-#![allow(clippy::too_many_arguments)]
-
 use crate::error::{AppError, Refusal};
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
-use crate::model::checkout::Quote;
+use crate::model::checkout::{CheckoutForm, Quote};
 use crate::model::payment::network_label;
 use crate::model::problem::Field;
 use leptos::prelude::*;
@@ -117,20 +114,16 @@ pub fn CheckedFields(error: Option<AppError>) -> impl IntoView {
 /// keeps what it shows, and the order's own check will say so.
 #[server(prefix = "/api", endpoint = "checkout/check")]
 pub async fn checkout_check(
-    country: String,
-    family: String,
-    amount: String,
-    pay: String,
-    beneficiary: String,
-    email: String,
-    #[server(default)] coupon: String,
+    #[server(flatten)] form: CheckoutForm,
     #[server(default)] lang: String,
 ) -> Result<String, Refusal> {
     let l = crate::lang::provide(&lang);
     // As the shopper's language writes numbers (`12,5`): read once, here.
-    let amount = crate::lang::plain_decimal(l, &amount);
-    let checked =
-        crate::api::orders::check(country, family, amount, pay, beneficiary, email, coupon).await;
+    let form = CheckoutForm {
+        amount: crate::lang::plain_decimal(l, &form.amount),
+        ..form
+    };
+    let checked = crate::api::orders::check(form).await;
     let (error, validated) = match checked {
         // The validated price is the price to pay (a coupon's effect included).
         Ok(quote) => (None, Some(quote)),

@@ -3,6 +3,7 @@
 
 use super::fields::{checkout_check, checkout_price};
 use crate::dom::{document, swap_by_id};
+use crate::model::checkout::CheckoutForm;
 use crate::model::problem::Field;
 use gloo_timers::future::TimeoutFuture;
 use std::cell::{Cell, RefCell};
@@ -243,7 +244,7 @@ fn check() {
             "email",
             "coupon",
         ]);
-        let answer = checkout_check(
+        let form = CheckoutForm {
             country,
             family,
             amount,
@@ -251,9 +252,9 @@ fn check() {
             beneficiary,
             email,
             coupon,
-            crate::lang::of_page(),
-        )
-        .await;
+            idempotency_key: String::new(),
+        };
+        let answer = checkout_check(form, crate::lang::of_page()).await;
         // Busy or unreachable: the check at submission will say so.
         if let Ok(html) = answer
             && latest(&CHECKS, ticket)

@@ -6,7 +6,7 @@
 
 use crate::api::cart::AddToCart;
 use crate::api::catalog::BrandPage;
-use crate::api::orders::CreateOrder;
+use crate::api::orders::{CreateOrder, Reprice};
 use crate::error::{AppError, Draft};
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
@@ -50,9 +50,9 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     let default_pay = default_option(&data.options)
         .map(|o| o.choice().form_value())
         .unwrap_or_default();
-    let (form, error) = match draft {
-        Some(d) => (Some(d.form), d.error),
-        None => (None, None),
+    let (form, error, repriced) = match draft {
+        Some(d) => (Some(d.form), d.error, d.quote),
+        None => (None, None, None),
     };
     // After an unclear answer the form keeps that attempt's key: sent again, it
     // is answered from the key's outcome and never orders twice. Ordering anew
@@ -76,11 +76,15 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     let beneficiary = typed(|f| &f.beneficiary, String::new());
     let email = typed(|f| &f.email, String::new());
     let coupon = typed(|f| &f.coupon, String::new());
-    // The page's price is the preselected amount's; a draft's values are priced
-    // by the order's own answer (its problems), so none is shown for them.
-    let quote = (amount == fam.default_amount() && pay == default_pay)
-        .then(|| data.quote.clone())
-        .flatten();
+    // The page's price is the preselected amount's, or the one "Update price"
+    // found for the draft's amount and coin; a refused draft's values are
+    // priced by the order's own answer (its problems), so none is shown for them.
+    let quote = match repriced {
+        Some(q) => Some(Ok(q)),
+        None => (amount == fam.default_amount() && pay == default_pay)
+            .then(|| data.quote.clone())
+            .flatten(),
+    };
     let messages = |f: Field| {
         error
             .as_ref()
@@ -168,9 +172,10 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
         })
         .collect_view();
     let phone = kind == Kind::MobileRecharge;
-    let (order_url, add_url) = (
+    let (order_url, add_url, reprice_url) = (
         <CreateOrder as ServerFn>::url(),
         <AddToCart as ServerFn>::url(),
+        <Reprice as ServerFn>::url(),
     );
 
     view! {
@@ -246,6 +251,15 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                     <button type="submit" class="secondary" formaction=lang::href(l, add_url) disabled=out_of_stock
                         data-idle=td_string!(l, checkout.add_to_cart) data-busy=td_string!(l, checkout.adding)>{td_string!(l, checkout.add_to_cart)}</button>
                 </div>
+                // Without JavaScript the price line can't follow the fields: it
+                // says whose price it is, and "Update price" prices what they
+                // now say (the form comes back with everything typed). After the
+                // buy buttons: Enter in a field still presses "Place order".
+                <noscript>
+                    <p class="hint" id="reprice-hint">{td_string!(l, checkout.price_without_js)}</p>
+                    <button type="submit" class="secondary" formaction=lang::href(l, reprice_url)
+                        formnovalidate=true aria-describedby="reprice-hint">{td_string!(l, checkout.update_price)}</button>
+                </noscript>
                 {again.map(|fresh| view! {
                     <div class="order-again">
                         <p id="order-again-hint">{td_string!(l, checkout.order_again_hint)}</p>
@@ -257,9 +271,6 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                     </div>
                 })}
                 <p class="hint">{td_string!(l, checkout.next_hint)}</p>
-                // Without JavaScript the price line can't follow the field: it
-                // says whose price it is, and the next page fixes the price.
-                <noscript><p class="hint">{td_string!(l, checkout.price_without_js)}</p></noscript>
             </LiveForm>
         </section>
     }
@@ -284,10 +295,17 @@ fn delivered_to(l: Locale, beneficiary: &str) -> String {
 fn LiveForm(action: String, children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     let _ = window_event_listener(leptos::ev::pageshow, |_| live::idle());
-    // What was typed before this code arrived (a slow phone) is priced and
-    // checked as soon as it runs: the price never describes another amount.
+    // A language link takes the form as typed to the page in that language.
     #[cfg(feature = "hydrate")]
-    Effect::new(|_| live::catch_up());
+    let _ = window_event_listener(leptos::ev::click, |ev| kept::keep_if_language_link(&ev));
+    // What was typed before this code arrived (a slow phone), or on this page
+    // in another language, is priced and checked as soon as it runs: the
+    // price never describes another amount.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        kept::restore();
+        live::catch_up();
+    });
     view! {
         <form id="checkout-form" method="post" action=action novalidate
             on:input=move |ev| {
@@ -314,6 +332,8 @@ fn LiveForm(action: String, children: Children) -> impl IntoView {
 }
 
 mod fields;
+#[cfg(feature = "hydrate")]
+mod kept;
 #[cfg(feature = "hydrate")]
 mod live;
 

@@ -5,11 +5,10 @@
 use crate::error::AppError;
 use crate::model::beneficiary::parse_beneficiary;
 use crate::model::catalog::{Kind, ProductFamily};
-use crate::model::countries;
 use crate::model::money::Amount;
 use crate::model::payment::PayOption;
 use crate::model::problem::{Field, FieldIssue, Problem, Reason};
-use crate::model::values::{IdempotencyKey, PayChoice};
+use crate::model::values::{Beneficiary, CountryCode, IdempotencyKey, PayChoice};
 use crate::server::phone::parse_top_up_number;
 
 /// Problems that belong to one line of a cart rather than to the whole order.
@@ -43,19 +42,21 @@ pub(super) fn issue(field: Field, reason: Reason) -> FieldIssue {
 
 /// A beneficiary for the product kind: a top-up number valid for its country
 /// (libphonenumber, E.164 out), else an email address.
-pub(super) fn check_beneficiary(kind: &Kind, input: &str, country: &str) -> Result<String, Reason> {
+pub(super) fn check_beneficiary(
+    kind: &Kind,
+    input: &str,
+    country: &str,
+) -> Result<Beneficiary, Reason> {
     match kind {
         Kind::MobileRecharge => parse_top_up_number(input, country).map_err(Reason::Phone),
         _ => parse_beneficiary(kind, input).map_err(Reason::Contact),
     }
+    .map(Beneficiary::checked)
 }
 
 /// Refuses a country outside the 233 before any upstream call.
-pub fn check_country(cc: &str) -> Result<(), AppError> {
-    match countries::find(cc) {
-        Some(c) if c.code == cc => Ok(()),
-        _ => Err(AppError::NotFound(crate::error::Missing::Country)),
-    }
+pub fn check_country(cc: &str) -> Result<CountryCode, AppError> {
+    CountryCode::parse(cc).ok_or(AppError::NotFound(crate::error::Missing::Country))
 }
 
 /// The product a checkout's amount names.

@@ -201,17 +201,17 @@ impl Shop {
         let now = i64::try_from(crate::model::deadline::now()).unwrap_or_default();
         let intent = OrderIntent {
             received_at: now,
-            country: o.country.clone(),
+            country: o.country.to_string(),
             coin: o.pay.coin.clone(),
             network: o.pay.network.clone(),
-            email: o.email.clone(),
+            email: o.email.to_string(),
             lines: o
                 .lines
                 .iter()
                 .map(|l| IntentLine {
                     family: l.family.clone(),
                     amount: l.amount.clone(),
-                    beneficiary: l.beneficiary.clone(),
+                    beneficiary: l.beneficiary.to_string(),
                     quantity: l.quantity,
                 })
                 .collect(),

@@ -2,15 +2,14 @@
 //! the catalogue's own terms, the payment choice read, the local problems kept.
 
 use super::Shop;
-use super::checks::{check_beneficiary, issue, on_line, pick_amount, pick_pay};
+use super::checks::{check_beneficiary, check_country, issue, on_line, pick_amount, pick_pay};
 use crate::error::AppError;
-use crate::model::beneficiary::parse_email;
 use crate::model::cart::{Cart, CartCheckout};
 use crate::model::checkout::{CheckoutForm, MAX_AMOUNT, is_valid_coupon, length_issues};
 use crate::model::payment::PayOption;
 use crate::model::prepared::{PreparedLine, PreparedOrder};
 use crate::model::problem::{Field, FieldIssue, Reason};
-use crate::model::values::PayChoice;
+use crate::model::values::{Beneficiary, Email, PayChoice};
 use crate::server::upstream::Shopper;
 
 impl Shop {
@@ -32,7 +31,7 @@ impl Shop {
         let beneficiary = check_beneficiary(&fam.kind, beneficiary, &shopper.country)
             .unwrap_or_else(|e| {
                 issues.push(issue(Field::Beneficiary, e));
-                beneficiary.trim().to_string()
+                Beneficiary::as_typed(beneficiary)
             });
         Ok(picked.map(|p| PreparedLine {
             family: family.to_string(),
@@ -57,11 +56,11 @@ impl Shop {
         email: &str,
         coupon: &str,
         issues: &mut Vec<FieldIssue>,
-    ) -> (Option<PayChoice>, String, Option<String>) {
+    ) -> (Option<PayChoice>, Email, Option<String>) {
         let choice = pick_pay(options, pay, issues);
-        let email = parse_email(email).unwrap_or_else(|e| {
+        let email = Email::parse(email).unwrap_or_else(|e| {
             issues.push(issue(Field::Email, Reason::Contact(e)));
-            email.trim().to_string()
+            Email::as_typed(email)
         });
         let coupon = coupon.trim().to_uppercase();
         if !is_valid_coupon(&coupon) {
@@ -99,7 +98,7 @@ impl Shop {
             return Err(AppError::Invalid(issues));
         };
         let order = PreparedOrder {
-            country: shopper.country.clone(),
+            country: check_country(&shopper.country)?,
             lines: vec![line],
             pay,
             email,
@@ -184,7 +183,7 @@ impl Shop {
             return Err(AppError::Invalid(issues));
         };
         let order = PreparedOrder {
-            country: shopper.country.clone(),
+            country: check_country(&shopper.country)?,
             lines,
             pay,
             email,

@@ -140,9 +140,9 @@ impl ValidationRequest {
             .iter()
             .flat_map(|l| {
                 let d = ValidationDelivery {
-                    beneficiary_account: l.beneficiary.clone(),
+                    beneficiary_account: l.beneficiary.to_string(),
                     brand_name: l.brand_name.clone(),
-                    country_code: o.country.clone(),
+                    country_code: o.country.to_string(),
                     denomination: l.denomination.clone(),
                     localized_denomination: l.localized.clone(),
                     product_value: l.is_range.then(|| l.face_value.to_string()),
@@ -151,7 +151,7 @@ impl ValidationRequest {
             })
             .collect();
         ValidationRequest {
-            email: o.email.clone(),
+            email: o.email.to_string(),
             payment: ValidationPayment::via_wallet(&o.pay.coin),
             deliveries,
             lang: lang.to_string(),
@@ -172,21 +172,21 @@ impl OrderRequest {
                     quantity: l.quantity.max(1),
                     deliverable: Deliverable {
                         brand_name: l.brand_name.clone(),
-                        country_code: o.country.clone(),
+                        country_code: o.country.to_string(),
                         // The reference's create names the face value bare (`"100"`).
                         denomination: if l.is_range {
                             l.denomination.clone()
                         } else {
                             l.face_value.to_string()
                         },
-                        beneficiary_account: l.beneficiary.clone(),
+                        beneficiary_account: l.beneficiary.to_string(),
                         product_value: l.is_range.then(|| l.face_value.to_string()),
                     },
                 })
                 .collect(),
             payment: Payment::via_wallet(&o.pay.coin, &o.pay.network),
             user: User {
-                email: o.email.clone(),
+                email: o.email.to_string(),
                 has_accepted_newsletter: false,
             },
             lang: lang.to_string(),
