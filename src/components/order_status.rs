@@ -17,7 +17,11 @@ pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
     let names = [
         td_string!(l, order.step_payment),
         td_string!(l, order.step_delivery),
-        td_string!(l, order.step_done),
+        if order.is_all_top_ups() {
+            td_string!(l, order.step_credited)
+        } else {
+            td_string!(l, order.step_done)
+        },
     ];
     // Each step says where it stands in words too (not only in colour).
     let steps = order
@@ -54,6 +58,7 @@ pub fn StatusTimeline(order: Order, coin: String) -> impl IntoView {
 pub fn OrderItems(order: Order) -> impl IntoView {
     let l = lang::locale();
     let several = order.deliveries.len() > 1;
+    let all_top_ups = order.is_all_top_ups();
     let paid = matches!(PaymentStatus::of(&order), PaymentStatus::Paid);
     // An order that failed or lapsed: its cards wait for nothing any more.
     let failed = order.order_state.is_failure();
@@ -142,6 +147,6 @@ pub fn OrderItems(order: Order) -> impl IntoView {
         .collect_view();
     view! {
         <ul class="order-items" aria-label=td_string!(l, order.cards_label)>{items}</ul>
-        <p class="muted">{td_string!(l, order.keep_address)}</p>
+        <p class="muted">{if all_top_ups { td_string!(l, order.keep_address_top_up) } else { td_string!(l, order.keep_address) }}</p>
     }
 }
