@@ -9,6 +9,7 @@ use crate::pages::{
     brand::BrandPage,
     cart::CartPage,
     countries::CountriesPage,
+    find_order::FindOrderPage,
     home::HomePage,
     order::OrderPage,
     policies::{PrivacyPage, TermsPage},
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/countries") view=CountriesPage />
+                    <Route path=path!("/find-order") view=FindOrderPage />
                     <Route path=path!("/terms") view=TermsPage />
                     <Route path=path!("/privacy") view=PrivacyPage />
                 </Routes>

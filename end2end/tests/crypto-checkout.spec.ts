@@ -29,6 +29,22 @@ async function addToCart(page: Page, project: string, family: string, recipient:
   if (!isNoJs(project)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
 
+test('a quantity out of range is refused on its line by the shop, in the page\'s language', async ({ shop: page }, info) => {
+  const project = info.project.name;
+  await addToCart(page, project, 'steam', 'ann@example.com');
+  await open(page, '/tr/cart', project);
+  const line = page.getByRole('list', { name: 'Sepetinizdeki kartlar' }).getByRole('listitem').first();
+  const quantity = line.getByLabel('Kart adedi');
+  await quantity.fill('11');
+  // No browser bubble stops the form: the shop answers, on the line.
+  await line.getByRole('button', { name: 'Güncelle', exact: true }).click();
+  const refusal = 'Sepetinizdeki kart için 1 ile 10 arasında bir adet seçin veya kartı kaldırın.';
+  await expect(line.getByText(refusal)).toBeVisible();
+  await expect(line.getByLabel('Kart adedi')).toHaveAttribute('aria-invalid', 'true');
+  await expect(line.getByLabel('Kart adedi')).toHaveAccessibleDescription(refusal);
+  await expect(line.getByLabel('Kart adedi')).toHaveValue('1');
+});
+
 test('three cards from two brands in one payment, three codes at Done', async ({ shop: page, request }, info) => {
   const project = info.project.name;
   await addToCart(page, project, 'steam', 'ann@example.com');

@@ -190,7 +190,12 @@ pub async fn update_cart(
         }
     };
     if !changed {
-        let e = AppError::invalid(Field::Order, Reason::QuantityRange);
+        // Said on the line it is about (the whole cart when the line is unknown).
+        let field = match line.parse::<u8>() {
+            Ok(index) if usize::from(index) < cart.items.len() => Field::Item(index),
+            _ => Field::Order,
+        };
+        let e = AppError::invalid(field, Reason::QuantityRange);
         if is_plain_form_post() {
             // The cart itself is unchanged.
             let form = crate::model::checkout::CheckoutForm {

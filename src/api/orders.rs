@@ -240,6 +240,35 @@ pub async fn order_again(order_id: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// "Find my order": opens an order from its number and the email it was
+/// placed with, on any device (and adds it to this device's recent orders).
+/// A wrong number and a wrong email get the same answer: back to the page
+/// with "no order matches" (a 404 to a script). Rate-limited per client.
+#[server(prefix = "/api", endpoint = "orders/find")]
+pub async fn find_order(order_id: String, email: String) -> Result<(), AppError> {
+    use super::ssr::{go, remember_recent, same_site, state};
+    use crate::model::values::{Email, OrderId};
+    same_site()?;
+    let state = state()?;
+    let id = OrderId::parse(order_id.trim());
+    let found = match (&id, Email::parse(&email)) {
+        (Some(id), Ok(email)) => state.shop.placed_by(id, &email).await,
+        _ => false,
+    };
+    match id {
+        Some(id) if found => {
+            remember_recent(id.as_str());
+            go(&format!("/orders/{id}"));
+            Ok(())
+        }
+        _ => {
+            let typed = id.map(|id| format!("&id={id}")).unwrap_or_default();
+            go(&format!("/find-order?not_found=1{typed}"));
+            Err(AppError::NotFound(crate::error::Missing::Order))
+        }
+    }
+}
+
 /// An order and its payment details, by id.
 #[server(prefix = "/api", endpoint = "orders/get")]
 pub async fn get_order(order_id: String) -> Result<OrderView, AppError> {

@@ -15,12 +15,18 @@ pub fn NotFound(#[prop(optional)] what: Option<Missing>) -> impl IntoView {
         res.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     let l = lang::locale();
+    let is_order = what == Some(Missing::Order);
     let what = what.unwrap_or(Missing::Page).words(l);
+    // An order not found here may be found by its number and email.
+    let find = is_order.then(|| {
+        view! { <p><a href=lang::href(l, "/find-order")>{td_string!(l, order.find_link)}</a></p> }
+    });
     view! {
         <Title text=td_string!(l, common.not_found) />
         <section class="panel notice">
             <h1>{td_string!(l, common.not_found)}</h1>
             <p>{td_string!(l, common.not_found_text, what)}</p>
+            {find}
             <p><a href=lang::href(l, "/")>{td_string!(l, common.back_to_shop)}</a></p>
         </section>
     }

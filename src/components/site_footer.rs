@@ -22,6 +22,7 @@ pub fn SiteFooter() -> impl IntoView {
         <footer class="site">
             {contact}
             <nav class="policies" aria-label=td_string!(l, common.footer_nav)>
+                <a href=lang::href(l, "/find-order")>{td_string!(l, order.find_title)}</a>
                 <a href=lang::href(l, "/terms")>{td_string!(l, common.terms_link)}</a>
                 <a href=lang::href(l, "/privacy")>{td_string!(l, common.privacy_link)}</a>
             </nav>

@@ -233,10 +233,13 @@ fn Line(index: usize, line: CartLine, coin: String, messages: Vec<String>) -> im
             <h2 id=title_id>{name.clone()}</h2>
             <p>{td_string!(l, cart.for_recipient, recipient = line.beneficiary.clone())}<LinePrice index=index price=line.unit_price.clone() coin=coin /></p>
             <div class="line-actions">
-                <form method="post" action=lang::href(l, UpdateCart::url())>
+                // `novalidate`: a quantity out of range is refused by the shop, in
+                // the page's words on this line, not by the browser's own bubble.
+                <form method="post" action=lang::href(l, UpdateCart::url()) novalidate>
                     <input type="hidden" name="line" value=index.to_string() />
                     <label for=qty_for>{td_string!(l, cart.cards)}</label>
-                    <input id=qty_id name="quantity" type="number" inputmode="numeric" min="1" max="10" value=line.quantity.to_string() />
+                    <input id=qty_id name="quantity" type="number" inputmode="numeric" min="1" max="10" value=line.quantity.to_string()
+                        aria-describedby=field.error_id() aria-invalid=(!messages.is_empty()).then_some("true") />
                     <button type="submit">{td_string!(l, cart.update)}</button>
                 </form>
                 <form method="post" action=lang::href(l, UpdateCart::url())>

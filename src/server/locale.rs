@@ -34,6 +34,7 @@ fn is_page(path: &str) -> bool {
         || path == "/cart"
         || path == "/countries"
         || path == "/terms"
+        || path == "/find-order"
         || path == "/privacy"
         || path.starts_with("/brands/")
         || path.starts_with("/orders/")
@@ -150,7 +151,7 @@ mod tests {
         assert!(is_page("/"));
         assert!(is_page("/brands/DE/steam"));
         assert!(is_page("/orders/abc"));
-        assert!(is_page("/terms") && is_page("/privacy"));
+        assert!(is_page("/terms") && is_page("/privacy") && is_page("/find-order"));
         assert!(!is_page("/api/orders/create"));
         assert!(!is_page("/pkg/storefront.js"));
         assert!(!is_page("/qr.svg"));

@@ -13,6 +13,7 @@ pub mod listener;
 pub mod locale;
 pub mod order_intent;
 pub mod order_ledger;
+pub mod order_owner;
 pub mod page_cache;
 pub mod phone;
 pub mod ratelimit;

@@ -53,6 +53,10 @@ pub const RATE_LIMITED_PATHS: [&str; 3] = [
 /// one budget of upstream validations per client.
 pub const CHECK_PATHS: [&str; 2] = ["/api/checkout/check", "/api/orders/validate"];
 
+/// "Find my order" attempts a client may make a minute: enough for typos,
+/// too few to guess an order's email.
+pub const FINDS_PER_MINUTE: u32 = 10;
+
 /// The app's routes, listed once per process. Listing them renders the app with
 /// resource loading suppressed through a process-wide flag (leptos_server's
 /// `SuppressResourceLoad`, set by `RouteList::generate`): a resource of any page
@@ -79,6 +83,11 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) 
     let checks = Arc::new(Limiter::new(
         "checks",
         config.check_rate_per_minute,
+        state.shop.store.clone(),
+    ));
+    let finds = Arc::new(Limiter::new(
+        "finds",
+        FINDS_PER_MINUTE,
         state.shop.store.clone(),
     ));
     let trusted = TrustedProxies::new(config.trusted_proxies.clone());
@@ -120,6 +129,10 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) 
         .layer(RateLimitLayer::new(
             checks,
             CHECK_PATHS.iter().map(|p| p.to_string()).collect(),
+        ))
+        .layer(RateLimitLayer::new(
+            finds,
+            vec!["/api/orders/find".to_string()],
         ))
         .layer(axum::middleware::from_fn_with_state(
             (secure_cookies, trusted.clone()),

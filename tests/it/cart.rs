@@ -423,8 +423,8 @@ async fn a_bad_quantity_is_refused_clearly_and_the_line_is_kept() {
     assert_eq!(cart["lines"].as_array().map(Vec::len), Some(1));
     assert_eq!(
         cart["error"],
-        serde_json::json!({"Invalid": [{"field": "Order", "reason": "QuantityRange"}]}),
-        "{cart}"
+        serde_json::json!({"Invalid": [{"field": {"Item": 0}, "reason": "QuantityRange"}]}),
+        "said on the line it is about: {cart}"
     );
 }
 

@@ -99,7 +99,8 @@ async fn paying_one_cart_twice_is_one_order() {
 
 /// Every key the shop writes to Redis has the lifetime the README gives it:
 /// idempotency keys one hour, known order ids and an order's intent a day,
-/// missing ids 60 s, an order's coin and network 7 days, rate-limit buckets at
+/// missing ids 60 s, an order's coin and network 7 days, the keyed hash that
+/// finds an order by its number and email 180 days, rate-limit buckets at
 /// most the minute they count (+1 s); none lives forever.
 #[tokio::test]
 async fn every_redis_key_the_shop_writes_has_its_documented_lifetime() {
@@ -141,6 +142,8 @@ async fn every_redis_key_the_shop_writes_has_its_documented_lifetime() {
             ("coin and network", Some(7 * DAY - SLACK..=7 * DAY))
         } else if key == &format!("storefront:order:intent:{id}") {
             ("order intent", Some(DAY - SLACK..=DAY))
+        } else if key.starts_with("storefront:order:owner:") {
+            ("order owner proof", Some(180 * DAY - SLACK..=180 * DAY))
         } else if key.starts_with("storefront:limit:") {
             ("rate-limit bucket", Some(1..=61_000))
         } else {
@@ -159,6 +162,7 @@ async fn every_redis_key_the_shop_writes_has_its_documented_lifetime() {
         "missing order id",
         "coin and network",
         "order intent",
+        "order owner proof",
         "rate-limit bucket",
     ] {
         assert!(seen.contains_key(kind), "no {kind} was written: {keys:?}");

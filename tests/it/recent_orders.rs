@@ -128,3 +128,75 @@ async fn a_forged_list_costs_no_more_than_the_discovery_budget() {
         "ids found missing cost nothing"
     );
 }
+
+/// A plain form post of "Find my order": its status, `Location` and cookies.
+async fn find(s: &common::Shop, id: &str, email: &str) -> (u16, String, Vec<String>) {
+    let resp = s
+        .http
+        .post(format!("{}/api/orders/find", s.base))
+        .header("accept", "text/html")
+        .form(&[("order_id", id), ("email", email)])
+        .send()
+        .await
+        .expect("find");
+    let to = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (resp.status().as_u16(), to, common::set_cookies(&resp))
+}
+
+/// On another device (no cookie): the order's number and the email it was
+/// placed with open it and list it there; a wrong email or number gets one
+/// same answer; a script gets the same 404 for both; guessing is rate-limited.
+#[tokio::test]
+async fn an_order_is_found_on_another_device_by_its_number_and_email() {
+    let s = shop(&[]).await;
+    let id = common::new_order(&s, "find-key-0001").await;
+
+    let (st, to, cookies) = find(&s, &format!(" {id} "), " Buyer@Example.com ").await;
+    assert_eq!((st, to.as_str()), (302, format!("/orders/{id}").as_str()));
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("recent=") && c.contains(&id)),
+        "listed on this device: {cookies:?}"
+    );
+
+    let (st, wrong_email, _) = find(&s, &id, "someone@example.com").await;
+    assert_eq!(st, 302);
+    assert_eq!(wrong_email, format!("/find-order?not_found=1&id={id}"));
+    let other = "00000000-0000-4000-8000-000000000000";
+    let (_, wrong_id, _) = find(&s, other, "buyer@example.com").await;
+    assert_eq!(wrong_id, format!("/find-order?not_found=1&id={other}"));
+    let (_, bad_input, _) = find(&s, "../etc", "not an email").await;
+    assert_eq!(bad_input, "/find-order?not_found=1");
+
+    let as_script = |id: String, email: &'static str| {
+        let s = &s;
+        async move {
+            s.call(
+                "orders/find",
+                &[("order_id", id.as_str()), ("email", email)],
+            )
+            .await
+        }
+    };
+    let a = as_script(id.clone(), "someone@example.com").await;
+    let b = as_script(other.to_string(), "buyer@example.com").await;
+    assert_eq!(a.0, 404, "{}", a.1);
+    assert_eq!(a, b, "the same answer whichever is wrong");
+
+    // Ten tries a minute per client, then a 429 that says when to come back.
+    let mut refused = None;
+    for _ in 0..12 {
+        let (st, _, _) = find(&s, &id, "someone@example.com").await;
+        if st == 429 {
+            refused = Some(st);
+            break;
+        }
+    }
+    assert_eq!(refused, Some(429), "guessing is rate-limited");
+}

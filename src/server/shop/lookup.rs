@@ -3,11 +3,22 @@
 use super::Shop;
 use crate::error::AppError;
 use crate::model::order::Order;
-use crate::model::values::OrderId;
+use crate::model::values::{Email, OrderId};
 use crate::server::order_ledger::Refusal;
 use crate::server::upstream::{Shopper, UpstreamError};
 
 impl Shop {
+    /// True when this shop placed order `id` for `email` ("Find my order").
+    pub async fn placed_by(&self, id: &OrderId, email: &Email) -> bool {
+        crate::server::order_owner::placed_by(
+            self.store.as_ref(),
+            &self.config.cookie_secret,
+            id,
+            email,
+        )
+        .await
+    }
+
     /// `GET /v5/orders/{id}`.
     pub async fn order(&self, shopper: &Shopper, id: &OrderId) -> Result<Order, AppError> {
         let id = id.as_str();

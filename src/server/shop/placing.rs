@@ -218,6 +218,14 @@ impl Shop {
             coupon: validated.coupon,
         };
         order_intent::keep(self.store.as_ref(), &order.order_id, &intent).await;
+        // "Find my order" on another device: by its number and this email.
+        crate::server::order_owner::keep(
+            self.store.as_ref(),
+            &self.config.cookie_secret,
+            &order.order_id,
+            &o.email,
+        )
+        .await;
         let mut order = order;
         if order.expires_at().is_none() {
             order.shop_received_at = Some(now);
