@@ -74,6 +74,7 @@ export default defineConfig({
       CR_UPSTREAM_RATE_PER_MINUTE: '100000',
       CR_SANDBOX_CONTROL_TOKEN: process.env.CR_SANDBOX_CONTROL_TOKEN ?? 'e2e-control-token',
       CR_PARTNER_ID: process.env.CR_PARTNER_ID ?? 'e2e-canary-partner-6f2a',
+      // The address the footer and order pages give (bench/cluster's instances too).
       CR_SUPPORT_EMAIL: 'help@shop.example',
     },
   },

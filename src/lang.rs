@@ -166,6 +166,51 @@ pub fn number(_: Locale, value: &str) -> String {
     value.to_string()
 }
 
+/// A catalogue's label with its long numbers grouped as the language writes
+/// them (`100000₫` is `100.000₫` in Vietnamese, `₺1000` is `₺1.000` in
+/// Turkish); everything else as written.
+pub fn grouped(l: Locale, label: &str) -> String {
+    let mut out = String::with_capacity(label.len() + 4);
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if digits.len() >= 4 {
+            out.push_str(&number(l, digits));
+        } else {
+            out.push_str(digits);
+        }
+        digits.clear();
+    };
+    let mut chars = label.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        // A number already written with a separator or decimals is left alone.
+        if !digits.is_empty()
+            && matches!(c, '.' | ',')
+            && chars.peek().is_some_and(char::is_ascii_digit)
+        {
+            out.push_str(&digits);
+            digits.clear();
+            out.push(c);
+            while let Some(d) = chars
+                .peek()
+                .copied()
+                .filter(|d| d.is_ascii_digit() || matches!(d, '.' | ','))
+            {
+                out.push(d);
+                chars.next();
+            }
+            continue;
+        }
+        flush(&mut digits, &mut out);
+        out.push(c);
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
 /// `secs` from now in words: `in 28 minutes`, `28 dakika sonra`, `sau 28 phút
 /// nữa` (CLDR, through ICU4X); minutes under two hours, hours beyond. `None`
 /// once it has passed.
@@ -242,6 +287,25 @@ pub fn money(l: Locale, amount: impl std::fmt::Display, unit: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn catalogue_labels_are_grouped_as_the_language_writes_numbers() {
+        assert_eq!(grouped(Locale::vi, "100000₫"), "100.000₫");
+        assert_eq!(grouped(Locale::tr, "₺1000"), "₺1.000");
+        assert_eq!(grouped(Locale::en, "100000 VND"), "100,000 VND");
+        assert_eq!(grouped(Locale::vi, "$10"), "$10");
+        assert_eq!(
+            grouped(Locale::en, "3 GB · 7 days · $5"),
+            "3 GB · 7 days · $5"
+        );
+        assert_eq!(
+            grouped(Locale::tr, "1,000 TRY"),
+            "1,000 TRY",
+            "already written: left alone"
+        );
+        assert_eq!(grouped(Locale::en, "2.5 GB"), "2.5 GB");
+    }
+
     use super::*;
 
     #[test]

@@ -321,3 +321,29 @@ test.describe('on a desktop', () => {
     expect(qr!.y, 'the QR code beside the details, not below them').toBeLessThan(address!.y + address!.height);
   });
 });
+
+for (const width of [320, 390]) {
+  test.describe(`at ${width} px`, () => {
+    test.use({ viewport: { width, height: 800 }, hasTouch: true, isMobile: true });
+
+    test('amounts are grouped as the language writes them, and every control shows its whole value', async ({ shop: page }, info) => {
+      for (const [path, amount] of [['/vi/brands/VN/viettel', /^500\.000\s?₫$/], ['/tr/brands/VN/viettel', /^500\.000\s?₫$/]] as const) {
+        await open(page, path, info.project.name);
+        await expect(page.getByRole('radio').last()).toHaveAccessibleName(amount);
+        // Nothing is cut: each choice's text, and the country or any field's
+        // value, fits inside its control.
+        const cut = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('main label, main button, main input[type=text], main select'))
+            .filter((el) => (el as HTMLElement).offsetParent !== null)
+            .filter((el) => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > window.innerWidth)
+            .map((el) => `${el.tagName} ${(el.textContent || (el as HTMLInputElement).value || '').trim()}`),
+        );
+        expect(cut, `${path} at ${width} px`).toEqual([]);
+      }
+      await open(page, '/tr', info.project.name);
+      const country = page.getByLabel('Ülke', { exact: true });
+      const whole = await country.evaluate((el: HTMLInputElement) => el.scrollWidth <= el.clientWidth + 1);
+      expect(whole, `the country field shows "${await country.inputValue()}" whole`).toBe(true);
+    });
+  });
+}

@@ -28,9 +28,10 @@ fn fixed_choices(fam: &Family, l: Locale) -> Vec<(String, String)> {
                 .localized_denomination
                 .as_deref()
                 .is_some_and(|l| !l.is_empty());
+            // Long numbers grouped as the language writes them (`100.000₫`).
             let label = match p.benefits_label(l) {
-                Some(b) if !said => format!("{} · {b}", p.label()),
-                _ => p.label(),
+                Some(b) if !said => format!("{} · {b}", lang::grouped(l, &p.label())),
+                _ => lang::grouped(l, &p.label()),
             };
             (p.choice(), label)
         })
@@ -111,10 +112,22 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
     let focus = move |f: Field| first_bad == Some(f);
     let (amount_invalid, amount_focus) = (invalid(&m_amount), focus(Field::Amount));
     let any_checked = fixed.iter().any(|(v, _)| *v == amount);
+    let longest = fixed
+        .iter()
+        .map(|(_, label)| label.chars().count())
+        .max()
+        .unwrap_or(0);
 
     let amount_field = if !fixed.is_empty() {
         view! {
-            <div class="denominations">
+            // Each choice at least as wide as the longest label needs, so none
+            // is cut (a class: the CSP allows no inline style).
+            <div class=match longest {
+                0..=6 => "denominations",
+                7..=9 => "denominations wide",
+                10..=13 => "denominations wider",
+                _ => "denominations widest",
+            }>
                 {fixed.into_iter().enumerate().map(|(i, (value, label))| {
                     let id = format!(
                         "amount-{}",
