@@ -240,6 +240,46 @@ pub async fn order_again(order_id: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Another language for a brand page without JavaScript, keeping the checkout
+/// as typed: the form's own language buttons send it here; the language is
+/// remembered and the page opens in it with the form filled in (the signed
+/// draft cookie, as "Update price"). With JavaScript the header's links carry
+/// the form themselves (`components/checkout/kept.rs`).
+#[server(prefix = "/api", endpoint = "checkout/language")]
+pub async fn switch_language(
+    to: String,
+    #[server(flatten)] form: CheckoutForm,
+) -> Result<(), AppError> {
+    use super::ssr::{same_site, set_cookie, state};
+    use crate::error::Missing;
+    same_site()?;
+    let state = state()?;
+    let Some(l) = crate::lang::parse(&to) else {
+        return Err(AppError::NotFound(Missing::Page));
+    };
+    crate::server::shop::check_country(&form.country)?;
+    if !crate::model::catalog::is_valid_family(&form.family) {
+        return Err(AppError::NotFound(Missing::Brand));
+    }
+    let path = format!("/brands/{}/{}?draft=1#checkout", form.country, form.family);
+    // Priced as typed (the amount read as the page it came from writes it).
+    let who = super::ssr::shopper(&state, Some(&form.country));
+    let plain = crate::lang::plain_decimal(crate::lang::locale(), &form.amount);
+    let quote = state
+        .shop
+        .quote(&who, &form.family, &plain, &form.pay)
+        .await
+        .ok();
+    set_cookie(&crate::server::locale::remember(l));
+    set_cookie(&state.shop.drafts.seal(Draft {
+        form,
+        error: None,
+        quote,
+    }));
+    leptos_axum::redirect(&crate::lang::href(l, &path));
+    Ok(())
+}
+
 /// "Find my order": opens an order from its number and the email it was
 /// placed with, on any device (and adds it to this device's recent orders).
 /// A wrong number and a wrong email get the same answer: back to the page

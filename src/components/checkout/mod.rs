@@ -6,7 +6,7 @@
 
 use crate::api::cart::AddToCart;
 use crate::api::catalog::BrandPage;
-use crate::api::orders::{CreateOrder, Reprice};
+use crate::api::orders::{CreateOrder, Reprice, SwitchLanguage};
 use crate::error::{AppError, Draft};
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
@@ -185,11 +185,24 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
         })
         .collect_view();
     let phone = kind == Kind::MobileRecharge;
-    let (order_url, add_url, reprice_url) = (
+    let (order_url, add_url, reprice_url, language_url) = (
         <CreateOrder as ServerFn>::url(),
         <AddToCart as ServerFn>::url(),
         <Reprice as ServerFn>::url(),
+        <SwitchLanguage as ServerFn>::url(),
     );
+    // Without JavaScript the header's language links can't carry the form:
+    // these buttons of the form itself do.
+    let other_languages = lang::ALL
+        .into_iter()
+        .filter(|x| *x != l)
+        .map(|x| {
+            view! {
+                <button type="submit" class="link" formaction=lang::href(l, language_url) formnovalidate=true
+                    name="to" value=lang::code(x) lang=lang::code(x)>{lang::own_name(x)}</button>
+            }
+        })
+        .collect_view();
 
     view! {
         <section class="checkout panel" id="checkout" aria-labelledby="checkout-title">
@@ -272,6 +285,7 @@ pub fn Checkout(data: BrandPage, draft: Option<Draft>) -> impl IntoView {
                     <p class="hint" id="reprice-hint">{td_string!(l, checkout.price_without_js)}</p>
                     <button type="submit" class="secondary" formaction=lang::href(l, reprice_url)
                         formnovalidate=true aria-describedby="reprice-hint">{td_string!(l, checkout.update_price)}</button>
+                    <p class="hint keep-language">{td_string!(l, checkout.other_language)}" "{other_languages}</p>
                 </noscript>
                 {again.map(|fresh| view! {
                     <div class="order-again">
