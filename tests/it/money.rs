@@ -4,7 +4,9 @@
 
 use crate::common;
 
-use common::{Shop, checkout, new_order, pay_cart, set_cookies, shop, some_family, two_card_cart};
+use common::{
+    Shop, checkout, location, new_order, pay_cart, set_cookies, shop, some_family, two_card_cart,
+};
 use serde_json::json;
 
 /// Orders the sandbox was asked to create.
@@ -30,13 +32,7 @@ async fn post_form(s: &Shop, form: &[(&str, &str)], cookie: &str) -> (u16, Strin
         req = req.header("cookie", cookie);
     }
     let resp = req.send().await.expect("post");
-    let to = resp
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (resp.status().as_u16(), to, set_cookies(&resp))
+    (resp.status().as_u16(), location(&resp), set_cookies(&resp))
 }
 
 /// The page at `path` with `cookie`.
@@ -470,15 +466,6 @@ async fn reprice(s: &Shop, form: &[(&str, &str)]) -> reqwest::Response {
         .send()
         .await
         .expect("reprice")
-}
-
-/// The `Location` of a plain form post's answer.
-fn location(resp: &reqwest::Response) -> String {
-    resp.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// Without JavaScript the price can't follow the coin: "Update price" prices

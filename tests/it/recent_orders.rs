@@ -139,13 +139,11 @@ async fn find(s: &common::Shop, id: &str, email: &str) -> (u16, String, Vec<Stri
         .send()
         .await
         .expect("find");
-    let to = resp
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (resp.status().as_u16(), to, common::set_cookies(&resp))
+    (
+        resp.status().as_u16(),
+        common::location(&resp),
+        common::set_cookies(&resp),
+    )
 }
 
 /// On another device (no cookie): the order's number and the email it was

@@ -349,6 +349,15 @@ pub async fn pay_cart(s: &Shop, cookie: &str, key: &str) -> (u16, Value) {
     (st, answer)
 }
 
+/// The `Location` of a plain form post's answer (empty without one).
+pub fn location(resp: &reqwest::Response) -> String {
+    resp.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// A complete US checkout form for `family` and `amount` (a plain key: `""` for validations).
 pub fn checkout<'a>(family: &'a str, amount: &'a str, key: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
