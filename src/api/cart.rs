@@ -85,10 +85,7 @@ pub async fn add_to_cart(#[server(flatten)] form: CheckoutForm) -> Result<u32, A
     let who = shopper(&state, Some(&form.country));
     // As the shopper's language writes numbers (`12,5`): read once, here, and
     // kept plain in the cart (which may be read in another language).
-    let plain = CheckoutForm {
-        amount: crate::lang::plain_decimal(crate::lang::locale(), &form.amount),
-        ..form.clone()
-    };
+    let plain = form.amount_read_in(crate::lang::locale());
     match add_line(&state, &who, &plain).await {
         Ok((cookie, count)) => {
             set_cookie(&cookie);

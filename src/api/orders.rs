@@ -104,10 +104,7 @@ pub async fn create_order(
     };
     // The amount as the shopper's language writes it (`12,5`), read once here;
     // a refused form goes back with what was typed.
-    let plain = CheckoutForm {
-        amount: crate::lang::plain_decimal(crate::lang::locale(), &form.amount),
-        ..form.clone()
-    };
+    let plain = form.amount_read_in(crate::lang::locale());
     match state.shop.create(&who, &plain).await {
         Ok(order) => {
             super::ssr::remember_recent(&order.order_id);
@@ -170,19 +167,13 @@ fn back_with(state: &crate::server::state::AppState, draft: Draft, path: &str) {
 /// beyond the price: the recipient and email may still be empty.
 #[server(prefix = "/api", endpoint = "orders/reprice")]
 pub async fn reprice(#[server(flatten)] form: CheckoutForm) -> Result<(), AppError> {
-    use super::ssr::{same_site, shopper, state};
+    use super::ssr::{same_site, state};
     same_site()?;
     let state = state()?;
     crate::server::shop::check_country(&form.country)?;
-    let who = shopper(&state, Some(&form.country));
-    let plain = crate::lang::plain_decimal(crate::lang::locale(), &form.amount);
-    match state
-        .shop
-        .quote(&who, &form.family, &plain, &form.pay)
-        .await
-    {
+    match price_as_typed(&state, &form).await {
         Ok(quote) => {
-            let back = format!("/brands/{}/{}?draft=1#checkout", form.country, form.family);
+            let back = draft_page(&form);
             let draft = Draft {
                 form,
                 error: None,
@@ -196,6 +187,27 @@ pub async fn reprice(#[server(flatten)] form: CheckoutForm) -> Result<(), AppErr
             Err(e)
         }
     }
+}
+
+/// The price of the amount and coin a form names, its amount read as the
+/// shopper's language writes it ("Update price", a language switch).
+#[cfg(feature = "ssr")]
+async fn price_as_typed(
+    state: &crate::server::state::AppState,
+    form: &CheckoutForm,
+) -> Result<Quote, AppError> {
+    let who = super::ssr::shopper(state, Some(&form.country));
+    let plain = form.amount_read_in(crate::lang::locale());
+    state
+        .shop
+        .quote(&who, &plain.family, &plain.amount, &plain.pay)
+        .await
+}
+
+/// The brand page a form's draft comes back to, at its checkout.
+#[cfg(feature = "ssr")]
+fn draft_page(form: &CheckoutForm) -> String {
+    format!("/brands/{}/{}?draft=1#checkout", form.country, form.family)
 }
 
 /// The refused form a plain post left behind for this brand page (from its
@@ -219,7 +231,7 @@ pub async fn checkout_draft(
 /// by this shop within a day; nothing is ordered until the shopper sends the form.
 #[server(prefix = "/api", endpoint = "orders/again")]
 pub async fn order_again(order_id: String) -> Result<(), AppError> {
-    use super::ssr::{same_site, set_cookie, state};
+    use super::ssr::{same_site, state};
     same_site()?;
     let state = state()?;
     let form = match crate::model::values::OrderId::parse(&order_id) {
@@ -230,13 +242,13 @@ pub async fn order_again(order_id: String) -> Result<(), AppError> {
     let Some(form) = form else {
         return Err(AppError::NotFound(crate::error::Missing::Order));
     };
-    let back = format!("/brands/{}/{}?draft=1#checkout", form.country, form.family);
-    set_cookie(&state.shop.drafts.seal(Draft {
+    let back = draft_page(&form);
+    let draft = Draft {
         form,
         error: None,
         quote: None,
-    }));
-    super::ssr::go(&back);
+    };
+    back_with(&state, draft, &back);
     Ok(())
 }
 
@@ -261,15 +273,9 @@ pub async fn switch_language(
     if !crate::model::catalog::is_valid_family(&form.family) {
         return Err(AppError::NotFound(Missing::Brand));
     }
-    let path = format!("/brands/{}/{}?draft=1#checkout", form.country, form.family);
+    let path = draft_page(&form);
     // Priced as typed (the amount read as the page it came from writes it).
-    let who = super::ssr::shopper(&state, Some(&form.country));
-    let plain = crate::lang::plain_decimal(crate::lang::locale(), &form.amount);
-    let quote = state
-        .shop
-        .quote(&who, &form.family, &plain, &form.pay)
-        .await
-        .ok();
+    let quote = price_as_typed(&state, &form).await.ok();
     set_cookie(&crate::server::locale::remember(l));
     set_cookie(&state.shop.drafts.seal(Draft {
         form,

@@ -47,6 +47,16 @@ pub struct CheckoutForm {
 }
 
 impl CheckoutForm {
+    /// The form with its amount read as `l` writes numbers (`12,5` is `12.5`
+    /// in Turkish and Vietnamese), the one spelling the checks and the
+    /// upstream read; what was typed stays in `self` for a form sent back.
+    pub fn amount_read_in(&self, l: crate::lang::Locale) -> CheckoutForm {
+        CheckoutForm {
+            amount: crate::lang::plain_decimal(l, &self.amount),
+            ..self.clone()
+        }
+    }
+
     /// Every field over its length limit (the idempotency key is checked by format).
     pub fn length_issues(&self) -> Vec<FieldIssue> {
         length_issues(&[

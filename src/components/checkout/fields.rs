@@ -119,11 +119,7 @@ pub async fn checkout_check(
 ) -> Result<String, Refusal> {
     let l = crate::lang::provide(&lang);
     // As the shopper's language writes numbers (`12,5`): read once, here.
-    let form = CheckoutForm {
-        amount: crate::lang::plain_decimal(l, &form.amount),
-        ..form
-    };
-    let checked = crate::api::orders::check(form).await;
+    let checked = crate::api::orders::check(form.amount_read_in(l)).await;
     let (error, validated) = match checked {
         // The validated price is the price to pay (a coupon's effect included).
         Ok(quote) => (None, Some(quote)),
