@@ -5,36 +5,30 @@
 //! email address, and nothing that can be checked without the shop's secret.
 
 use crate::model::values::{Email, OrderId};
-use crate::server::shared_store::{SharedStore, hashed_key};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use crate::server::shared_store::SharedStore;
+use crate::server::signed_cookie::Signer;
 use std::time::Duration;
 
 /// How long an order can be found by its number and email.
 const KEPT_FOR: Duration = Duration::from_secs(180 * 24 * 3600);
 
-/// The store's key of (order id, email): an HMAC under the shop's secret
-/// (email compared without case: `Buyer@Example.com` is the same mailbox for
-/// every shopper's purposes here).
-fn key(secret: &[u8], order_id: &str, email: &Email) -> Option<String> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).ok()?;
-    mac.update(order_id.as_bytes());
-    mac.update(b"\0");
-    mac.update(email.as_str().to_ascii_lowercase().as_bytes());
-    let proof: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Some(hashed_key("order:owner", &proof))
+/// The store's key of (order id, email): the HMAC of the pair under the
+/// shop's secret, as its signed cookies are tagged (email compared without
+/// case: `Buyer@Example.com` is the same mailbox for every shopper's purposes
+/// here).
+fn key(secret: &[u8], order_id: &str, email: &Email) -> String {
+    let pair = format!("{order_id}\0{}", email.as_str().to_ascii_lowercase());
+    format!(
+        "order:owner:{}",
+        Signer::new(secret).tag("order-owner", &pair)
+    )
 }
 
 /// Remembers that `email` placed `order_id`.
 pub async fn keep(store: &dyn SharedStore, secret: &[u8], order_id: &str, email: &Email) {
-    if let Some(k) = key(secret, order_id, email) {
-        let _ = store.put(&k, "1", KEPT_FOR).await;
-    }
+    let _ = store
+        .put(&key(secret, order_id, email), "1", KEPT_FOR)
+        .await;
 }
 
 /// True when this shop placed `order_id` for `email` (and remembers it).
@@ -44,10 +38,10 @@ pub async fn placed_by(
     order_id: &OrderId,
     email: &Email,
 ) -> bool {
-    match key(secret, order_id.as_str(), email) {
-        Some(k) => matches!(store.get(&k).await, Ok(Some(_))),
-        None => false,
-    }
+    matches!(
+        store.get(&key(secret, order_id.as_str(), email)).await,
+        Ok(Some(_))
+    )
 }
 
 #[cfg(test)]

@@ -62,6 +62,13 @@ impl Signer {
         mac
     }
 
+    /// The base64url HMAC-SHA256 of `name "=" payload` under the secret: what
+    /// a sealed cookie carries, and a key that proves a pair without holding it
+    /// (`server::order_owner`).
+    pub fn tag(&self, name: &str, payload: &str) -> String {
+        B64.encode(self.mac(name, payload).finalize().into_bytes())
+    }
+
     /// The signed cookie value of `value`, living `lifetime` seconds; `None` when
     /// it would not fit in a cookie.
     pub fn seal<T: Serialize>(&self, name: &str, value: &T, lifetime: u64) -> Option<String> {
@@ -70,7 +77,7 @@ impl Signer {
             v: value,
         };
         let payload = B64.encode(serde_json::to_vec(&sealed).ok()?);
-        let tag = B64.encode(self.mac(name, &payload).finalize().into_bytes());
+        let tag = self.tag(name, &payload);
         let value = format!("{payload}.{tag}");
         (value.len() <= MAX_VALUE).then_some(value)
     }
