@@ -5,7 +5,8 @@
 //! falls back to polling every 5 s while the stream keeps failing or can't be
 //! opened). On each change the server renders the order's region again
 //! (`order_region`) and it is swapped in: the browser never decodes an order.
-//! Also the countdown (every second) and the copy buttons.
+//! Also the countdown (every second), the copy buttons and the wallet
+//! buttons (`wallet`).
 
 use crate::dom::document;
 use crate::model::deadline::{countdown, time_left};
@@ -71,7 +72,11 @@ impl LivePage {
             .map(|r| r.outer_html())
             .unwrap_or_default();
         reveal_copy_buttons();
-        let copy: Handler = Closure::new(copy_clicked);
+        crate::wallet::reveal();
+        let copy: Handler = Closure::new(|ev: web_sys::Event| {
+            copy_clicked(ev.clone());
+            crate::wallet::clicked(&ev);
+        });
         if let Some(doc) = document() {
             let _ = doc.add_event_listener_with_callback("click", copy.as_ref().unchecked_ref());
         }
@@ -258,6 +263,7 @@ fn refresh(w: &Rc<RefCell<Inner>>, polling: bool) {
             region.set_outer_html(&html);
             w.borrow_mut().shown = fresh.unwrap_or_default();
             reveal_copy_buttons();
+            crate::wallet::reveal();
             tick();
         }
         let terminal = document()

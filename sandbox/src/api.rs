@@ -55,10 +55,12 @@ pub async fn payment_vias(State(sb): State<Sandbox>, headers: HeaderMap) -> Resp
     let s = sb.suspensions();
     let d = &sb.inner.dialects;
     let unavailable = d.unavailable_in(&header_country(&headers));
+    let evm_token = sb.inner.config.chains.first().map(|c| c.token.as_str());
     Json(d.finish(payment::vias_json(
         &s,
         &logo_base(&sb, &headers),
         unavailable,
+        evm_token,
     )))
     .into_response()
 }
@@ -363,6 +365,7 @@ pub async fn create(
                 coin_amount: &amount,
                 email: &req.email,
                 lang: req.lang,
+                token: sb.token(&req.coin, &network),
             };
             let order = sb.inner.store.create(&lines, terms, sb.now());
             (StatusCode::CREATED, Json(sb.inner.dialects.order(&order))).into_response()

@@ -8,6 +8,7 @@
 mod amount;
 mod api;
 mod catalogue;
+pub mod chain;
 mod control;
 mod countries;
 pub mod dialect;
@@ -58,6 +59,9 @@ pub struct SandboxConfig {
     /// Open event streams (`/v5/orders/{id}/subscribe`) one client address may hold;
     /// beyond it, 429 `TOO_MANY_STREAMS`.
     pub max_streams_per_client: usize,
+    /// Real EVM chains whose token transfers pay orders (`CR_SANDBOX_EVM_RPC`,
+    /// `CR_SANDBOX_EVM_TOKEN`); empty: only the control `pay` does.
+    pub chains: Vec<chain::ChainWatch>,
 }
 
 impl Default for SandboxConfig {
@@ -71,13 +75,14 @@ impl Default for SandboxConfig {
             retention: Duration::from_secs(24 * 3600),
             partner_id: None,
             max_streams_per_client: 32,
+            chains: Vec::new(),
         }
     }
 }
 
 struct Inner {
     config: SandboxConfig,
-    store: orders::Store,
+    store: Arc<orders::Store>,
     faults: faults::Faults,
     logos: logos::Logos,
     suspended: Mutex<HashSet<String>>,
@@ -108,7 +113,7 @@ impl Sandbox {
         Sandbox {
             inner: Arc::new(Inner {
                 config,
-                store: orders::Store::default(),
+                store: Arc::new(orders::Store::default()),
                 faults: faults::Faults::default(),
                 logos: logos::Logos::default(),
                 suspended: Mutex::new(payment::default_suspensions()),
@@ -117,6 +122,24 @@ impl Sandbox {
                 clock_offset: AtomicI64::new(0),
                 streams: streams::Places::default(),
             }),
+        }
+    }
+
+    /// Starts watching the configured chains (see [`chain`]); each watcher
+    /// ends when the last clone of this sandbox is dropped.
+    pub fn watch_chains(&self) {
+        for c in &self.inner.config.chains {
+            tokio::spawn(chain::watch(Arc::downgrade(&self.inner.store), c.clone()));
+        }
+    }
+
+    /// The token contract (mint on Solana) an order of `coin` on `network`
+    /// pays: the watched chains' own token on every EVM network.
+    pub(crate) fn token(&self, coin: &str, network: &str) -> &str {
+        let evm = payment::network(network).is_some_and(|n| n.chain_id.is_some());
+        match self.inner.config.chains.first() {
+            Some(c) if evm => &c.token,
+            _ => payment::token(coin, network).unwrap_or_default(),
         }
     }
 
@@ -407,11 +430,12 @@ pub async fn serve(
     config: SandboxConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = Sandbox::new(SandboxConfig {
+    let sandbox = Sandbox::new(SandboxConfig {
         mount_prefix: String::new(),
         ..config
-    })
-    .router();
+    });
+    sandbox.watch_chains();
+    let app = sandbox.router();
     // The peer's address counts open event streams per client.
     axum::serve(
         listener,

@@ -71,6 +71,10 @@ fn config_from(get: impl Fn(&str) -> Option<String>) -> Result<(SandboxConfig, b
             "CR_SANDBOX_MAX_STREAMS_PER_CLIENT must be a positive number (got {n:?})"
         ))?;
     }
+    config.chains = sandbox::chain::from_env(
+        get("CR_SANDBOX_EVM_RPC").as_deref(),
+        get("CR_SANDBOX_EVM_TOKEN").as_deref(),
+    )?;
     Ok((config, random_token))
 }
 

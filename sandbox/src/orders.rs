@@ -88,6 +88,7 @@ pub struct Store {
 }
 
 /// Why a control action on an order was refused.
+#[derive(Debug)]
 pub enum ControlError {
     NotFound,
     Conflict(String),
@@ -129,6 +130,8 @@ pub struct Terms<'a> {
     pub email: &'a str,
     /// The language of the order's words.
     pub lang: Lang,
+    /// The token contract (mint on Solana) the order is paid in.
+    pub token: &'a str,
 }
 
 impl Store {
@@ -144,6 +147,7 @@ impl Store {
             coin_amount,
             email,
             lang,
+            token,
         } = terms;
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let seed = format!("{n}/{now}/{email}/{}", std::process::id());
@@ -165,7 +169,6 @@ impl Store {
                 b.iter().map(|x| format!("{x:02x}")).collect::<String>()
             )
         };
-        let token = payment::token(coin, network).unwrap_or_default();
         let qr = match payment::network(network).map(|n| n.chain_id) {
             Some(None) => {
                 format!("solana:{wallet}?amount={coin_amount}&spl-token={token}")
@@ -240,6 +243,19 @@ impl Store {
     }
 
     /// The order's JSON.
+    /// The order on `network` whose payment address is `address` (any case).
+    pub fn find_by_wallet(&self, network: &str, address: &str) -> Option<String> {
+        self.lock()
+            .iter()
+            .find(|(_, e)| {
+                e.order["network"].as_str() == Some(network)
+                    && e.order["wallet_address"]
+                        .as_str()
+                        .is_some_and(|w| w.eq_ignore_ascii_case(address))
+            })
+            .map(|(id, _)| id.clone())
+    }
+
     pub fn get(&self, id: &str) -> Option<Value> {
         self.lock().get(id).map(|e| e.order.clone())
     }
@@ -456,6 +472,7 @@ mod tests {
             coin_amount: "10.35",
             email: "b@example.com",
             lang: Lang::En,
+            token: "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
         };
         let order = store.create(&[priced], terms, 0);
         let id = order["order_id"].as_str().unwrap_or_default().to_string();

@@ -102,8 +102,14 @@ pub fn suspended(s: &HashSet<String>, coin: &str, net: Option<&str>) -> Option<&
     }
 }
 
-/// `/v3/payment_vias`, less the `unavailable` coin and network pairs.
-pub fn vias_json(s: &HashSet<String>, logo_base: &str, unavailable: &[(&str, &str)]) -> Value {
+/// `/v3/payment_vias`, less the `unavailable` coin and network pairs; with
+/// `evm_token` (a watched local chain), that contract on every EVM network.
+pub fn vias_json(
+    s: &HashSet<String>,
+    logo_base: &str,
+    unavailable: &[(&str, &str)],
+    evm_token: Option<&str>,
+) -> Value {
     let currencies: Vec<Value> = COINS
         .iter()
         .map(|coin| {
@@ -111,7 +117,11 @@ pub fn vias_json(s: &HashSet<String>, logo_base: &str, unavailable: &[(&str, &st
                 .iter()
                 .filter(|net| !unavailable.contains(&(*coin, net.name)))
                 .map(|net| {
-                    let address = if *coin == "USDC" { net.usdc } else { net.usdt };
+                    let address = match evm_token {
+                        Some(t) if net.chain_id.is_some() => t,
+                        _ if *coin == "USDC" => net.usdc,
+                        _ => net.usdt,
+                    };
                     let mut n = json!({
                         "name": net.name,
                         "is_suspended": suspended(s, coin, Some(net.name)) == Some("SUSPENDED_NETWORK"),

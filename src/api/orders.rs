@@ -351,11 +351,17 @@ pub(crate) async fn view_of(
         let option = options
             .iter()
             .find(|o| &o.coin == coin && &o.network == network);
+        let chain_id = option
+            .and_then(|o| o.chain_id)
+            .or_else(|| crate::model::payment::known_chain_id(network));
         PayTarget {
             network: network.clone(),
-            chain_id: option.and_then(|o| o.chain_id),
+            chain_id,
             token: option.and_then(|o| o.token_address.clone()),
             decimals: option.and_then(|o| o.decimals),
+            known_token: chain_id.and_then(|id| {
+                crate::model::evm::known_token(coin, id, &state.shop.config.evm_tokens)
+            }),
         }
     });
     let mut view = OrderView {

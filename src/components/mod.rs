@@ -13,3 +13,4 @@ pub mod payment_panel;
 pub mod receipt;
 pub mod recent_orders;
 pub mod site_footer;
+pub mod wallet_pay;

@@ -136,6 +136,22 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
             </p>
         }
     });
+    // Paying from a connected wallet: exactly what is due now, to this address.
+    let from_wallet = view
+        .target
+        .as_ref()
+        .zip(crate::model::money::Amount::parse(&amount))
+        .and_then(|(t, due)| {
+            let pay = crate::model::evm::evm_pay(
+                t.chain_id,
+                t.token.as_deref(),
+                t.known_token.as_deref(),
+                t.decimals,
+                &address,
+                due,
+            );
+            crate::components::wallet_pay::wallet_pay(l, pay, &amount, &coin, &network, expires)
+        });
     view! {
         // `pay-now`: withdrawn by the live countdown when the time is up.
         <section class="payment panel pay-now" aria-labelledby="pay-title">
@@ -158,6 +174,7 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
                         <dd><code class="address" data-testid="wallet-address">{address.clone()}</code><CopyButton value=address.clone() label=td_string!(l, order.copy_address) /></dd>
                     </dl>
                     {countdown}
+                    {from_wallet}
                     <p class="warning" role="note">
                         {td_string!(l, order.only_send, coin = coin.clone(), network = network.clone())}
                     </p>

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod countries;
 pub mod deadline;
+pub mod evm;
 pub mod lenient;
 pub mod money;
 pub mod order;

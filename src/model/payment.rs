@@ -170,6 +170,10 @@ pub struct PayTarget {
     pub token: Option<String>,
     /// The token's decimals; six (USDC, USDT) when the upstream doesn't say.
     pub decimals: Option<i64>,
+    /// The contract the shop itself knows for this coin and chain (its table,
+    /// or `CR_EVM_TOKENS`), checked against the upstream's before a wallet pays.
+    #[serde(default)]
+    pub known_token: Option<String>,
 }
 
 impl PayTarget {
@@ -267,6 +271,7 @@ mod tests {
             chain_id,
             token: token.map(str::to_string),
             decimals: None,
+            known_token: None,
         }
     }
 

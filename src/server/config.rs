@@ -74,6 +74,13 @@ pub struct Config {
     pub sandbox_delivery_delay: Duration,
     /// Sandbox only: the bearer token of its control endpoints.
     pub sandbox_control_token: String,
+    /// Sandbox only: real EVM chains whose token transfers pay its orders
+    /// (`CR_SANDBOX_EVM_RPC`, `CR_SANDBOX_EVM_TOKEN`).
+    pub sandbox_chains: Vec<sandbox::chain::ChainWatch>,
+    /// Token contracts that replace the built-in table (`CR_EVM_TOKENS`:
+    /// `USDC@8453=0x…,USDT@1=0x…`), as `(coin, chain id, contract)`: a local
+    /// chain's token, or a contract the table lacks.
+    pub evm_tokens: Vec<(String, i64, String)>,
 }
 
 impl std::fmt::Debug for Config {
@@ -235,6 +242,12 @@ impl Config {
                 600_000,
             )?,
             sandbox_control_token: control_token(vars.get("CR_SANDBOX_CONTROL_TOKEN"))?,
+            sandbox_chains: sandbox::chain::from_env(
+                vars.get("CR_SANDBOX_EVM_RPC").as_deref(),
+                vars.get("CR_SANDBOX_EVM_TOKEN").as_deref(),
+            )
+            .map_err(|problem| bad("CR_SANDBOX_EVM_RPC", problem))?,
+            evm_tokens: evm_tokens(vars.get("CR_EVM_TOKENS"))?,
         })
     }
 }
@@ -473,10 +486,55 @@ fn control_token(value: Option<String>) -> Result<String, ConfigError> {
     Ok(token)
 }
 
+/// `CR_EVM_TOKENS`: `COIN@CHAIN=0xCONTRACT`, comma-separated.
+fn evm_tokens(value: Option<String>) -> Result<Vec<(String, i64, String)>, ConfigError> {
+    use crate::model::evm::{chain, is_address};
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|entry| {
+            let parsed = entry.split_once('=').and_then(|(pair, contract)| {
+                let (coin, id) = pair.trim().split_once('@')?;
+                let id: i64 = id.trim().parse().ok()?;
+                let contract = contract.trim();
+                let coin = coin.trim().to_ascii_uppercase();
+                let ok = chain(id).is_some() && is_address(contract) && !coin.is_empty();
+                ok.then(|| (coin, id, contract.to_string()))
+            });
+            parsed.ok_or_else(|| {
+                bad(
+                    "CR_EVM_TOKENS",
+                    format!(
+                        "must be COIN@CHAIN=0xCONTRACT entries on chains 1, 8453, 42161 or 137, comma-separated (got {entry:?})"
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn token_contracts_for_a_local_chain_are_read_or_refused_by_name() {
+        let local = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+        let c = cfg(&[("CR_EVM_TOKENS", &format!("usdc@8453={local}, USDT@1={local}"))]).expect("read");
+        assert_eq!(
+            c.evm_tokens,
+            vec![("USDC".to_string(), 8453, local.to_string()), ("USDT".to_string(), 1, local.to_string())]
+        );
+        for bad_value in ["USDC@56=0x5FbDB2315678afecb367f032d93F642f64180aa3", "USDC@8453=0x12", "USDC=0x5FbDB2315678afecb367f032d93F642f64180aa3"] {
+            assert_eq!(cfg(&[("CR_EVM_TOKENS", bad_value)]).expect_err(bad_value).var, "CR_EVM_TOKENS");
+        }
+        assert_eq!(cfg(&[("CR_SANDBOX_EVM_RPC", "http://127.0.0.1:8545")]).expect_err("no token").var, "CR_SANDBOX_EVM_RPC");
+    }
 
     fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = pairs

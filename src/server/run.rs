@@ -174,8 +174,10 @@ pub async fn start(
                 // Every order this shop follows is one stream from this very
                 // address (loopback): as many as it may serve connections.
                 max_streams_per_client: config.max_connections,
+                chains: config.sandbox_chains.clone(),
                 ..SandboxConfig::default()
             });
+            sandbox.watch_chains();
             (format!("http://{addr}/sandbox"), Some(sandbox))
         }
         Upstream::Remote(url) => (url.clone(), None),

@@ -221,6 +221,7 @@ fn every_chain_gets_its_uri_from_the_table() {
                 chain_id: given,
                 token: Some(token.to_string()),
                 decimals: Some(6),
+                known_token: None,
             };
             let uri = target.uri("RecipientWallet1", amount);
             assert_eq!(uri.as_deref(), Some(want), "{coin} on {network}");
@@ -247,6 +248,7 @@ fn every_chain_gets_its_uri_from_the_table() {
                 chain_id: id,
                 token: Some(token.to_string()),
                 decimals: Some(6),
+                known_token: None,
             };
             let uri = target.uri("RecipientWallet1", amount);
             assert_eq!(uri.as_deref(), Some(want), "{typed} on {network}");

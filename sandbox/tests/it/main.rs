@@ -4,6 +4,7 @@ mod common;
 
 mod access;
 mod catalogue;
+mod chain;
 mod dialects;
 mod faults;
 mod orders;
