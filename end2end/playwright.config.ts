@@ -31,8 +31,11 @@ export default defineConfig({
   forbidOnly: true,
   use: { baseURL, launchOptions, trace: 'retain-on-failure' },
   projects: [
-    { name: 'hydrated', testIgnore: /expiry|dialects|money/, use: { browserName: 'chromium', javaScriptEnabled: true } },
-    { name: 'no-js', testIgnore: /expiry|dialects|money/, use: { browserName: 'chromium', javaScriptEnabled: false } },
+    { name: 'hydrated', testIgnore: /expiry|dialects|money|wallet/, use: { browserName: 'chromium', javaScriptEnabled: true } },
+    { name: 'no-js', testIgnore: /expiry|dialects|money|wallet/, use: { browserName: 'chromium', javaScriptEnabled: false } },
+    // Pay with a connected wallet on local chains: its own anvils and its own
+    // server (tests/wallet.spec.ts starts them), so it runs beside the others.
+    { name: 'wallet', testMatch: /wallet/, use: { browserName: 'chromium', javaScriptEnabled: true } },
     // Counts orders at the sandbox and switches faults on order creation: alone.
     {
       name: 'money',

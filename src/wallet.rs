@@ -30,20 +30,24 @@ struct Sent {
     tx: String,
 }
 
+type Listener = Closure<dyn FnMut(web_sys::Event)>;
+
 thread_local! {
     static WALLETS: RefCell<Vec<Wallet>> = const { RefCell::new(Vec::new()) };
     static SENT: RefCell<Option<Sent>> = const { RefCell::new(None) };
     static BUSY: RefCell<bool> = const { RefCell::new(false) };
-    static LISTENING: RefCell<Option<Closure<dyn FnMut(web_sys::Event)>>> = const { RefCell::new(None) };
+    static LISTENING: RefCell<Option<Listener>> = const { RefCell::new(None) };
 }
 
 /// Starts listening for wallets (once) and asks them to announce themselves,
 /// then shows the buttons. Called when the page starts and after every swap.
 pub fn reveal() {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     LISTENING.with(|l| {
         if l.borrow().is_none() {
-            let on_announce: Closure<dyn FnMut(web_sys::Event)> = Closure::new(announced);
+            let on_announce: Listener = Closure::new(announced);
             let _ = window.add_event_listener_with_callback(
                 "eip6963:announceProvider",
                 on_announce.as_ref().unchecked_ref(),
@@ -62,14 +66,26 @@ fn announced(ev: web_sys::Event) {
     let detail = Reflect::get(&ev, &"detail".into()).unwrap_or(JsValue::UNDEFINED);
     let info = Reflect::get(&detail, &"info".into()).unwrap_or(JsValue::UNDEFINED);
     let provider = Reflect::get(&detail, &"provider".into()).unwrap_or(JsValue::UNDEFINED);
-    let text = |key: &str| Reflect::get(&info, &key.into()).ok().and_then(|v| v.as_string());
-    let (Some(uuid), true) = (text("uuid"), provider.is_object()) else { return };
+    let text = |key: &str| {
+        Reflect::get(&info, &key.into())
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    let (Some(uuid), true) = (text("uuid"), provider.is_object()) else {
+        return;
+    };
     // A wallet's name is shown as text, never as markup: at most 40 characters.
-    let name = text("name").map(|n| n.chars().take(40).collect::<String>()).filter(|n| !n.trim().is_empty());
+    let name = text("name")
+        .map(|n| n.chars().take(40).collect::<String>())
+        .filter(|n| !n.trim().is_empty());
     WALLETS.with(|w| {
         let mut w = w.borrow_mut();
         if !w.iter().any(|x| x.uuid == uuid) {
-            w.push(Wallet { name, uuid, provider });
+            w.push(Wallet {
+                name,
+                uuid,
+                provider,
+            });
         }
     });
     show_buttons();
@@ -77,7 +93,12 @@ fn announced(ev: web_sys::Event) {
 
 /// The wallets to offer: the announced ones, else `window.ethereum`.
 fn wallets() -> Vec<(Option<String>, JsValue)> {
-    let announced: Vec<_> = WALLETS.with(|w| w.borrow().iter().map(|x| (x.name.clone(), x.provider.clone())).collect());
+    let announced: Vec<_> = WALLETS.with(|w| {
+        w.borrow()
+            .iter()
+            .map(|x| (x.name.clone(), x.provider.clone()))
+            .collect()
+    });
     if !announced.is_empty() {
         return announced;
     }
@@ -88,7 +109,10 @@ fn wallets() -> Vec<(Option<String>, JsValue)> {
 }
 
 fn block() -> Option<Element> {
-    document()?.query_selector("[data-wallet-pay]").ok().flatten()
+    document()?
+        .query_selector("[data-wallet-pay]")
+        .ok()
+        .flatten()
 }
 
 fn attr(el: &Element, name: &str) -> String {
@@ -103,8 +127,16 @@ fn show_buttons() {
     if wallets.is_empty() {
         return;
     }
-    let Some(row) = block.query_selector("[data-wallet-buttons]").ok().flatten() else { return };
-    let Some(template) = row.query_selector("button[data-wallet-button]").ok().flatten() else { return };
+    let Some(row) = block.query_selector("[data-wallet-buttons]").ok().flatten() else {
+        return;
+    };
+    let Some(template) = row
+        .query_selector("button[data-wallet-button]")
+        .ok()
+        .flatten()
+    else {
+        return;
+    };
     let generic = template.get_attribute("data-generic").unwrap_or_else(|| {
         let text = template.text_content().unwrap_or_default();
         let _ = template.set_attribute("data-generic", &text);
@@ -113,8 +145,12 @@ fn show_buttons() {
     let named = attr(&block, "data-named");
     row.set_inner_html("");
     for (i, (name, _)) in wallets.iter().enumerate() {
-        let Ok(node) = template.clone_node_with_deep(true) else { continue };
-        let Ok(button) = node.dyn_into::<Element>() else { continue };
+        let Ok(node) = template.clone_node_with_deep(true) else {
+            continue;
+        };
+        let Ok(button) = node.dyn_into::<Element>() else {
+            continue;
+        };
         let text = match name {
             Some(n) => named.replace("{wallet}", n),
             None => generic.clone(),
@@ -125,7 +161,10 @@ fn show_buttons() {
     }
     let _ = block.remove_attribute("hidden");
     let sent = SENT.with(|s| {
-        s.borrow().as_ref().filter(|s| s.to == attr(&block, "data-to") && s.units == attr(&block, "data-units")).map(|s| s.tx.clone())
+        s.borrow()
+            .as_ref()
+            .filter(|s| s.to == attr(&block, "data-to") && s.units == attr(&block, "data-units"))
+            .map(|s| s.tx.clone())
     });
     if let Some(tx) = sent {
         show_sent(&block, &tx);
@@ -142,7 +181,9 @@ pub fn clicked(ev: &web_sys::Event) {
         return;
     };
     let index: usize = attr(&button, "data-wallet").parse().unwrap_or(0);
-    let Some((_, provider)) = wallets().into_iter().nth(index) else { return };
+    let Some((_, provider)) = wallets().into_iter().nth(index) else {
+        return;
+    };
     if BUSY.with(|b| b.replace(true)) {
         return;
     }
@@ -161,7 +202,14 @@ pub fn clicked(ev: &web_sys::Event) {
 fn say(block: &Element, text: &str, working: bool) {
     if let Some(status) = block.query_selector("[data-wallet-status]").ok().flatten() {
         status.set_text_content(Some(text));
-        let _ = status.set_attribute("class", if working { "wallet-status" } else { "wallet-status warning" });
+        let _ = status.set_attribute(
+            "class",
+            if working {
+                "wallet-status"
+            } else {
+                "wallet-status warning"
+            },
+        );
     }
     each_button(block, |b| {
         if working {
@@ -185,7 +233,10 @@ fn each_button(block: &Element, f: impl Fn(&Element)) {
 /// "Sent — waiting for the network", the transaction and its explorer link; the
 /// buttons stay disabled for this amount.
 fn show_sent(block: &Element, tx: &str) {
-    let (Some(doc), Some(status)) = (document(), block.query_selector("[data-wallet-status]").ok().flatten()) else {
+    let (Some(doc), Some(status)) = (
+        document(),
+        block.query_selector("[data-wallet-status]").ok().flatten(),
+    ) else {
         return;
     };
     status.set_text_content(Some(&attr(block, "data-w-sent")));
@@ -211,7 +262,10 @@ fn show_sent(block: &Element, tx: &str) {
 /// An EIP-1193 error's `code` (4001: rejected by the user, 4100: unauthorized,
 /// 4902: unknown chain), when it has one.
 fn code_of(e: &JsValue) -> Option<i64> {
-    Reflect::get(e, &"code".into()).ok()?.as_f64().map(|c| c as i64)
+    Reflect::get(e, &"code".into())
+        .ok()?
+        .as_f64()
+        .map(|c| c as i64)
 }
 
 /// `provider.request({method, params})`.
@@ -250,7 +304,7 @@ fn quantity(v: &JsValue) -> Option<u128> {
 async fn pay(provider: &JsValue) -> Result<String, &'static str> {
     let block = block().ok_or("data-w-failed")?;
     let open = |b: &Element| {
-        let expires: Option<f64> = attr(b, "data-expires").parse().ok();
+        let expires: Option<f64> = attr(b, "data-pay-until").parse().ok();
         expires.is_none_or(|e| js_sys::Date::now() / 1000.0 < e)
     };
     if !open(&block) {
@@ -262,46 +316,107 @@ async fn pay(provider: &JsValue) -> Result<String, &'static str> {
         attr(&block, "data-units"),
         attr(&block, "data-call"),
     );
-    let (to, units_n) = (attr(&block, "data-to"), units.parse::<u128>().map_err(|_| "data-w-failed")?);
+    let (to, units_n) = (
+        attr(&block, "data-to"),
+        units.parse::<u128>().map_err(|_| "data-w-failed")?,
+    );
     say(&block, &attr(&block, "data-w-confirm"), true);
-    let rejected_or = |word| move |e: JsValue| if code_of(&e) == Some(4001) { "data-w-rejected" } else { word };
-    let accounts = request(provider, "eth_requestAccounts", &Array::new()).await.map_err(rejected_or("data-w-account"))?;
-    let account = Array::from(&accounts).get(0).as_string().ok_or("data-w-account")?;
+    let rejected_or = |word| {
+        move |e: JsValue| {
+            if code_of(&e) == Some(4001) {
+                "data-w-rejected"
+            } else {
+                word
+            }
+        }
+    };
+    let accounts = request(provider, "eth_requestAccounts", &Array::new())
+        .await
+        .map_err(rejected_or("data-w-account"))?;
+    let account = Array::from(&accounts)
+        .get(0)
+        .as_string()
+        .ok_or("data-w-account")?;
     // The order's chain: switch, or add it when the wallet doesn't know it.
-    let current = request(provider, "eth_chainId", &Array::new()).await.ok().and_then(|c| quantity(&c));
+    let current = request(provider, "eth_chainId", &Array::new())
+        .await
+        .ok()
+        .and_then(|c| quantity(&c));
     if current != quantity(&JsValue::from_str(&chain)) {
         let switch = params(&[object(&[("chainId", &chain)])]);
         if let Err(e) = request(provider, "wallet_switchEthereumChain", &switch).await {
             if code_of(&e) != Some(4902) {
                 return Err("data-w-switch");
             }
-            let add = js_sys::JSON::parse(&attr(&block, "data-add-chain")).map_err(|_| "data-w-switch")?;
-            request(provider, "wallet_addEthereumChain", &params(&[add])).await.map_err(|_| "data-w-switch")?;
-            request(provider, "wallet_switchEthereumChain", &switch).await.map_err(|_| "data-w-switch")?;
+            let add = js_sys::JSON::parse(&attr(&block, "data-add-chain"))
+                .map_err(|_| "data-w-switch")?;
+            request(provider, "wallet_addEthereumChain", &params(&[add]))
+                .await
+                .map_err(|_| "data-w-switch")?;
+            request(provider, "wallet_switchEthereumChain", &switch)
+                .await
+                .map_err(|_| "data-w-switch")?;
         }
     }
     // Enough of the token, and of the gas token for the fee.
-    let balance_call = format!("0x{}{:0>64}", crate::model::evm::BALANCE_OF, account.trim_start_matches("0x").to_ascii_lowercase());
-    let balance = request(provider, "eth_call", &params(&[object(&[("to", &token), ("data", &balance_call)]), "latest".into()]))
-        .await
-        .ok()
-        .and_then(|b| quantity(&b))
-        .ok_or("data-w-failed")?;
+    let balance_call = format!(
+        "0x{}{:0>64}",
+        crate::model::evm::BALANCE_OF,
+        account.trim_start_matches("0x").to_ascii_lowercase()
+    );
+    let balance = request(
+        provider,
+        "eth_call",
+        &params(&[
+            object(&[("to", &token), ("data", &balance_call)]),
+            "latest".into(),
+        ]),
+    )
+    .await
+    .ok()
+    .and_then(|b| quantity(&b))
+    .ok_or("data-w-failed")?;
     if balance < units_n {
         return Err("data-w-token");
     }
-    let tx = object(&[("from", &account), ("to", &token), ("data", &call), ("value", "0x0")]);
-    let gas_money = request(provider, "eth_getBalance", &params(&[account.clone().into(), "latest".into()])).await.ok().and_then(|b| quantity(&b));
-    let gas = request(provider, "eth_estimateGas", &params(&[tx.clone()])).await.ok().and_then(|g| quantity(&g));
-    let price = request(provider, "eth_gasPrice", &Array::new()).await.ok().and_then(|p| quantity(&p));
+    let tx = object(&[
+        ("from", &account),
+        ("to", &token),
+        ("data", &call),
+        ("value", "0x0"),
+    ]);
+    let gas_money = request(
+        provider,
+        "eth_getBalance",
+        &params(&[account.clone().into(), "latest".into()]),
+    )
+    .await
+    .ok()
+    .and_then(|b| quantity(&b));
+    let gas = request(
+        provider,
+        "eth_estimateGas",
+        &params(std::slice::from_ref(&tx)),
+    )
+    .await
+    .ok()
+    .and_then(|g| quantity(&g));
+    let price = request(provider, "eth_gasPrice", &Array::new())
+        .await
+        .ok()
+        .and_then(|p| quantity(&p));
     match (gas_money, gas, price) {
-        (Some(have), Some(gas), Some(price)) if have < gas.saturating_mul(price) => return Err("data-w-fees"),
+        (Some(have), Some(gas), Some(price)) if have < gas.saturating_mul(price) => {
+            return Err("data-w-fees");
+        }
         (Some(0), _, _) => return Err("data-w-fees"),
         (_, None, _) => return Err("data-w-failed"),
         _ => {}
     }
     // The window may have closed while the wallet was asking.
-    let block = self::block().filter(|b| attr(b, "data-to") == to && attr(b, "data-units") == units).ok_or("data-w-closed")?;
+    let block = self::block()
+        .filter(|b| attr(b, "data-to") == to && attr(b, "data-units") == units)
+        .ok_or("data-w-closed")?;
     if !open(&block) {
         return Err("data-w-closed");
     }
@@ -313,8 +428,16 @@ async fn pay(provider: &JsValue) -> Result<String, &'static str> {
             _ => "data-w-failed",
         })?
         .as_string()
-        .filter(|h| h.len() == 66 && h.starts_with("0x") && h[2..].bytes().all(|b| b.is_ascii_hexdigit()))
+        .filter(|h| {
+            h.len() == 66 && h.starts_with("0x") && h[2..].bytes().all(|b| b.is_ascii_hexdigit())
+        })
         .ok_or("data-w-failed")?;
-    SENT.with(|s| *s.borrow_mut() = Some(Sent { to, units, tx: hash.clone() }));
+    SENT.with(|s| {
+        *s.borrow_mut() = Some(Sent {
+            to,
+            units,
+            tx: hash.clone(),
+        })
+    });
     Ok(hash)
 }

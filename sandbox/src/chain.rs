@@ -5,8 +5,9 @@
 //! another token, to another address or on another chain than the order's
 //! network count for nothing. Without the configuration nothing runs.
 
-use super::orders::{Payment, Store};
+use super::orders::Payment;
 use super::payment;
+use super::{Inner, Sandbox};
 use serde_json::{Value, json};
 use std::sync::Weak;
 use std::time::Duration;
@@ -40,18 +41,30 @@ pub fn from_env(rpc: Option<&str>, token: Option<&str>) -> Result<Vec<ChainWatch
     match (urls.is_empty(), token) {
         (true, None) => Ok(Vec::new()),
         (true, Some(_)) => Err("CR_SANDBOX_EVM_TOKEN needs CR_SANDBOX_EVM_RPC".into()),
-        (false, None) => Err("CR_SANDBOX_EVM_RPC needs CR_SANDBOX_EVM_TOKEN (the token contract)".into()),
+        (false, None) => {
+            Err("CR_SANDBOX_EVM_RPC needs CR_SANDBOX_EVM_TOKEN (the token contract)".into())
+        }
         (false, Some(t)) => {
             let hex = t.strip_prefix("0x").unwrap_or_default();
             if hex.len() != 40 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(format!("CR_SANDBOX_EVM_TOKEN must be a 0x-prefixed 20-byte address (got {t:?})"));
+                return Err(format!(
+                    "CR_SANDBOX_EVM_TOKEN must be a 0x-prefixed 20-byte address (got {t:?})"
+                ));
             }
-            if let Some(bad) = urls.iter().find(|u| !u.starts_with("http://") && !u.starts_with("https://")) {
-                return Err(format!("CR_SANDBOX_EVM_RPC must be http(s) URLs (got {bad:?})"));
+            if let Some(bad) = urls
+                .iter()
+                .find(|u| !u.starts_with("http://") && !u.starts_with("https://"))
+            {
+                return Err(format!(
+                    "CR_SANDBOX_EVM_RPC must be http(s) URLs (got {bad:?})"
+                ));
             }
             Ok(urls
                 .into_iter()
-                .map(|rpc| ChainWatch { rpc: rpc.to_string(), token: t.to_ascii_lowercase() })
+                .map(|rpc| ChainWatch {
+                    rpc: rpc.to_string(),
+                    token: t.to_ascii_lowercase(),
+                })
                 .collect())
         }
     }
@@ -87,7 +100,15 @@ fn amount(data: &str) -> Option<u64> {
     if significant.len() > 16 {
         return Some(u64::MAX);
     }
-    u64::from_str_radix(if significant.is_empty() { "0" } else { significant }, 16).ok()
+    u64::from_str_radix(
+        if significant.is_empty() {
+            "0"
+        } else {
+            significant
+        },
+        16,
+    )
+    .ok()
 }
 
 /// The address in a topic (its last 20 bytes), lowercase with `0x`.
@@ -112,32 +133,45 @@ pub fn transfer(log: &Value, token: &str) -> Option<(String, u64, Option<String>
 /// Follows one chain until the sandbox is gone: learns its chain id (and so
 /// the network orders name it by), then pays orders from each new block's
 /// transfers of the token.
-pub async fn watch(store: Weak<Store>, chain: ChainWatch) {
+pub(crate) async fn watch(sandbox: Weak<Inner>, chain: ChainWatch) {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap_or_default();
     let (network, mut next) = loop {
-        if store.strong_count() == 0 {
+        if sandbox.strong_count() == 0 {
             return;
         }
         let id = call(&client, &chain.rpc, "eth_chainId", json!([])).await;
         let head = call(&client, &chain.rpc, "eth_blockNumber", json!([])).await;
-        if let (Some(id), Some(head)) = (id.as_ref().and_then(quantity), head.as_ref().and_then(quantity)) {
+        if let (Some(id), Some(head)) = (
+            id.as_ref().and_then(quantity),
+            head.as_ref().and_then(quantity),
+        ) {
             match payment::NETWORKS.iter().find(|n| n.chain_id == Some(id)) {
                 Some(n) => break (n.name, head),
                 None => {
-                    tracing::warn!("sandbox chain {}: chain id {id} is none of the shop's networks", chain.rpc);
+                    tracing::warn!(
+                        "sandbox chain {}: chain id {id} is none of the shop's networks",
+                        chain.rpc
+                    );
                     return;
                 }
             }
         }
         tokio::time::sleep(POLL).await;
     };
-    tracing::info!("sandbox watches {} ({network}) for transfers of {}", chain.rpc, chain.token);
+    tracing::info!(
+        "sandbox watches {} ({network}) for transfers of {}",
+        chain.rpc,
+        chain.token
+    );
     loop {
         tokio::time::sleep(POLL).await;
-        let Some(store) = store.upgrade() else { return };
+        let Some(inner) = sandbox.upgrade() else {
+            return;
+        };
+        let sb = Sandbox { inner };
         let Some(head) = call(&client, &chain.rpc, "eth_blockNumber", json!([]))
             .await
             .as_ref()
@@ -154,13 +188,23 @@ pub async fn watch(store: Weak<Store>, chain: ChainWatch) {
             "address": chain.token,
             "topics": [TRANSFER_TOPIC],
         }]);
-        let Some(Value::Array(logs)) = call(&client, &chain.rpc, "eth_getLogs", filter).await else {
+        let Some(Value::Array(logs)) = call(&client, &chain.rpc, "eth_getLogs", filter).await
+        else {
             continue;
         };
         for log in &logs {
-            let Some((to, value, tx)) = transfer(log, &chain.token) else { continue };
-            let Some(id) = store.find_by_wallet(network, &to) else { continue };
-            let paid = store.pay(&id, Payment { amount: Some(value), unconfirmed: false, tx });
+            let Some((to, value, tx)) = transfer(log, &chain.token) else {
+                continue;
+            };
+            let Some(id) = sb.inner.store.find_by_wallet(network, &to) else {
+                continue;
+            };
+            let payment = Payment {
+                amount: Some(value),
+                unconfirmed: false,
+                tx,
+            };
+            let paid = super::control::pay_order(&sb, &id, payment);
             if let Err(e) = paid {
                 tracing::info!("sandbox: a transfer to order {id} counts for nothing: {e:?}");
             }
@@ -186,10 +230,18 @@ mod tests {
 
     #[test]
     fn a_transfer_of_the_token_pays_its_recipient_its_value() {
-        let l = log(TOKEN, "AbCdEf0000000000000000000000000000000001", "0x00000000000000000000000000000000000000000000000000000000017d7840");
+        let l = log(
+            TOKEN,
+            "AbCdEf0000000000000000000000000000000001",
+            "0x00000000000000000000000000000000000000000000000000000000017d7840",
+        );
         assert_eq!(
             transfer(&l, TOKEN),
-            Some(("0xabcdef0000000000000000000000000000000001".into(), 25_000_000, Some("0xabc".into())))
+            Some((
+                "0xabcdef0000000000000000000000000000000001".into(),
+                25_000_000,
+                Some("0xabc".into())
+            ))
         );
     }
 
@@ -206,11 +258,20 @@ mod tests {
     #[test]
     fn the_chains_come_with_their_token_or_not_at_all() {
         assert_eq!(from_env(None, None), Ok(vec![]));
-        let both = from_env(Some("http://127.0.0.1:8545, http://127.0.0.1:8546"), Some("0x5FbDB2315678afecb367f032d93F642f64180aa3"));
-        assert_eq!(both.map(|c| c.iter().map(|c| (c.rpc.clone(), c.token.clone())).collect::<Vec<_>>()), Ok(vec![
-            ("http://127.0.0.1:8545".into(), TOKEN.into()),
-            ("http://127.0.0.1:8546".into(), TOKEN.into()),
-        ]));
+        let both = from_env(
+            Some("http://127.0.0.1:8545, http://127.0.0.1:8546"),
+            Some("0x5FbDB2315678afecb367f032d93F642f64180aa3"),
+        );
+        assert_eq!(
+            both.map(|c| c
+                .iter()
+                .map(|c| (c.rpc.clone(), c.token.clone()))
+                .collect::<Vec<_>>()),
+            Ok(vec![
+                ("http://127.0.0.1:8545".into(), TOKEN.into()),
+                ("http://127.0.0.1:8546".into(), TOKEN.into()),
+            ])
+        );
         assert!(from_env(Some("http://x"), None).is_err());
         assert!(from_env(None, Some(TOKEN)).is_err());
         assert!(from_env(Some("http://x"), Some("0x12")).is_err());

@@ -103,8 +103,19 @@ pub async fn pay(State(sb): State<Sandbox>, Path(id): Path<String>, body: Bytes)
         Ok(p) => p,
         Err(bad) => return bad.into_response(),
     };
+    control_result(pay_order(&sb, &id, payment))
+}
+
+/// A payment arriving for order `id` (from the control `pay` or a watched
+/// chain): the order moves, and once paid in full and confirmed its cards are
+/// delivered after the configured delay.
+pub(crate) fn pay_order(
+    sb: &Sandbox,
+    id: &str,
+    payment: crate::orders::Payment,
+) -> Result<serde_json::Value, crate::orders::ControlError> {
     sb.inner.store.expire(sb.now());
-    let result = sb.inner.store.pay(&id, payment);
+    let result = sb.inner.store.pay(id, payment);
     let confirmed = result
         .as_ref()
         .is_ok_and(|o| o["order_state"] == "WaitingForDelivery");
@@ -115,7 +126,11 @@ pub async fn pay(State(sb): State<Sandbox>, Path(id): Path<String>, body: Bytes)
             .and_then(|o| o["deliveries"].as_array().map(Vec::len))
             .unwrap_or(0)
             .max(1);
-        let (inner, delay) = (sb.inner.clone(), sb.inner.config.delivery_delay);
+        let (inner, delay, id) = (
+            sb.inner.clone(),
+            sb.inner.config.delivery_delay,
+            id.to_string(),
+        );
         // Card by card: card i (from 0) of n at delivery_delay × (i + 1) / n.
         tokio::spawn(async move {
             let start = tokio::time::Instant::now();
@@ -128,7 +143,7 @@ pub async fn pay(State(sb): State<Sandbox>, Path(id): Path<String>, body: Bytes)
             }
         });
     }
-    control_result(result)
+    result
 }
 
 /// `POST /control/orders/{id}/refund`: the money received goes back (409 when none came).

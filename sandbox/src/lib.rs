@@ -82,7 +82,7 @@ impl Default for SandboxConfig {
 
 struct Inner {
     config: SandboxConfig,
-    store: Arc<orders::Store>,
+    store: orders::Store,
     faults: faults::Faults,
     logos: logos::Logos,
     suspended: Mutex<HashSet<String>>,
@@ -113,7 +113,7 @@ impl Sandbox {
         Sandbox {
             inner: Arc::new(Inner {
                 config,
-                store: Arc::new(orders::Store::default()),
+                store: orders::Store::default(),
                 faults: faults::Faults::default(),
                 logos: logos::Logos::default(),
                 suspended: Mutex::new(payment::default_suspensions()),
@@ -129,7 +129,7 @@ impl Sandbox {
     /// ends when the last clone of this sandbox is dropped.
     pub fn watch_chains(&self) {
         for c in &self.inner.config.chains {
-            tokio::spawn(chain::watch(Arc::downgrade(&self.inner.store), c.clone()));
+            tokio::spawn(chain::watch(Arc::downgrade(&self.inner), c.clone()));
         }
     }
 

@@ -23,8 +23,16 @@ pub fn wallet_pay(
     let pay = match pay {
         Ok(pay) => pay,
         Err(NoWalletPay::Mismatch) => {
-            let words = td_string!(l, order.wallet_mismatch, coin = coin.to_string(), network = network.to_string());
-            return Some(view! { <p class="warning" role="note" data-testid="wallet-mismatch">{words}</p> }.into_any());
+            let words = td_string!(
+                l,
+                order.wallet_mismatch,
+                coin = coin.to_string(),
+                network = network.to_string()
+            );
+            return Some(
+                view! { <p class="warning" role="note" data-testid="wallet-mismatch">{words}</p> }
+                    .into_any(),
+            );
         }
         Err(_) => return None,
     };
@@ -42,7 +50,7 @@ pub fn wallet_pay(
                 data-add-chain=pay.add_chain
                 data-explorer=pay.explorer_tx
                 data-explorer-name=pay.explorer_name.clone()
-                data-expires=expires.map(|e| e.to_string())
+                data-pay-until=expires.map(|e| e.to_string())
                 data-named=td_string!(l, order.wallet_pay_named, wallet = "{wallet}")
                 data-w-confirm=td_string!(l, order.wallet_confirm)
                 data-w-rejected=td_string!(l, order.wallet_rejected)

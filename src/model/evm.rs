@@ -39,10 +39,38 @@ pub struct Chain {
 
 /// The EVM chains the shop takes payments on.
 pub const CHAINS: &[Chain] = &[
-    Chain { id: 1, name: "Ethereum", gas: "ETH", rpc: "https://ethereum-rpc.publicnode.com", explorer: "https://etherscan.io", explorer_name: "Etherscan" },
-    Chain { id: 8453, name: "Base", gas: "ETH", rpc: "https://mainnet.base.org", explorer: "https://basescan.org", explorer_name: "BaseScan" },
-    Chain { id: 42161, name: "Arbitrum One", gas: "ETH", rpc: "https://arb1.arbitrum.io/rpc", explorer: "https://arbiscan.io", explorer_name: "Arbiscan" },
-    Chain { id: 137, name: "Polygon", gas: "POL", rpc: "https://polygon-rpc.com", explorer: "https://polygonscan.com", explorer_name: "PolygonScan" },
+    Chain {
+        id: 1,
+        name: "Ethereum",
+        gas: "ETH",
+        rpc: "https://ethereum-rpc.publicnode.com",
+        explorer: "https://etherscan.io",
+        explorer_name: "Etherscan",
+    },
+    Chain {
+        id: 8453,
+        name: "Base",
+        gas: "ETH",
+        rpc: "https://mainnet.base.org",
+        explorer: "https://basescan.org",
+        explorer_name: "BaseScan",
+    },
+    Chain {
+        id: 42161,
+        name: "Arbitrum One",
+        gas: "ETH",
+        rpc: "https://arb1.arbitrum.io/rpc",
+        explorer: "https://arbiscan.io",
+        explorer_name: "Arbiscan",
+    },
+    Chain {
+        id: 137,
+        name: "Polygon",
+        gas: "POL",
+        rpc: "https://polygon-rpc.com",
+        explorer: "https://polygonscan.com",
+        explorer_name: "PolygonScan",
+    },
 ];
 
 /// A chain by id.
@@ -196,9 +224,19 @@ mod tests {
         for (coin, chain, contract) in cases {
             let known = known_token(coin, chain, &[]);
             assert_eq!(known.as_deref(), Some(contract), "{coin} on {chain}");
-            let pay = evm_pay(Some(chain), None, known.as_deref(), Some(6), TO, amount("25.58"))
-                .expect("a payment");
-            assert_eq!((pay.chain_id, pay.token.as_str(), pay.units), (chain, contract, 25_580_000));
+            let pay = evm_pay(
+                Some(chain),
+                None,
+                known.as_deref(),
+                Some(6),
+                TO,
+                amount("25.58"),
+            )
+            .expect("a payment");
+            assert_eq!(
+                (pay.chain_id, pay.token.as_str(), pay.units),
+                (chain, contract, 25_580_000)
+            );
             assert_eq!(
                 pay.calldata,
                 "0xa9059cbb\
@@ -221,7 +259,9 @@ mod tests {
         assert_eq!(units("1", 31), Err(NoWalletPay::NotExact));
         assert_eq!(
             transfer_calldata(TO, 1_000_000_000_000_000_000).as_deref(),
-            Some("0xa9059cbb00000000000000000000000011111111111111111111111111111111111111110000000000000000000000000000000000000000000000000de0b6b3a7640000")
+            Some(
+                "0xa9059cbb00000000000000000000000011111111111111111111111111111111111111110000000000000000000000000000000000000000000000000de0b6b3a7640000"
+            )
         );
     }
 
@@ -229,30 +269,54 @@ mod tests {
     fn the_upstreams_contract_wins_and_a_different_one_stops_the_payment() {
         let base_usdc = TOKENS[2].2;
         let local = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
-        let pay = |given: Option<&str>, known: Option<&str>| evm_pay(Some(8453), given, known, None, TO, amount("5")).map(|p| p.token);
+        let pay = |given: Option<&str>, known: Option<&str>| {
+            evm_pay(Some(8453), given, known, None, TO, amount("5")).map(|p| p.token)
+        };
         assert_eq!(pay(Some(local), None), Ok(local.to_string()));
         assert_eq!(pay(None, Some(base_usdc)), Ok(base_usdc.to_string()));
-        assert_eq!(pay(Some(&base_usdc.to_lowercase()), Some(base_usdc)), Ok(base_usdc.to_lowercase()));
-        assert_eq!(pay(Some(local), Some(base_usdc)), Err(NoWalletPay::Mismatch));
+        assert_eq!(
+            pay(Some(&base_usdc.to_lowercase()), Some(base_usdc)),
+            Ok(base_usdc.to_lowercase())
+        );
+        assert_eq!(
+            pay(Some(local), Some(base_usdc)),
+            Err(NoWalletPay::Mismatch)
+        );
         assert_eq!(pay(None, None), Err(NoWalletPay::UnknownToken));
         assert_eq!(pay(Some("0xnot"), None), Err(NoWalletPay::UnknownToken));
         let overrides = [("USDC".to_string(), 8453, local.to_string())];
-        assert_eq!(known_token("usdc", 8453, &overrides).as_deref(), Some(local));
-        assert_eq!(known_token("USDT", 8453, &overrides).as_deref(), Some(TOKENS[3].2));
+        assert_eq!(
+            known_token("usdc", 8453, &overrides).as_deref(),
+            Some(local)
+        );
+        assert_eq!(
+            known_token("USDT", 8453, &overrides).as_deref(),
+            Some(TOKENS[3].2)
+        );
     }
 
     #[test]
     fn solana_unknown_chains_and_non_evm_addresses_get_no_wallet_payment() {
         let usdc = Some(TOKENS[0].2);
-        assert_eq!(evm_pay(None, usdc, None, None, TO, amount("5")), Err(NoWalletPay::NotEvm));
-        assert_eq!(evm_pay(Some(56), usdc, None, None, TO, amount("5")), Err(NoWalletPay::NotEvm));
+        assert_eq!(
+            evm_pay(None, usdc, None, None, TO, amount("5")),
+            Err(NoWalletPay::NotEvm)
+        );
+        assert_eq!(
+            evm_pay(Some(56), usdc, None, None, TO, amount("5")),
+            Err(NoWalletPay::NotEvm)
+        );
         let solana_address = "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU";
-        assert_eq!(evm_pay(Some(1), usdc, None, None, solana_address, amount("5")), Err(NoWalletPay::NotExact));
+        assert_eq!(
+            evm_pay(Some(1), usdc, None, None, solana_address, amount("5")),
+            Err(NoWalletPay::NotExact)
+        );
     }
 
     #[test]
     fn a_chain_unknown_to_the_wallet_is_added_with_its_parameters() {
-        let pay = evm_pay(Some(8453), Some(TOKENS[2].2), None, None, TO, amount("5")).expect("a payment");
+        let pay =
+            evm_pay(Some(8453), Some(TOKENS[2].2), None, None, TO, amount("5")).expect("a payment");
         let add: serde_json::Value = serde_json::from_str(&pay.add_chain).expect("json");
         assert_eq!(add["chainId"], "0x2105");
         assert_eq!(add["rpcUrls"][0], "https://mainnet.base.org");

@@ -525,15 +525,36 @@ mod tests {
     #[test]
     fn token_contracts_for_a_local_chain_are_read_or_refused_by_name() {
         let local = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
-        let c = cfg(&[("CR_EVM_TOKENS", &format!("usdc@8453={local}, USDT@1={local}"))]).expect("read");
+        let c = cfg(&[(
+            "CR_EVM_TOKENS",
+            &format!("usdc@8453={local}, USDT@1={local}"),
+        )])
+        .expect("read");
         assert_eq!(
             c.evm_tokens,
-            vec![("USDC".to_string(), 8453, local.to_string()), ("USDT".to_string(), 1, local.to_string())]
+            vec![
+                ("USDC".to_string(), 8453, local.to_string()),
+                ("USDT".to_string(), 1, local.to_string())
+            ]
         );
-        for bad_value in ["USDC@56=0x5FbDB2315678afecb367f032d93F642f64180aa3", "USDC@8453=0x12", "USDC=0x5FbDB2315678afecb367f032d93F642f64180aa3"] {
-            assert_eq!(cfg(&[("CR_EVM_TOKENS", bad_value)]).expect_err(bad_value).var, "CR_EVM_TOKENS");
+        for bad_value in [
+            "USDC@56=0x5FbDB2315678afecb367f032d93F642f64180aa3",
+            "USDC@8453=0x12",
+            "USDC=0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        ] {
+            assert_eq!(
+                cfg(&[("CR_EVM_TOKENS", bad_value)])
+                    .expect_err(bad_value)
+                    .var,
+                "CR_EVM_TOKENS"
+            );
         }
-        assert_eq!(cfg(&[("CR_SANDBOX_EVM_RPC", "http://127.0.0.1:8545")]).expect_err("no token").var, "CR_SANDBOX_EVM_RPC");
+        assert_eq!(
+            cfg(&[("CR_SANDBOX_EVM_RPC", "http://127.0.0.1:8545")])
+                .expect_err("no token")
+                .var,
+            "CR_SANDBOX_EVM_RPC"
+        );
     }
 
     fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 /// anvil's first two dev accounts (unlocked: `eth_sendTransaction` signs).
 pub const DEPLOYER: &str = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
-pub const SHOPPER: &str = "0x70997970c51812dc3a010c7d01b50e20d3b4c8d8";
+pub const SHOPPER: &str = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -40,21 +40,40 @@ impl Anvil {
     /// anvil with `chain_id` on a free loopback port, answering.
     pub async fn start(chain_id: u64) -> Anvil {
         let bin = repo().join("end2end/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
-        assert!(bin.exists(), "anvil is missing at {}: run scripts/setup", bin.display());
+        assert!(
+            bin.exists(),
+            "anvil is missing at {}: run scripts/setup",
+            bin.display()
+        );
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
         let child = Command::new(bin)
-            .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--chain-id", &chain_id.to_string(), "--silent"])
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--chain-id",
+                &chain_id.to_string(),
+                "--silent",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("anvil starts");
-        let anvil = Anvil { url: format!("http://127.0.0.1:{port}"), child, http: reqwest::Client::new() };
+        let anvil = Anvil {
+            url: format!("http://127.0.0.1:{port}"),
+            child,
+            http: reqwest::Client::new(),
+        };
         let started = Instant::now();
         while anvil.try_rpc("eth_chainId", json!([])).await.is_none() {
-            assert!(started.elapsed() < Duration::from_secs(20), "anvil never answered");
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "anvil never answered"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         anvil
@@ -87,7 +106,10 @@ impl Anvil {
                 assert_eq!(receipt["status"], "0x1", "{receipt}");
                 return receipt;
             }
-            assert!(started.elapsed() < Duration::from_secs(10), "{hash} never mined");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{hash} never mined"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -95,14 +117,23 @@ impl Anvil {
     /// Deploys a fresh Token (the deployer holds its supply); answers its address.
     pub async fn deploy_token(&self) -> String {
         let receipt = self.send(DEPLOYER, None, &token_bytecode()).await;
-        receipt["contractAddress"].as_str().expect("a contract").to_string()
+        receipt["contractAddress"]
+            .as_str()
+            .expect("a contract")
+            .to_string()
     }
 
     /// `token.transfer(to, units)` from `from`; answers the transaction hash.
     pub async fn transfer(&self, token: &str, from: &str, to: &str, units: u64) -> String {
-        let data = format!("0xa9059cbb{:0>64}{units:064x}", to.trim_start_matches("0x").to_lowercase());
+        let data = format!(
+            "0xa9059cbb{:0>64}{units:064x}",
+            to.trim_start_matches("0x").to_lowercase()
+        );
         let receipt = self.send(from, Some(token), &data).await;
-        receipt["transactionHash"].as_str().expect("a hash").to_string()
+        receipt["transactionHash"]
+            .as_str()
+            .expect("a hash")
+            .to_string()
     }
 }
 
@@ -112,7 +143,11 @@ pub fn token_bytecode() -> String {
         .arg(repo().join("end2end/chain/compile.mjs"))
         .output()
         .expect("node runs end2end/chain/compile.mjs (scripts/setup installs solc)");
-    assert!(out.status.success(), "solc: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "solc: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let compiled: Value = serde_json::from_slice(&out.stdout).expect("compiled JSON");
     compiled["bytecode"].as_str().expect("bytecode").to_string()
 }
@@ -121,7 +156,13 @@ pub fn token_bytecode() -> String {
 async fn sandbox_on(anvils: &[&Anvil], token: &str) -> Sb {
     start_with(SandboxConfig {
         delivery_delay: Duration::from_secs(3600),
-        chains: anvils.iter().map(|a| ChainWatch { rpc: a.url.clone(), token: token.to_lowercase() }).collect(),
+        chains: anvils
+            .iter()
+            .map(|a| ChainWatch {
+                rpc: a.url.clone(),
+                token: token.to_lowercase(),
+            })
+            .collect(),
         ..SandboxConfig::default()
     })
     .await
@@ -150,7 +191,10 @@ async fn until(sb: &Sb, id: &str, what: &str, check: impl Fn(&Value) -> bool) ->
         if check(&o) {
             return o;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "never {what}: {o}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never {what}: {o}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -166,7 +210,8 @@ async fn settled(sb: &Sb, anvil: &Anvil, id: &str) -> Value {
 }
 
 #[tokio::test]
-async fn transfers_of_the_token_to_an_orders_address_pay_it_in_parts_and_others_count_for_nothing() {
+async fn transfers_of_the_token_to_an_orders_address_pay_it_in_parts_and_others_count_for_nothing()
+{
     let base = Anvil::start(8453).await;
     let token = base.deploy_token().await;
     let other_token = base.deploy_token().await;
@@ -180,38 +225,76 @@ async fn transfers_of_the_token_to_an_orders_address_pay_it_in_parts_and_others_
         .expect("USDC on Base");
     assert_eq!(base_usdc["smart_contract"]["address"], token.to_lowercase());
     let o = order(&sb, "USDC", "Base").await;
-    let (id, address) = (o["order_id"].as_str().expect("id").to_string(), o["wallet_address"].as_str().expect("address").to_string());
-    assert!(o["qr_text"].as_str().is_some_and(|q| q.contains(&token.to_lowercase())), "{o}");
+    let (id, address) = (
+        o["order_id"].as_str().expect("id").to_string(),
+        o["wallet_address"].as_str().expect("address").to_string(),
+    );
+    assert!(
+        o["qr_text"]
+            .as_str()
+            .is_some_and(|q| q.contains(&token.to_lowercase())),
+        "{o}"
+    );
 
     // Another token to the order's address, and the token to another address: nothing.
-    base.transfer(&other_token, DEPLOYER, &address, 10_350_000).await;
+    base.transfer(&other_token, DEPLOYER, &address, 10_350_000)
+        .await;
     base.transfer(&token, DEPLOYER, SHOPPER, 10_350_000).await;
     let o = settled(&sb, &base, &id).await;
     assert_eq!(o["order_state"], "WaitingForPayment", "{o}");
 
     // A part, then the rest: the order follows, and shows the last transaction.
     base.transfer(&token, DEPLOYER, &address, 4_000_000).await;
-    let o = until(&sb, &id, "partly paid", |o| o["order_state"] == "PartialPaymentStarted").await;
-    assert_eq!((o["amount_paid"].as_str(), o["amount_due"].as_str()), (Some("4.00"), Some("6.35")), "{o}");
+    let o = until(&sb, &id, "partly paid", |o| {
+        o["order_state"] == "PartialPaymentStarted"
+    })
+    .await;
+    assert_eq!(
+        (o["amount_paid"].as_str(), o["amount_due"].as_str()),
+        (Some("4.00"), Some("6.35")),
+        "{o}"
+    );
     let tx = base.transfer(&token, DEPLOYER, &address, 6_350_000).await;
-    let o = until(&sb, &id, "paid", |o| o["order_state"] == "WaitingForDelivery").await;
+    let o = until(&sb, &id, "paid", |o| {
+        o["order_state"] == "WaitingForDelivery"
+    })
+    .await;
     assert_eq!(o["tx_hash"], tx.as_str(), "{o}");
     assert_eq!(o["amount_paid"], "10.35");
 }
 
 #[tokio::test]
-async fn a_transfer_on_another_chain_than_the_orders_network_counts_for_nothing_and_over_payment_shows() {
+async fn a_transfer_on_another_chain_than_the_orders_network_counts_for_nothing_and_over_payment_shows()
+ {
     let (ethereum, base) = (Anvil::start(1).await, Anvil::start(8453).await);
     // The same deployer at the same nonce: the same token address on both chains.
     let token = ethereum.deploy_token().await;
     assert_eq!(base.deploy_token().await, token);
     let sb = sandbox_on(&[&ethereum, &base], &token).await;
     let on_ethereum = order(&sb, "USDT", "Mainnet").await;
-    let (id, address) = (on_ethereum["order_id"].as_str().expect("id").to_string(), on_ethereum["wallet_address"].as_str().expect("address").to_string());
+    let (id, address) = (
+        on_ethereum["order_id"].as_str().expect("id").to_string(),
+        on_ethereum["wallet_address"]
+            .as_str()
+            .expect("address")
+            .to_string(),
+    );
     base.transfer(&token, DEPLOYER, &address, 10_350_000).await;
     let o = settled(&sb, &base, &id).await;
-    assert_eq!(o["order_state"], "WaitingForPayment", "a Base transfer paid an Ethereum order: {o}");
-    ethereum.transfer(&token, DEPLOYER, &address, 12_000_000).await;
-    let o = until(&sb, &id, "paid", |o| o["order_state"] == "WaitingForDelivery").await;
-    assert_eq!((o["amount_paid"].as_str(), o["amount_due"].as_str()), (Some("12.00"), Some("0.00")), "{o}");
+    assert_eq!(
+        o["order_state"], "WaitingForPayment",
+        "a Base transfer paid an Ethereum order: {o}"
+    );
+    ethereum
+        .transfer(&token, DEPLOYER, &address, 12_000_000)
+        .await;
+    let o = until(&sb, &id, "paid", |o| {
+        o["order_state"] == "WaitingForDelivery"
+    })
+    .await;
+    assert_eq!(
+        (o["amount_paid"].as_str(), o["amount_due"].as_str()),
+        (Some("12.00"), Some("0.00")),
+        "{o}"
+    );
 }
