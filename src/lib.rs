@@ -21,8 +21,6 @@ pub mod pages;
 pub mod dom;
 #[cfg(feature = "hydrate")]
 pub mod live;
-#[cfg(feature = "hydrate")]
-pub mod wallet;
 
 /// Everything that only exists on the server: configuration, the upstream client,
 /// the embedded sandbox and the SSE proxy.

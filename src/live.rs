@@ -5,8 +5,8 @@
 //! falls back to polling every 5 s while the stream keeps failing or can't be
 //! opened). On each change the server renders the order's region again
 //! (`order_region`) and it is swapped in: the browser never decodes an order.
-//! Also the countdown (every second), the copy buttons and the wallet
-//! buttons (`wallet`).
+//! Also the countdown (every second) and the copy buttons; after each swap it
+//! tells the page (`order-region-swapped`), for the wallet module's buttons.
 
 use crate::dom::document;
 use crate::model::deadline::{countdown, time_left};
@@ -72,11 +72,7 @@ impl LivePage {
             .map(|r| r.outer_html())
             .unwrap_or_default();
         reveal_copy_buttons();
-        crate::wallet::reveal();
-        let copy: Handler = Closure::new(|ev: web_sys::Event| {
-            copy_clicked(ev.clone());
-            crate::wallet::clicked(&ev);
-        });
+        let copy: Handler = Closure::new(copy_clicked);
         if let Some(doc) = document() {
             let _ = doc.add_event_listener_with_callback("click", copy.as_ref().unchecked_ref());
         }
@@ -263,7 +259,7 @@ fn refresh(w: &Rc<RefCell<Inner>>, polling: bool) {
             region.set_outer_html(&html);
             w.borrow_mut().shown = fresh.unwrap_or_default();
             reveal_copy_buttons();
-            crate::wallet::reveal();
+            swapped();
             tick();
         }
         let terminal = document()
@@ -276,6 +272,14 @@ fn refresh(w: &Rc<RefCell<Inner>>, polling: bool) {
             on_mode(Mode::Off);
         }
     });
+}
+
+/// Tells the page the order's region was swapped in (the wallet module, where
+/// the page loaded it, shows its buttons in the new region).
+fn swapped() {
+    if let (Some(doc), Ok(ev)) = (document(), web_sys::Event::new("order-region-swapped")) {
+        let _ = doc.dispatch_event(&ev);
+    }
 }
 
 /// How the browser serializes `html` once parsed (to compare with the page).

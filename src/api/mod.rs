@@ -17,6 +17,16 @@ pub fn support_email() -> Option<String> {
     None
 }
 
+/// The address of the wallet module (`server::wallet_module`), read while the
+/// server renders an order page.
+pub fn wallet_module() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    if let Ok(state) = ssr::state() {
+        return crate::server::wallet_module::src(&state.leptos_options);
+    }
+    None
+}
+
 /// Server-side helpers shared by the server functions.
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

@@ -1,6 +1,6 @@
-//! "Pay with your wallet": server HTML that the order page's code (`wallet`)
-//! brings to life when the browser has an EVM wallet (EIP-6963, else
-//! `window.ethereum`). Everything the wallet is asked for is computed here, on
+//! "Pay with your wallet": server HTML that the wallet module (`wallet/`, its
+//! own small wasm, loaded by this block alone) brings to life when the browser
+//! has an EVM wallet (EIP-6963, else `window.ethereum`). Everything the wallet is asked for is computed here, on
 //! the server (`model::evm`): the chain, the token contract, the recipient, the
 //! exact atomic amount and the calldata; the browser adds only the shopper's
 //! account. Without JavaScript or without a wallet the block stays hidden and
@@ -38,6 +38,9 @@ pub fn wallet_pay(
     };
     let amount = format!("{amount} {coin}");
     let network = network.to_string();
+    // Loaded here only: no other page carries the wallet's code.
+    let module =
+        crate::api::wallet_module().map(|src| view! { <script type="module" src=src></script> });
     Some(
         view! {
             // Hidden until a wallet is found (`wallet::reveal`).
@@ -67,6 +70,7 @@ pub fn wallet_pay(
                 </p>
                 <p class="hint">{td_string!(l, order.wallet_pay_hint, amount = amount.clone())}</p>
                 <p class="wallet-status" role="status" aria-live="polite" data-wallet-status=""></p>
+                {module}
             </div>
         }
         .into_any(),

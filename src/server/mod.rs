@@ -27,3 +27,4 @@ pub mod signed_cookie;
 pub mod sse;
 pub mod state;
 pub mod upstream;
+pub mod wallet_module;

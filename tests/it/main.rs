@@ -20,4 +20,5 @@ mod static_assets;
 mod storefront_api;
 mod storefront_http;
 mod sweep;
+mod wallet_pay;
 mod wallet_uris;

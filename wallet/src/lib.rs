@@ -1,4 +1,7 @@
-//! Browser-only: "Pay with your wallet" on the order page (EVM chains). Finds
+//! "Pay with your wallet" on the order page (EVM chains): a wasm module of its
+//! own, which the server's block (`components::wallet_pay`) loads only where a
+//! wallet can pay (an EVM order waiting for payment), so that no other page
+//! carries its code. Finds
 //! injected wallets (EIP-6963 announcements, else `window.ethereum`), shows a
 //! button per wallet in the server's block (`components::wallet_pay`), and on a
 //! click asks the wallet, through EIP-1193 `request`, for: the account, the
@@ -7,13 +10,46 @@
 //! is said in the page's words (the block's `data-w-*`); nothing is ever sent
 //! twice for the same amount from this page, nor after the window closed.
 
-use crate::dom::document;
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+extern crate alloc;
+
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::cell::RefCell;
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use std::cell::RefCell;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Element;
+
+/// `balanceOf(address)`'s selector.
+const BALANCE_OF: &str = "70a08231";
+
+/// The event the order page's live view sends after it swapped the order's
+/// region in (the block may be new, or gone).
+const SWAPPED: &str = "order-region-swapped";
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+/// Runs once the module is loaded: one click handler for the wallet buttons,
+/// a look for wallets now and after every swap of the order's region.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let Some(doc) = document() else { return };
+    let click: Listener = Closure::new(|ev: web_sys::Event| clicked(&ev));
+    let swapped: Listener = Closure::new(|_ev: web_sys::Event| reveal());
+    let _ = doc.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
+    let _ = doc.add_event_listener_with_callback(SWAPPED, swapped.as_ref().unchecked_ref());
+    // For the life of the page.
+    click.forget();
+    swapped.forget();
+    reveal();
+}
 
 /// A wallet found in the page: its name (none for a bare `window.ethereum`) and
 /// its EIP-1193 provider.
@@ -32,16 +68,43 @@ struct Sent {
 
 type Listener = Closure<dyn FnMut(web_sys::Event)>;
 
-thread_local! {
-    static WALLETS: RefCell<Vec<Wallet>> = const { RefCell::new(Vec::new()) };
-    static SENT: RefCell<Option<Sent>> = const { RefCell::new(None) };
-    static BUSY: RefCell<bool> = const { RefCell::new(false) };
-    static LISTENING: RefCell<Option<Listener>> = const { RefCell::new(None) };
+/// The module's state. Without `std` (so without `thread_local!`, the panic
+/// machinery and its formatting, which tripled the module's size): the page's
+/// one thread is the only one that ever touches it.
+struct Local<T>(RefCell<T>);
+
+// SAFETY: wasm32-unknown-unknown without the `atomics` feature runs this
+// module on the page's main thread alone; no other thread exists to share it.
+unsafe impl<T> Sync for Local<T> {}
+
+impl<T> Local<T> {
+    fn with<R>(&self, f: impl FnOnce(&RefCell<T>) -> R) -> R {
+        f(&self.0)
+    }
+}
+
+static WALLETS: Local<Vec<Wallet>> = Local(RefCell::new(Vec::new()));
+static SENT: Local<Option<Sent>> = Local(RefCell::new(None));
+static BUSY: Local<bool> = Local(RefCell::new(false));
+static LISTENING: Local<Option<Listener>> = Local(RefCell::new(None));
+
+/// A small allocator that frees (the default one came with `std`).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: single-threaded, as above.
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+/// A bug here stops this module alone (the page and its payment details stay).
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
 }
 
 /// Starts listening for wallets (once) and asks them to announce themselves,
-/// then shows the buttons. Called when the page starts and after every swap.
-pub fn reveal() {
+/// then shows the buttons. Called when the module starts and after every swap.
+fn reveal() {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -156,7 +219,9 @@ fn show_buttons() {
             None => generic.clone(),
         };
         button.set_text_content(Some(&text));
-        let _ = button.set_attribute("data-wallet", &i.to_string());
+        // Few wallets: one digit each (the tenth and beyond share the last).
+        let digit = char::from(b'0' + i.min(9) as u8);
+        let _ = button.set_attribute("data-wallet", digit.encode_utf8(&mut [0; 4]));
         let _ = row.append_child(&button);
     }
     let _ = block.remove_attribute("hidden");
@@ -172,7 +237,7 @@ fn show_buttons() {
 }
 
 /// One click handler for the wallet buttons, present or swapped in later.
-pub fn clicked(ev: &web_sys::Event) {
+fn clicked(ev: &web_sys::Event) {
     let Some(button) = ev
         .target()
         .and_then(|t| t.dyn_into::<Element>().ok())
@@ -180,14 +245,17 @@ pub fn clicked(ev: &web_sys::Event) {
     else {
         return;
     };
-    let index: usize = attr(&button, "data-wallet").parse().unwrap_or(0);
+    let index = attr(&button, "data-wallet")
+        .bytes()
+        .next()
+        .map_or(0, |d| usize::from(d.wrapping_sub(b'0')));
     let Some((_, provider)) = wallets().into_iter().nth(index) else {
         return;
     };
     if BUSY.with(|b| b.replace(true)) {
         return;
     }
-    leptos::task::spawn_local(async move {
+    wasm_bindgen_futures::spawn_local(async move {
         let outcome = pay(&provider).await;
         BUSY.with(|b| *b.borrow_mut() = false);
         let Some(block) = block() else { return };
@@ -245,7 +313,7 @@ fn show_sent(block: &Element, tx: &str) {
         code.set_text_content(Some(tx));
         let _ = code.set_attribute("class", "tx");
         let _ = code.set_attribute("data-testid", "wallet-tx");
-        let _ = link.set_attribute("href", &format!("{}{tx}", attr(block, "data-explorer")));
+        let _ = link.set_attribute("href", &(attr(block, "data-explorer") + tx));
         let _ = link.set_attribute("rel", "noopener noreferrer");
         let _ = link.set_attribute("target", "_blank");
         link.set_text_content(Some(&attr(block, "data-w-see")));
@@ -292,19 +360,28 @@ fn object(pairs: &[(&str, &str)]) -> JsValue {
 
 /// A hex quantity as a number; more than 128 bits reads as the largest.
 fn quantity(v: &JsValue) -> Option<u128> {
-    let s = v.as_string()?;
-    let hex = s.strip_prefix("0x")?.trim_start_matches('0');
-    if hex.len() > 32 {
-        return Some(u128::MAX);
+    number(v.as_string()?.strip_prefix("0x")?, 16)
+}
+
+/// Digits in `radix` as a number (saturating); none for anything else.
+fn number(digits: &str, radix: u32) -> Option<u128> {
+    if digits.is_empty() {
+        return None;
     }
-    u128::from_str_radix(if hex.is_empty() { "0" } else { hex }, 16).ok()
+    digits.chars().try_fold(0u128, |n, c| {
+        let d = u128::from(c.to_digit(radix)?);
+        Some(n.saturating_mul(u128::from(radix)).saturating_add(d))
+    })
 }
 
 /// The payment, step by step; the name of the words to say when it stops.
 async fn pay(provider: &JsValue) -> Result<String, &'static str> {
     let block = block().ok_or("data-w-failed")?;
     let open = |b: &Element| {
-        let expires: Option<f64> = attr(b, "data-pay-until").parse().ok();
+        // Whole seconds, compared as the browser's clock counts them.
+        let expires = attr(b, "data-pay-until").bytes().try_fold(0f64, |n, d| {
+            d.is_ascii_digit().then(|| n * 10.0 + f64::from(d - b'0'))
+        });
         expires.is_none_or(|e| js_sys::Date::now() / 1000.0 < e)
     };
     if !open(&block) {
@@ -318,7 +395,7 @@ async fn pay(provider: &JsValue) -> Result<String, &'static str> {
     );
     let (to, units_n) = (
         attr(&block, "data-to"),
-        units.parse::<u128>().map_err(|_| "data-w-failed")?,
+        number(&units, 10).ok_or("data-w-failed")?,
     );
     say(&block, &attr(&block, "data-w-confirm"), true);
     let rejected_or = |word| {
@@ -359,11 +436,17 @@ async fn pay(provider: &JsValue) -> Result<String, &'static str> {
         }
     }
     // Enough of the token, and of the gas token for the fee.
-    let balance_call = format!(
-        "0x{}{:0>64}",
-        crate::model::evm::BALANCE_OF,
-        account.trim_start_matches("0x").to_ascii_lowercase()
-    );
+    let owner = account
+        .strip_prefix("0x")
+        .unwrap_or(&account)
+        .to_ascii_lowercase();
+    let mut balance_call = String::from("0x");
+    balance_call.push_str(BALANCE_OF);
+    balance_call.extend(core::iter::repeat_n(
+        '0',
+        64usize.saturating_sub(owner.len()),
+    ));
+    balance_call.push_str(&owner);
     let balance = request(
         provider,
         "eth_call",
@@ -396,7 +479,7 @@ async fn pay(provider: &JsValue) -> Result<String, &'static str> {
     let gas = request(
         provider,
         "eth_estimateGas",
-        &params(std::slice::from_ref(&tx)),
+        &params(core::slice::from_ref(&tx)),
     )
     .await
     .ok()
@@ -429,7 +512,9 @@ async fn pay(provider: &JsValue) -> Result<String, &'static str> {
         })?
         .as_string()
         .filter(|h| {
-            h.len() == 66 && h.starts_with("0x") && h[2..].bytes().all(|b| b.is_ascii_hexdigit())
+            h.len() == 66
+                && h.strip_prefix("0x")
+                    .is_some_and(|x| x.bytes().all(|b| b.is_ascii_hexdigit()))
         })
         .ok_or("data-w-failed")?;
     SENT.with(|s| {

@@ -1,0 +1,116 @@
+//! "Pay with your wallet" as the server renders it: the one transfer a wallet
+//! is asked for (chain, token contract, exact atomic amount, calldata written
+//! out literally), the wallet module named by this block alone, a token
+//! contract that differs from the shop's stopping it in words, and no block
+//! (nor module) where a wallet can't pay.
+
+use crate::common;
+
+use common::{Shop, shop, some_family};
+
+/// Places a one-card order paid with `pay` (`USDC|Base`); answers its page.
+async fn order_page(s: &Shop, pay: &str, key: &str) -> (String, String) {
+    let (family, amount) = some_family(s, "US").await;
+    let f = [
+        ("country", "US"),
+        ("family", family.as_str()),
+        ("amount", amount.as_str()),
+        ("pay", pay),
+        ("beneficiary", "friend@example.com"),
+        ("email", "buyer@example.com"),
+        ("coupon", ""),
+        ("idempotency_key", key),
+    ];
+    let (st, o) = s.call("orders/create", &f).await;
+    assert_eq!(st, 200, "{o}");
+    let id = o["order_id"].as_str().expect("order id").to_string();
+    let (st, page) = s.get(&format!("/orders/{id}")).await;
+    assert_eq!(st, 200);
+    (page, o.to_string())
+}
+
+/// The value of `attr="…"` in `html`.
+fn attr<'a>(html: &'a str, attr: &str) -> Option<&'a str> {
+    let start = html.find(&format!("{attr}=\""))? + attr.len() + 2;
+    html[start..].split('"').next()
+}
+
+#[tokio::test]
+async fn an_evm_order_asks_the_wallet_for_exactly_one_transfer_of_the_exact_amount() {
+    let s = shop(&[]).await;
+    let (page, order) = order_page(&s, "USDC|Base", "wallet-pay-key-0001").await;
+    let order: serde_json::Value = serde_json::from_str(&order).expect("json");
+    let to = order["wallet_address"]
+        .as_str()
+        .expect("address")
+        .to_lowercase();
+    // The sandbox's USDC at 10.35 for a $10 card; any amount reads the same way.
+    let amount = order["coin_amount"].as_str().expect("amount");
+    let (whole, cents) = amount.split_once('.').unwrap_or((amount, ""));
+    let units: u64 = format!("{whole}{cents:0<6}").parse().expect("units");
+    assert_eq!(attr(&page, "data-chain"), Some("0x2105"));
+    assert_eq!(
+        attr(&page, "data-token"),
+        Some("0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913")
+    );
+    assert_eq!(attr(&page, "data-units"), Some(units.to_string().as_str()));
+    let call = format!(
+        "0xa9059cbb000000000000000000000000{}{units:064x}",
+        to.trim_start_matches("0x")
+    );
+    assert_eq!(attr(&page, "data-call"), Some(call.as_str()));
+    assert_eq!(
+        attr(&page, "data-explorer"),
+        Some("https://basescan.org/tx/")
+    );
+    // The wallet module, by an address that changes with its files.
+    let src = attr(&page, "src")
+        .filter(|s| s.starts_with("/pkg/wallet.js?v="))
+        .map(str::to_string);
+    let src = src.expect("the page names the wallet module (run scripts/build first)");
+    let (st, js) = s.get(&src).await;
+    assert_eq!(st, 200);
+    assert!(js.contains("wallet_bg.wasm"), "{js:.200}");
+}
+
+#[tokio::test]
+async fn a_token_contract_unlike_the_shops_stops_the_wallet_payment_in_words() {
+    // The shop is told another contract for USDC on Base than the upstream's.
+    let s = shop(&[(
+        "CR_EVM_TOKENS",
+        "USDC@8453=0x0000000000000000000000000000000000000001",
+    )])
+    .await;
+    let (page, _) = order_page(&s, "USDC|Base", "wallet-pay-key-0002").await;
+    assert!(!page.contains("data-wallet-pay"), "no wallet block");
+    assert!(!page.contains("/pkg/wallet.js"), "no wallet module");
+    assert!(page.contains("data-testid=\"wallet-mismatch\""));
+    assert!(page.contains("is not the one we know"), "said in words");
+    // The copyable details and the wallet link stay.
+    assert!(page.contains("data-testid=\"wallet-address\""));
+}
+
+#[tokio::test]
+async fn pages_where_no_wallet_can_pay_carry_no_wallet_code() {
+    let s = shop(&[]).await;
+    let (solana, _) = order_page(&s, "USDC|Solana", "wallet-pay-key-0003").await;
+    assert!(!solana.contains("data-wallet-pay"));
+    for path in [
+        "/",
+        "/brands/US/steam",
+        "/cart",
+        "/find-order",
+        "/tr/",
+        "/vi/brands/US/steam",
+    ] {
+        let (_, page) = s.get(path).await;
+        assert!(
+            !page.contains("/pkg/wallet"),
+            "{path} names the wallet module"
+        );
+    }
+    assert!(
+        !solana.contains("/pkg/wallet"),
+        "a Solana order names the wallet module"
+    );
+}
