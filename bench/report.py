@@ -230,22 +230,26 @@ def section_payload():
     lines.append("| file | raw | gzip -9 | brotli | served (br) | served in |")
     lines.append("|---|---:|---:|---:|---:|---:|")
     total = {"raw": 0, "gz": 0, "br": 0}
+    wallet = 0
     have = set()
     for row in text.splitlines():
         f = row.split("\t")
+        label = f[0] if f[0].startswith("wallet") else "storefront." + f[0]
         if len(f) < 4:
-            lines.append("| storefront.%s | missing | | | | |" % f[0])
+            lines.append("| %s | missing | | | | |" % label)
             continue
         name, raw, gz, br = f[0], int(f[1]), int(f[2]), int(f[3]) if f[3] else None
         served = int(f[4]) if len(f) > 4 and f[4] else None
         secs = float(f[5]) if len(f) > 5 and f[5] else None
         have.add(name)
         lines.append(
-            "| storefront.%s | %s | %s | %s | %s | %s |"
-            % (name, kib(raw), kib(gz), kib(br) if br is not None else "n/a",
+            "| %s | %s | %s | %s | %s | %s |"
+            % (label, kib(raw), kib(gz), kib(br) if br is not None else "n/a",
                kib(served) if served is not None else "n/a",
                fmt_ms(secs * 1000) if secs is not None else "n/a")
         )
+        if name.startswith("wallet"):
+            wallet += br or 0
         if name in ("wasm", "js"):
             total["raw"] += raw
             total["gz"] += gz
@@ -255,6 +259,9 @@ def section_payload():
         summary.append(("wasm + JS ≤ 150 KiB brotli", kib(total["br"]), verdict(total["br"] <= 150 * 1024)))
     else:
         summary.append(("wasm + JS ≤ 150 KiB brotli", "n/a (files missing)", "n/a"))
+    if {"wallet.js", "wallet_bg.wasm"} <= have:
+        lines.append("| **wallet module** (EVM order pages waiting for payment, alone) | | | **%s** | | |" % kib(wallet))
+        summary.append(("wallet module ≤ 15 KiB brotli (the order page's extra)", kib(wallet), verdict(wallet <= 15 * 1024)))
     lines.append("")
     return lines
 
