@@ -24,6 +24,7 @@ pub mod shared_store;
 pub mod shop;
 pub mod shopper;
 pub mod signed_cookie;
+pub mod solana_tx;
 pub mod sse;
 pub mod state;
 pub mod upstream;
