@@ -230,7 +230,7 @@ def section_payload():
     lines.append("| file | raw | gzip -9 | brotli | served (br) | served in |")
     lines.append("|---|---:|---:|---:|---:|---:|")
     total = {"raw": 0, "gz": 0, "br": 0}
-    wallet = 0
+    wallet = {"evm": 0, "solana": 0}
     have = set()
     for row in text.splitlines():
         f = row.split("\t")
@@ -248,8 +248,8 @@ def section_payload():
                kib(served) if served is not None else "n/a",
                fmt_ms(secs * 1000) if secs is not None else "n/a")
         )
-        if name.startswith("wallet"):
-            wallet += br or 0
+        if name.startswith("wallet_"):
+            wallet[name.split("_")[1].split(".")[0]] += br or 0
         if name in ("wasm", "js"):
             total["raw"] += raw
             total["gz"] += gz
@@ -259,9 +259,10 @@ def section_payload():
         summary.append(("wasm + JS ≤ 150 KiB brotli", kib(total["br"]), verdict(total["br"] <= 150 * 1024)))
     else:
         summary.append(("wasm + JS ≤ 150 KiB brotli", "n/a (files missing)", "n/a"))
-    if {"wallet.js", "wallet_bg.wasm"} <= have:
-        lines.append("| **wallet module** (EVM order pages waiting for payment, alone) | | | **%s** | | |" % kib(wallet))
-        summary.append(("wallet module ≤ 15 KiB brotli (the order page's extra)", kib(wallet), verdict(wallet <= 15 * 1024)))
+    for kind, pages in (("evm", "EVM order pages waiting for payment"), ("solana", "Solana order pages waiting for payment")):
+        if {"wallet_%s.js" % kind, "wallet_%s_bg.wasm" % kind} <= have:
+            lines.append("| **wallet_%s module** (%s, alone) | | | **%s** | | |" % (kind, pages, kib(wallet[kind])))
+            summary.append(("wallet_%s module ≤ 15 KiB brotli (the order page's extra)" % kind, kib(wallet[kind]), verdict(wallet[kind] <= 15 * 1024)))
     lines.append("")
     return lines
 

@@ -5,6 +5,7 @@
 // started here on a free loopback port and stopped at the end.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -24,6 +25,9 @@ export const ACCOUNTS = {
 export const TOKEN = '0x5fbdb2315678afecb367f032d93f642f64180aa3';
 
 export type Chains = Record<number, string>;
+
+/** The recent blockhash the fake Solana RPC answers (32 bytes of 5). */
+export const SOLANA_BLOCKHASH = 'LbUiWL3xVV8hTFYBVdbTNrpDo41NKS6o3LHHuDzjfcY';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -78,6 +82,7 @@ export async function transfer(url: string, from: string, to: string, units: big
 
 export class World {
   procs: ChildProcess[] = [];
+  solanaRpc?: Server;
   chains: Chains = {};
   url = '';
   logs: string[] = [];
@@ -98,6 +103,15 @@ export class World {
       await rpc(url, 'anvil_setBalance', [ACCOUNTS.noGas, '0x0']);
       this.chains[id] = url;
     }
+    // No SVM serves from the registries here: a Solana RPC that answers the one
+    // call the shop makes (getLatestBlockhash); the transaction the page gets
+    // is decoded by the test instead (README: decoded, not sent).
+    const solanaPort = await freePort();
+    this.solanaRpc = createHttpServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { context: { slot: 1 }, value: { blockhash: SOLANA_BLOCKHASH, lastValidBlockHeight: 100 } } }));
+    });
+    await new Promise<void>((resolve) => this.solanaRpc!.listen(solanaPort, '127.0.0.1', resolve));
     const port = await freePort();
     this.url = `http://127.0.0.1:${port}`;
     const tokens = ['USDC@1', 'USDT@1', 'USDC@8453', 'USDT@8453'].map((p) => `${p}=${TOKEN}`).join(',');
@@ -111,6 +125,7 @@ export class World {
         CR_SANDBOX_EVM_RPC: `${this.chains[1]},${this.chains[8453]}`,
         CR_SANDBOX_EVM_TOKEN: TOKEN,
         CR_EVM_TOKENS: tokens,
+        CR_SOLANA_RPC_URL: `http://127.0.0.1:${solanaPort}`,
       },
     });
     server.stdout?.on('data', (d) => this.logs.push(String(d)));
@@ -121,5 +136,6 @@ export class World {
 
   stop() {
     for (const p of this.procs) p.kill();
+    this.solanaRpc?.close();
   }
 }

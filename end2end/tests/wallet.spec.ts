@@ -5,7 +5,8 @@
 // would). A transfer the page asks for is mined, the sandbox sees it, and the
 // live view shows the code. Its own project: its own server.
 import { type Page } from '@playwright/test';
-import { ACCOUNTS, TOKEN, World, rpc, transfer, transferData } from '../chain/world';
+import { ACCOUNTS, SOLANA_BLOCKHASH, TOKEN, World, rpc, transfer, transferData } from '../chain/world';
+import * as kit from '@solana/kit';
 import { CONTROL_TOKEN, expect, placeOrder, test as shopTest } from './fixtures';
 
 type WalletOptions = {
@@ -255,4 +256,100 @@ test('without JavaScript nothing changes: no wallet button, the payment details 
   await expect(page.getByRole('link', { name: 'Open in wallet app' })).toBeVisible();
   await expect(page.getByRole('button', { name: /Pay with/ })).toHaveCount(0);
   await context.close();
+});
+
+/** A Solana wallet registering through the Wallet Standard: connects with
+ * `payer`, keeps the transaction it is asked to sign and send, and answers a
+ * signature of 64 bytes of 7 (nothing reaches a chain: there is none here). */
+function solanaWallet(o: { payer: string; payerBytes: number[]; reject: boolean }) {
+  const w = window as unknown as Record<string, unknown>;
+  const sent: number[][] = [];
+  w.__solana = { sent };
+  const account = { address: o.payer, publicKey: new Uint8Array(o.payerBytes), chains: ['solana:mainnet'], features: [] };
+  const wallet = {
+    version: '1.0.0',
+    name: 'Test Solana Wallet',
+    icon: 'data:image/svg+xml,<svg/>',
+    chains: ['solana:mainnet'],
+    accounts: [],
+    features: {
+      'standard:connect': { version: '1.0.0', connect: async () => ({ accounts: [account] }) },
+      'solana:signAndSendTransaction': {
+        version: '1.0.0',
+        supportedTransactionVersions: ['legacy'],
+        signAndSendTransaction: async (input: { transaction: Uint8Array; chain: string }) => {
+          if (o.reject) throw Object.assign(new Error('User rejected the request.'), { code: 4001 });
+          sent.push(Array.from(input.transaction), [input.chain.length]);
+          return [{ signature: new Uint8Array(64).fill(7) }];
+        },
+      },
+    },
+  };
+  const register = ({ register }: { register: (w: unknown) => void }) => register(wallet);
+  window.addEventListener('wallet-standard:app-ready', (e) => register((e as unknown as { detail: { register: (w: unknown) => void } }).detail));
+  window.dispatchEvent(Object.assign(new Event('wallet-standard:register-wallet'), { detail: register }));
+}
+
+const SOLANA_PAYER = new Uint8Array(32).fill(3);
+const TOKEN_PROGRAM = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
+const ATA_PROGRAM = 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL';
+const USDC_MINT = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
+
+async function ata(owner: string, mint: string) {
+  const enc = kit.getAddressEncoder();
+  const [pda] = await kit.getProgramDerivedAddress({
+    programAddress: kit.address(ATA_PROGRAM),
+    seeds: [enc.encode(kit.address(owner)), enc.encode(kit.address(TOKEN_PROGRAM)), enc.encode(kit.address(mint))],
+  });
+  return pda;
+}
+
+test('on Solana: the wallet signs and sends the transferChecked the server built, decoded here to the byte', async ({ shop: page, world }) => {
+  const payer = kit.getBase58Decoder().decode(SOLANA_PAYER);
+  await page.addInitScript(solanaWallet, { payer, payerBytes: Array.from(SOLANA_PAYER), reject: false });
+  await order(page, world, 'USDC|Solana');
+  const { address, units } = await due(page);
+  await page.getByRole('button', { name: 'Pay with Test Solana Wallet' }).click();
+  const status = page.getByRole('status').filter({ hasText: 'Sent — waiting for the network.' });
+  await expect(status).toBeVisible();
+  const signature = kit.getBase58Decoder().decode(new Uint8Array(64).fill(7));
+  await expect(status.getByTestId('wallet-tx')).toHaveText(signature);
+  await expect(status.getByRole('link', { name: 'See it on Solscan' })).toHaveAttribute('href', `https://solscan.io/tx/${signature}`);
+
+  // What the wallet was given, decoded by @solana/kit.
+  const sent = await page.evaluate(() => (window as unknown as { __solana: { sent: number[][] } }).__solana.sent);
+  const tx = kit.getTransactionDecoder().decode(new Uint8Array(sent[0]));
+  const message = kit.getCompiledTransactionMessageDecoder().decode(tx.messageBytes) as unknown as {
+    lifetimeToken: string;
+    staticAccounts: string[];
+    instructions: { programAddressIndex: number; accountIndices?: number[]; data?: Uint8Array }[];
+  };
+  expect(Object.keys(tx.signatures)).toEqual([payer]);
+  expect(message.lifetimeToken).toBe(SOLANA_BLOCKHASH);
+  const keys = message.staticAccounts.map(String);
+  expect(keys[0]).toBe(payer);
+  const [create, transferChecked] = message.instructions;
+  expect(keys[create.programAddressIndex]).toBe(ATA_PROGRAM);
+  expect(Array.from(create.data ?? [])).toEqual([1]);
+  const destination = await ata(address, USDC_MINT);
+  const source = await ata(payer, USDC_MINT);
+  expect(create.accountIndices!.map((i: number) => keys[i])).toEqual([payer, destination, address, USDC_MINT, '11111111111111111111111111111111', TOKEN_PROGRAM]);
+  expect(keys[transferChecked.programAddressIndex]).toBe(TOKEN_PROGRAM);
+  expect(transferChecked.accountIndices!.map((i: number) => keys[i])).toEqual([source, USDC_MINT, destination, payer]);
+  const data = new DataView(new Uint8Array(transferChecked.data!).buffer);
+  expect([data.getUint8(0), data.getBigUint64(1, true), data.getUint8(9)]).toEqual([12, units, 6]);
+
+  // The network's part, played by the sandbox: the live view goes on to the code.
+  const id = page.url().split('/orders/')[1];
+  const r = await page.request.post(`${world.url}/sandbox/control/orders/${id}/pay`, { data: { tx: signature }, headers: { authorization: `Bearer ${CONTROL_TOKEN}` } });
+  expect(r.ok()).toBeTruthy();
+  await reachesDone(page);
+});
+
+test('on Solana: declined in the wallet, nothing is sent and it says so', async ({ shop: page, world }) => {
+  const payer = kit.getBase58Decoder().decode(SOLANA_PAYER);
+  await page.addInitScript(solanaWallet, { payer, payerBytes: Array.from(SOLANA_PAYER), reject: true });
+  await order(page, world, 'USDC|Solana');
+  await page.getByRole('button', { name: 'Pay with Test Solana Wallet' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'You declined in your wallet. Nothing was sent.' })).toBeVisible();
 });

@@ -5,6 +5,7 @@ pub mod cart;
 pub mod catalog;
 pub mod orders;
 pub mod pricing;
+pub mod wallet;
 
 /// Where shoppers write for help (`CR_SUPPORT_EMAIL`), when configured; read
 /// while the server renders a page (none in the browser, which renders no
@@ -17,14 +18,26 @@ pub fn support_email() -> Option<String> {
     None
 }
 
-/// The address of the wallet module (`server::wallet_module`), read while the
-/// server renders an order page.
-pub fn wallet_module() -> Option<String> {
+/// The address of the wallet module for Solana (`solana`) or EVM chains
+/// (`server::wallet_module`), read while the server renders an order page.
+pub fn wallet_module(solana: bool) -> Option<String> {
     #[cfg(feature = "ssr")]
     if let Ok(state) = ssr::state() {
-        return crate::server::wallet_module::src(&state.leptos_options);
+        use crate::server::wallet_module::{Kind, src};
+        let kind = if solana { Kind::Solana } else { Kind::Evm };
+        return src(&state.leptos_options, kind);
     }
+    let _ = solana;
     None
+}
+
+/// Solana orders can be paid from a connected wallet (`CR_SOLANA_RPC_URL` is set).
+pub fn solana_wallets() -> bool {
+    #[cfg(feature = "ssr")]
+    if let Ok(state) = ssr::state() {
+        return state.shop.config.solana_rpc_url.is_some();
+    }
+    false
 }
 
 /// Server-side helpers shared by the server functions.

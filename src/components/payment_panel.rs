@@ -151,6 +151,31 @@ pub fn PaymentPanel(view: OrderView) -> AnyView {
                 due,
             );
             crate::components::wallet_pay::wallet_pay(l, pay, &amount, &coin, &network, expires)
+        })
+        .or_else(|| {
+            // Solana: the mint's decimals (six when unsaid), an exact amount.
+            let t = view
+                .target
+                .as_ref()
+                .filter(|t| t.network.eq_ignore_ascii_case("Solana"))?;
+            let decimals = u32::try_from(t.decimals.unwrap_or(6))
+                .ok()
+                .filter(|d| *d <= 18)?;
+            let due = crate::model::money::Amount::parse(&amount)?;
+            let units = due
+                .atomic(decimals)
+                .and_then(|u| u64::try_from(u).ok())
+                .filter(|u| *u > 0)?;
+            t.token.as_ref()?;
+            let pay = crate::components::wallet_pay::SolanaPay {
+                order_id: &o.order_id,
+                to: &address,
+                units,
+                amount: &amount,
+                coin: &coin,
+                expires,
+            };
+            crate::components::wallet_pay::solana_pay(l, pay)
         });
     view! {
         // `pay-now`: withdrawn by the live countdown when the time is up.

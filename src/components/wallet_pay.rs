@@ -39,8 +39,8 @@ pub fn wallet_pay(
     let amount = format!("{amount} {coin}");
     let network = network.to_string();
     // Loaded here only: no other page carries the wallet's code.
-    let module =
-        crate::api::wallet_module().map(|src| view! { <script type="module" src=src></script> });
+    let module = crate::api::wallet_module(false)
+        .map(|src| view! { <script type="module" src=src></script> });
     Some(
         view! {
             // Hidden until a wallet is found (`wallet::reveal`).
@@ -69,6 +69,59 @@ pub fn wallet_pay(
                     <button type="button" class="button primary" data-wallet-button="">{td_string!(l, order.wallet_pay)}</button>
                 </p>
                 <p class="hint">{td_string!(l, order.wallet_pay_hint, amount = amount.clone())}</p>
+                <p class="wallet-status" role="status" aria-live="polite" data-wallet-status=""></p>
+                {module}
+            </div>
+        }
+        .into_any(),
+    )
+}
+
+/// What a Solana wallet pays: `units` of the order's mint to `to`.
+pub struct SolanaPay<'a> {
+    pub order_id: &'a str,
+    pub to: &'a str,
+    pub units: u64,
+    /// What is due now, as wallets write it.
+    pub amount: &'a str,
+    pub coin: &'a str,
+    pub expires: Option<i64>,
+}
+
+/// The block for a Solana order: the wallet signs and sends the transaction
+/// the server builds (`api::wallet::solana_transfer`); shown only with
+/// `CR_SOLANA_RPC_URL`.
+pub fn solana_pay(l: Locale, p: SolanaPay<'_>) -> Option<AnyView> {
+    use crate::api::wallet::SolanaTransfer;
+    use leptos::server_fn::ServerFn;
+    if !crate::api::solana_wallets() {
+        return None;
+    }
+    let module = crate::api::wallet_module(true)
+        .map(|src| view! { <script type="module" src=src></script> });
+    let amount = format!("{} {}", p.amount, p.coin);
+    let endpoint = <SolanaTransfer as ServerFn>::url();
+    Some(
+        view! {
+            <div class="wallet-pay" hidden data-wallet-pay="" data-solana=""
+                data-order=p.order_id.to_string()
+                data-to=p.to.to_string()
+                data-units=p.units.to_string()
+                data-endpoint=endpoint
+                data-explorer="https://solscan.io/tx/"
+                data-pay-until=p.expires.map(|e| e.to_string())
+                data-named=td_string!(l, order.wallet_pay_named, wallet = "{wallet}")
+                data-w-confirm=td_string!(l, order.wallet_confirm)
+                data-w-rejected=td_string!(l, order.wallet_rejected)
+                data-w-account=td_string!(l, order.wallet_wrong_account)
+                data-w-failed=td_string!(l, order.wallet_failed)
+                data-w-closed=td_string!(l, order.wallet_closed)
+                data-w-sent=td_string!(l, order.wallet_sent)
+                data-w-see=td_string!(l, order.receipt_explorer, explorer = "Solscan")>
+                <p class="wallet-buttons" data-wallet-buttons="">
+                    <button type="button" class="button primary" data-wallet-button="">{td_string!(l, order.wallet_pay)}</button>
+                </p>
+                <p class="hint">{td_string!(l, order.wallet_pay_hint, amount = amount)}</p>
                 <p class="wallet-status" role="status" aria-live="polite" data-wallet-status=""></p>
                 {module}
             </div>

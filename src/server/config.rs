@@ -81,6 +81,9 @@ pub struct Config {
     /// `USDC@8453=0x…,USDT@1=0x…`), as `(coin, chain id, contract)`: a local
     /// chain's token, or a contract the table lacks.
     pub evm_tokens: Vec<(String, i64, String)>,
+    /// A Solana JSON-RPC (`CR_SOLANA_RPC_URL`) for the recent blockhash of a
+    /// wallet payment on Solana; none: Solana orders keep the link and QR only.
+    pub solana_rpc_url: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -248,6 +251,7 @@ impl Config {
             )
             .map_err(|problem| bad("CR_SANDBOX_EVM_RPC", problem))?,
             evm_tokens: evm_tokens(vars.get("CR_EVM_TOKENS"))?,
+            solana_rpc_url: solana_rpc_url(vars.get("CR_SOLANA_RPC_URL"))?,
         })
     }
 }
@@ -484,6 +488,20 @@ fn control_token(value: Option<String>) -> Result<String, ConfigError> {
         ));
     }
     Ok(token)
+}
+
+/// `CR_SOLANA_RPC_URL`: https (http only on this machine), or none.
+fn solana_rpc_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(url) = value else { return Ok(None) };
+    let ok = url::Url::parse(&url).ok().filter(|u| {
+        u.host().is_some() && (u.scheme() == "https" || (u.scheme() == "http" && is_loopback(u)))
+    });
+    ok.map(|_| Some(url.clone())).ok_or_else(|| {
+        bad(
+            "CR_SOLANA_RPC_URL",
+            format!("must be an https:// URL (plain http:// only on this machine; got {url:?})"),
+        )
+    })
 }
 
 /// `CR_EVM_TOKENS`: `COIN@CHAIN=0xCONTRACT`, comma-separated.

@@ -65,12 +65,12 @@ async fn an_evm_order_asks_the_wallet_for_exactly_one_transfer_of_the_exact_amou
     );
     // The wallet module, by an address that changes with its files.
     let src = attr(&page, "src")
-        .filter(|s| s.starts_with("/pkg/wallet.js?v="))
+        .filter(|s| s.starts_with("/pkg/wallet_evm.js?v="))
         .map(str::to_string);
     let src = src.expect("the page names the wallet module (run scripts/build first)");
     let (st, js) = s.get(&src).await;
     assert_eq!(st, 200);
-    assert!(js.contains("wallet_bg.wasm"), "{js:.200}");
+    assert!(js.contains("wallet_evm_bg.wasm"), "{js:.200}");
 }
 
 #[tokio::test]
@@ -83,7 +83,7 @@ async fn a_token_contract_unlike_the_shops_stops_the_wallet_payment_in_words() {
     .await;
     let (page, _) = order_page(&s, "USDC|Base", "wallet-pay-key-0002").await;
     assert!(!page.contains("data-wallet-pay"), "no wallet block");
-    assert!(!page.contains("/pkg/wallet.js"), "no wallet module");
+    assert!(!page.contains("/pkg/wallet_evm.js"), "no wallet module");
     assert!(page.contains("data-testid=\"wallet-mismatch\""));
     assert!(page.contains("is not the one we know"), "said in words");
     // The copyable details and the wallet link stay.
