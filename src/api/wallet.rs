@@ -21,12 +21,13 @@ pub async fn solana_transfer(order_id: String, payer: String) -> Result<String, 
     let not_payable = || AppError::NotFound(Missing::Order);
     let id = crate::model::values::OrderId::parse(&order_id).ok_or_else(not_payable)?;
     let payer = key(&payer).ok_or_else(not_payable)?;
+    // Not offered here (no Solana RPC): as absent as an unknown order, no 5xx.
     let rpc = state
         .shop
         .config
         .solana_rpc_url
         .clone()
-        .ok_or(AppError::Unavailable)?;
+        .ok_or_else(not_payable)?;
     let order = state.shop.order(&who, &id).await?;
     let view = super::orders::view_of(&state, &who, order).await;
     let o = &view.order;

@@ -114,3 +114,107 @@ async fn pages_where_no_wallet_can_pay_carry_no_wallet_code() {
         "a Solana order names the wallet module"
     );
 }
+
+/// A Solana RPC that answers `getLatestBlockhash` (32 bytes of 5) on a free port.
+async fn solana_rpc() -> String {
+    use axum::routing::post;
+    let app = axum::Router::new().route(
+        "/",
+        post(|| async {
+            axum::Json(serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": {
+                "context": {"slot": 1},
+                "value": {"blockhash": "LbUiWL3xVV8hTFYBVdbTNrpDo41NKS6o3LHHuDzjfcY", "lastValidBlockHeight": 9}}}))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+/// The payer of these tests: 32 bytes of 3.
+const PAYER: &str = "CktRuQ2mttgRGkXJtyksdKHjUdc2C4TgDzyB98oEzy8";
+
+#[tokio::test]
+async fn a_solana_order_gets_its_transaction_from_the_server_and_nothing_else_does() {
+    use base64::Engine;
+    let rpc = solana_rpc().await;
+    let s = shop(&[("CR_SOLANA_RPC_URL", rpc.as_str())]).await;
+    let (page, order) = order_page(&s, "USDC|Solana", "wallet-pay-key-0004").await;
+    let order: serde_json::Value = serde_json::from_str(&order).expect("json");
+    let id = order["order_id"].as_str().expect("id");
+    assert!(page.contains("data-solana"), "the Solana block");
+    assert!(attr(&page, "src").is_some_and(|s| s.starts_with("/pkg/wallet_solana.js?v=")));
+    assert_eq!(
+        attr(&page, "data-endpoint"),
+        Some("/api/orders/solana-transfer")
+    );
+    let (st, tx) = s
+        .call(
+            "orders/solana-transfer",
+            &[("order_id", id), ("payer", PAYER)],
+        )
+        .await;
+    assert_eq!(st, 200, "{tx}");
+    let tx = base64::engine::general_purpose::STANDARD
+        .decode(tx.as_str().expect("base64"))
+        .expect("bytes");
+    // One empty signature, a legacy message: 1 signer, 6 read-only accounts,
+    // 8 accounts (no reference), the payer first, then the blockhash.
+    assert_eq!(tx[0], 1);
+    assert!(tx[1..65].iter().all(|b| *b == 0));
+    assert_eq!(&tx[65..69], &[1, 0, 5, 8]);
+    assert_eq!(&tx[69..101], &[3u8; 32]);
+    assert_eq!(
+        &tx[69 + 8 * 32..69 + 9 * 32],
+        &[5u8; 32],
+        "the RPC's blockhash"
+    );
+    let units = {
+        let amount = order["coin_amount"].as_str().expect("amount");
+        let (whole, cents) = amount.split_once('.').unwrap_or((amount, ""));
+        format!("{whole}{cents:0<6}").parse::<u64>().expect("units")
+    };
+    let mut data = vec![12u8];
+    data.extend_from_slice(&units.to_le_bytes());
+    data.push(6);
+    assert!(tx.ends_with(&data), "transferChecked of the exact amount");
+
+    // Nothing for a key that isn't one, or an order that isn't Solana's.
+    let (st, _) = s
+        .call(
+            "orders/solana-transfer",
+            &[("order_id", id), ("payer", "0xnot")],
+        )
+        .await;
+    assert_eq!(st, 404);
+    let (_, base) = order_page(&s, "USDC|Base", "wallet-pay-key-0005").await;
+    let base: serde_json::Value = serde_json::from_str(&base).expect("json");
+    let base_id = base["order_id"].as_str().expect("id");
+    let (st, _) = s
+        .call(
+            "orders/solana-transfer",
+            &[("order_id", base_id), ("payer", PAYER)],
+        )
+        .await;
+    assert_eq!(st, 404);
+}
+
+#[tokio::test]
+async fn without_a_solana_rpc_solana_orders_keep_the_link_and_qr_only() {
+    let s = shop(&[]).await;
+    let (page, order) = order_page(&s, "USDC|Solana", "wallet-pay-key-0006").await;
+    assert!(!page.contains("data-wallet-pay"));
+    assert!(page.contains("data-testid=\"open-wallet\""));
+    let order: serde_json::Value = serde_json::from_str(&order).expect("json");
+    let id = order["order_id"].as_str().expect("id");
+    let (st, _) = s
+        .call(
+            "orders/solana-transfer",
+            &[("order_id", id), ("payer", PAYER)],
+        )
+        .await;
+    assert_eq!(st, 503);
+}
