@@ -18,6 +18,10 @@ type WalletOptions = {
   known?: string[];
   rejectSend?: boolean;
   rejectSwitch?: boolean;
+  /** Grants no account (a wallet locked, or this site not allowed one). */
+  noAccounts?: boolean;
+  /** The wallet fails to send (an internal error, not the shopper's choice). */
+  failSend?: boolean;
   /** A bare `window.ethereum`, not announced through EIP-6963. */
   legacy?: boolean;
 };
@@ -56,6 +60,8 @@ const test = shopTest.extend<{ wallet: (o?: WalletOptions) => Promise<void> }, {
         known: o.known ?? ['0x1', '0x2105'],
         rejectSend: !!o.rejectSend,
         rejectSwitch: !!o.rejectSwitch,
+        noAccounts: !!o.noAccounts,
+        failSend: !!o.failSend,
         legacy: !!o.legacy,
       });
     });
@@ -78,7 +84,7 @@ function testWallet(o: Required<WalletOptions>) {
       switch (method) {
         case 'eth_requestAccounts':
         case 'eth_accounts':
-          return [o.account];
+          return o.noAccounts ? [] : [o.account];
         case 'eth_chainId':
           return chainId;
         case 'wallet_switchEthereumChain': {
@@ -94,6 +100,7 @@ function testWallet(o: Required<WalletOptions>) {
           return null;
         case 'eth_sendTransaction':
           if (o.rejectSend) throw fail(4001, 'User rejected the request.');
+          if (o.failSend) throw fail(-32603, 'Internal JSON-RPC error.');
           sent.push({ chainId, ...(params[0] as object) });
           return anvil(chainId, method, params);
         default:
@@ -228,7 +235,7 @@ test('each refusal in words: switch refused, too little token, too little for th
     const errors: string[] = [];
     other.on('pageerror', (e) => errors.push(e.message));
     await other.exposeFunction('__anvil', (chain: string, method: string, params: unknown[]) => rpc(world.chains[parseInt(chain, 16)], method, params));
-    await other.addInitScript(testWallet, { name: 'Test Wallet', account, chainId: '0x2105', known: ['0x2105'], rejectSend: false, rejectSwitch: false, legacy: false });
+    await other.addInitScript(testWallet, { name: 'Test Wallet', account, chainId: '0x2105', known: ['0x2105'], rejectSend: false, rejectSwitch: false, noAccounts: false, failSend: false, legacy: false });
     await order(other, world, 'USDC|Base');
     await other.getByRole('button', { name: 'Pay with Test Wallet' }).click();
     await expect(other.getByRole('status').filter({ hasText: words })).toBeVisible();
@@ -236,6 +243,23 @@ test('each refusal in words: switch refused, too little token, too little for th
     expect(errors).toEqual([]);
     await context.close();
   }
+});
+
+test('a wallet that grants no account: nothing is sent, said in words', async ({ shop: page, world, wallet }) => {
+  await wallet({ noAccounts: true, chainId: '0x2105' });
+  await order(page, world, 'USDC|Base');
+  await page.getByRole('button', { name: 'Pay with Test Wallet' }).click();
+  await expect(page.getByRole('status').filter({ hasText: "Your wallet didn't let this account send. Nothing was sent" })).toBeVisible();
+  expect(await sentTx(page)).toEqual([]);
+});
+
+test('a wallet that fails to send says the transaction failed, and the details stay', async ({ shop: page, world, wallet }) => {
+  await wallet({ failSend: true, chainId: '0x2105' });
+  await order(page, world, 'USDC|Base');
+  await page.getByRole('button', { name: 'Pay with Test Wallet' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The transaction failed in your wallet. Nothing was sent' })).toBeVisible();
+  await expect(page.getByTestId('wallet-address')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Pay with Test Wallet' })).toBeEnabled();
 });
 
 test('no wallet: no button; the QR code, the copy buttons and the wallet link as before', async ({ shop: page, world }) => {
