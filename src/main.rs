@@ -9,7 +9,21 @@ async fn main() -> std::process::ExitCode {
 
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,hyper=warn,reqwest=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    // `CR_LOG_FORMAT=json`: one JSON object a line, with the request's span
+    // (its id) in each, for log pipelines; text otherwise.
+    match std::env::var("CR_LOG_FORMAT").as_deref() {
+        Ok("json") => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .with_env_filter(filter)
+            .init(),
+        Ok("text") | Ok("") | Err(_) => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        Ok(other) => {
+            eprintln!("storefront: CR_LOG_FORMAT must be json or text (got {other:?})");
+            return ExitCode::from(2);
+        }
+    }
 
     let config = match Config::from_env() {
         Ok(c) => c,

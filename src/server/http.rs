@@ -231,8 +231,17 @@ pub fn layers(router: Router, trusted: TrustedProxies) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
-        .layer(middleware::from_fn_with_state(trusted, resolve_client))
+        .layer(middleware::from_fn_with_state(
+            trusted.clone(),
+            resolve_client,
+        ))
         .layer(TraceLayer::new_for_http())
+        // Outermost: every log line of the request, the trace layer's too, is
+        // written in the span that names its id.
+        .layer(middleware::from_fn_with_state(
+            trusted,
+            crate::server::request_id::request_id,
+        ))
 }
 
 #[cfg(test)]

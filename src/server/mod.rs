@@ -18,6 +18,7 @@ pub mod page_cache;
 pub mod phone;
 pub mod ratelimit;
 pub mod recent_orders;
+pub mod request_id;
 pub mod routes;
 pub mod run;
 pub mod shared_store;

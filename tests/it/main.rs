@@ -14,6 +14,7 @@ mod money;
 mod page_cache;
 mod recent_orders;
 mod reference;
+mod request_ids;
 mod route_list_race;
 mod shared_store;
 mod static_assets;

@@ -226,6 +226,11 @@ fn retry_after(resp: &reqwest::Response) -> Option<u64> {
 
 /// Sends and turns transport failures and error statuses into `UpstreamError`.
 async fn send(req: reqwest::RequestBuilder) -> Result<reqwest::Response, UpstreamError> {
+    // The partner can quote the request that caused the call.
+    let req = match crate::server::request_id::current() {
+        Some(id) => req.header(crate::server::request_id::HEADER, id),
+        None => req,
+    };
     let resp = req.send().await.map_err(|e| {
         if e.is_timeout() {
             UpstreamError::Timeout
