@@ -84,6 +84,8 @@ pub struct Config {
     /// A Solana JSON-RPC (`CR_SOLANA_RPC_URL`) for the recent blockhash of a
     /// wallet payment on Solana; none: Solana orders keep the link and QR only.
     pub solana_rpc_url: Option<String>,
+    /// `/readyz` says 503 once every upstream call has failed this long.
+    pub ready_upstream_failing: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -252,6 +254,7 @@ impl Config {
             .map_err(|problem| bad("CR_SANDBOX_EVM_RPC", problem))?,
             evm_tokens: evm_tokens(vars.get("CR_EVM_TOKENS"))?,
             solana_rpc_url: solana_rpc_url(vars.get("CR_SOLANA_RPC_URL"))?,
+            ready_upstream_failing: vars.secs("CR_READY_UPSTREAM_FAILING_SECS", 60, 1, 3_600)?,
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod order_owner;
 pub mod page_cache;
 pub mod phone;
 pub mod ratelimit;
+pub mod readiness;
 pub mod recent_orders;
 pub mod request_id;
 pub mod routes;

@@ -23,6 +23,7 @@ pub type Route = (&'static str, fn() -> MethodRouter<AppState>);
 /// fuzzes every path in it.
 pub static PLAIN: &[Route] = &[
     ("/healthz", || get(healthz)),
+    ("/readyz", || get(crate::server::readiness::readyz)),
     ("/country", || get(choose_country)),
     ("/lang", || get(choose_language)),
     ("/qr.svg", || get(qr_svg)),

@@ -12,6 +12,7 @@ mod instances;
 mod languages;
 mod money;
 mod page_cache;
+mod readiness;
 mod recent_orders;
 mod reference;
 mod request_ids;

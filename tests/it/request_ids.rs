@@ -4,34 +4,7 @@
 
 use crate::common;
 
-use common::shop;
-use std::sync::{Arc, Mutex};
-
-/// An upstream that remembers the `X-Request-Id` of every call and answers 503.
-async fn recording_upstream() -> (String, Arc<Mutex<Vec<String>>>) {
-    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
-    let app = axum::Router::new().fallback({
-        let seen = seen.clone();
-        move |headers: axum::http::HeaderMap| {
-            let seen = seen.clone();
-            async move {
-                let id = headers
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_string();
-                seen.lock().expect("lock").push(id);
-                axum::http::StatusCode::SERVICE_UNAVAILABLE
-            }
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{addr}"), seen)
-}
+use common::{recording_upstream, shop};
 
 fn id_of(resp: &reqwest::Response) -> String {
     resp.headers()

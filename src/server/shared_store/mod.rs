@@ -46,6 +46,10 @@ pub trait SharedStore: Send + Sync {
     fn take<'a>(&'a self, key: &'a str, per_minute: u32) -> StoreFuture<'a, Result<(), u64>>;
     /// Where the state lives, for logs: `"memory"` or `"redis"`.
     fn kind(&self) -> &'static str;
+    /// Answers at all (readiness): always in process.
+    fn ping(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async { Ok(()) })
+    }
     /// Keys held in this process (0 for a remote store): bounds, tests.
     fn local_entries(&self) -> u64 {
         0

@@ -140,6 +140,15 @@ fn millis(ttl: Duration) -> u64 {
 }
 
 impl SharedStore for RedisStore {
+    fn ping(&self) -> StoreFuture<'_, ()> {
+        Box::pin(self.within(|mut c| async move {
+            redis::cmd("PING")
+                .query_async::<String>(&mut c)
+                .await
+                .map(|_| ())
+        }))
+    }
+
     fn claim<'a>(&'a self, key: &'a str, value: &'a str, ttl: Duration) -> StoreFuture<'a, bool> {
         Box::pin(self.within(move |mut c| async move {
             let set: Option<String> = redis::cmd("SET")

@@ -41,6 +41,8 @@ pub struct UpstreamClient {
     partner_headers: HeaderMap,
     /// Upstream calls per client and minute.
     quota: Option<Arc<Limiter>>,
+    /// Since when calls have failed (readiness).
+    health: Arc<super::health::UpstreamHealth>,
 }
 
 /// Longest error body kept for logs.
@@ -87,6 +89,7 @@ impl UpstreamClient {
             base: Arc::from(base.trim_end_matches('/')),
             partner_headers,
             quota: None,
+            health: Arc::default(),
         })
     }
 
@@ -145,7 +148,7 @@ impl UpstreamClient {
             .get(self.url(path))
             .headers(self.headers(shopper))
             .query(query);
-        logged(path, async { decode(send(req).await?).await }.await)
+        self.observed(path, async { decode(send(req).await?).await }.await)
     }
 
     /// `POST path` with a JSON body and decode the JSON answer.
@@ -161,7 +164,7 @@ impl UpstreamClient {
             .post(self.url(path))
             .headers(self.headers(shopper))
             .json(body);
-        logged(path, async { decode(send(req).await?).await }.await)
+        self.observed(path, async { decode(send(req).await?).await }.await)
     }
 
     /// Opens an event stream; the answer's status is already checked.
@@ -180,7 +183,22 @@ impl UpstreamClient {
         if let Some(id) = last_event_id {
             req = req.header("last-event-id", id);
         }
-        logged(path, send(req).await)
+        self.observed(path, send(req).await)
+    }
+
+    /// Whether the upstream has been answering (readiness).
+    pub fn health(&self) -> &super::health::UpstreamHealth {
+        &self.health
+    }
+
+    /// Counts a call's outcome for readiness, and logs a failure.
+    fn observed<T>(
+        &self,
+        path: &str,
+        result: Result<T, UpstreamError>,
+    ) -> Result<T, UpstreamError> {
+        self.health.record(&result);
+        logged(path, result)
     }
 }
 

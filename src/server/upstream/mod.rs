@@ -5,6 +5,7 @@ pub mod cache;
 pub mod catalogue;
 pub mod client;
 pub mod error;
+pub mod health;
 pub mod requests;
 
 pub use client::{Shopper, UpstreamClient};
