@@ -86,6 +86,8 @@ pub struct Config {
     pub solana_rpc_url: Option<String>,
     /// `/readyz` says 503 once every upstream call has failed this long.
     pub ready_upstream_failing: Duration,
+    /// Where `/metrics` is served (`CR_METRICS_ADDR`), apart from the shop; none: nowhere.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 impl std::fmt::Debug for Config {
@@ -255,6 +257,17 @@ impl Config {
             evm_tokens: evm_tokens(vars.get("CR_EVM_TOKENS"))?,
             solana_rpc_url: solana_rpc_url(vars.get("CR_SOLANA_RPC_URL"))?,
             ready_upstream_failing: vars.secs("CR_READY_UPSTREAM_FAILING_SECS", 60, 1, 3_600)?,
+            metrics_addr: vars
+                .get("CR_METRICS_ADDR")
+                .map(|a| {
+                    a.parse().map_err(|_| {
+                        bad(
+                            "CR_METRICS_ADDR",
+                            format!("must be an address and port like 127.0.0.1:9100 (got {a:?})"),
+                        )
+                    })
+                })
+                .transpose()?,
         })
     }
 }

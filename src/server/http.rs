@@ -236,6 +236,7 @@ pub fn layers(router: Router, trusted: TrustedProxies) -> Router {
             resolve_client,
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(crate::server::metrics::observe))
         // Outermost: every log line of the request, the trace layer's too, is
         // written in the span that names its id.
         .layer(middleware::from_fn_with_state(

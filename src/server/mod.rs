@@ -11,6 +11,7 @@ pub mod idle_islands;
 pub mod ids;
 pub mod listener;
 pub mod locale;
+pub mod metrics;
 pub mod order_intent;
 pub mod order_ledger;
 pub mod order_owner;

@@ -29,6 +29,8 @@ pub struct Running {
     pub task: JoinHandle<std::io::Result<()>>,
     /// The kept catalogue pages (tests and reports read their weight).
     pub pages: PageCache,
+    /// Where `/metrics` is served, when `CR_METRICS_ADDR` asks for it.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Running {
@@ -208,6 +210,10 @@ pub async fn start(
         PAGE_CACHE_BYTES,
         &config.default_country,
     );
+    let metrics_addr = match config.metrics_addr {
+        Some(at) => Some(serve_metrics(at, shutdown.clone()).await?),
+        None => None,
+    };
     let app = router(state.clone(), sandbox, pages.clone());
     let stop = shutdown.clone();
     let task = tokio::spawn(serve(listener, app, limits, stop));
@@ -217,7 +223,29 @@ pub async fn start(
         shutdown,
         task,
         pages,
+        metrics_addr,
     })
+}
+
+/// Serves `/metrics` alone on `at` (its own listener, never the shop's port)
+/// until `stop`; answers the address bound.
+async fn serve_metrics(at: SocketAddr, stop: CancellationToken) -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind(at).await?;
+    let bound = listener.local_addr()?;
+    let app = Router::new().route(
+        "/metrics",
+        axum::routing::get(crate::server::metrics::serve_metrics),
+    );
+    tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async move { stop.cancelled().await })
+            .await;
+        if let Err(e) = served {
+            tracing::error!("metrics listener stopped: {e}");
+        }
+    });
+    tracing::info!("metrics on http://{bound}/metrics");
+    Ok(bound)
 }
 
 /// Runs until SIGTERM or ctrl-c, then stops accepting, ends open event streams

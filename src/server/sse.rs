@@ -154,6 +154,7 @@ struct StreamPlace {
 
 impl Drop for StreamPlace {
     fn drop(&mut self) {
+        crate::server::metrics::metrics().live_streams.dec();
         let mut counts = self
             .hub
             .per_client
@@ -232,6 +233,7 @@ impl Hub {
             return Err(TooManyStreams);
         }
         *n += 1;
+        crate::server::metrics::metrics().live_streams.inc();
         Ok(Some(StreamPlace {
             hub: self.clone(),
             key,

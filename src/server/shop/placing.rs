@@ -126,7 +126,26 @@ impl Shop {
         self.place(shopper, &key, o, shown).await
     }
 
+    /// Places the order once per key, and counts its outcome (metrics).
     pub(super) async fn place(
+        &self,
+        shopper: &Shopper,
+        key: &IdempotencyKey,
+        o: PreparedOrder,
+        shown: Option<Amount>,
+    ) -> Result<Order, AppError> {
+        let result = self.place_once(shopper, key, o, shown).await;
+        crate::server::metrics::order(match &result {
+            Ok(_) => "placed",
+            Err(AppError::Uncertain) => "uncertain",
+            Err(AppError::OrdersPaused) => "paused",
+            Err(AppError::Unavailable) => "unavailable",
+            Err(_) => "refused",
+        });
+        result
+    }
+
+    async fn place_once(
         &self,
         shopper: &Shopper,
         key: &IdempotencyKey,

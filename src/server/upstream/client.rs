@@ -143,12 +143,17 @@ impl UpstreamClient {
         shopper: &Shopper,
     ) -> Result<T, UpstreamError> {
         self.spend(shopper).await?;
+        let started = std::time::Instant::now();
         let req = self
             .http
             .get(self.url(path))
             .headers(self.headers(shopper))
             .query(query);
-        self.observed(path, async { decode(send(req).await?).await }.await)
+        self.observed(
+            path,
+            started,
+            async { decode(send(req).await?).await }.await,
+        )
     }
 
     /// `POST path` with a JSON body and decode the JSON answer.
@@ -159,12 +164,17 @@ impl UpstreamClient {
         shopper: &Shopper,
     ) -> Result<T, UpstreamError> {
         self.spend(shopper).await?;
+        let started = std::time::Instant::now();
         let req = self
             .http
             .post(self.url(path))
             .headers(self.headers(shopper))
             .json(body);
-        self.observed(path, async { decode(send(req).await?).await }.await)
+        self.observed(
+            path,
+            started,
+            async { decode(send(req).await?).await }.await,
+        )
     }
 
     /// Opens an event stream; the answer's status is already checked.
@@ -175,6 +185,7 @@ impl UpstreamClient {
         last_event_id: Option<&str>,
     ) -> Result<reqwest::Response, UpstreamError> {
         self.spend(shopper).await?;
+        let started = std::time::Instant::now();
         let mut req = self
             .stream_http
             .get(self.url(path))
@@ -183,7 +194,7 @@ impl UpstreamClient {
         if let Some(id) = last_event_id {
             req = req.header("last-event-id", id);
         }
-        self.observed(path, send(req).await)
+        self.observed(path, started, send(req).await)
     }
 
     /// Whether the upstream has been answering (readiness).
@@ -191,13 +202,36 @@ impl UpstreamClient {
         &self.health
     }
 
-    /// Counts a call's outcome for readiness, and logs a failure.
+    /// Counts a call's outcome for readiness and metrics, and logs a failure.
     fn observed<T>(
         &self,
         path: &str,
+        started: std::time::Instant,
         result: Result<T, UpstreamError>,
     ) -> Result<T, UpstreamError> {
+        use crate::server::metrics::{EndpointLabels, UpstreamLabels, endpoint_template, metrics};
         self.health.record(&result);
+        let endpoint = endpoint_template(path);
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(UpstreamError::Timeout) => "timeout",
+            Err(UpstreamError::Unreachable(_) | UpstreamError::NotSent(_)) => "unreachable",
+            Err(UpstreamError::Failed { .. }) => "failed",
+            Err(UpstreamError::Undecodable(_)) => "undecodable",
+            Err(UpstreamError::Refused { .. }) => "refused",
+            Err(UpstreamError::Problems(_)) => "problems",
+            Err(UpstreamError::Suspended(_)) => "suspended",
+            Err(UpstreamError::NotFound) => "not_found",
+            Err(UpstreamError::RateLimited(_)) => "rate_limited",
+            Err(UpstreamError::QuotaSpent(_)) => "quota_spent",
+        };
+        let m = metrics();
+        m.upstream_calls
+            .get_or_create(&UpstreamLabels { endpoint, outcome })
+            .inc();
+        m.upstream_duration
+            .get_or_create(&EndpointLabels { endpoint })
+            .observe(started.elapsed().as_secs_f64());
         logged(path, result)
     }
 }

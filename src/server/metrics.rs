@@ -1,0 +1,287 @@
+//! Metrics a monitoring stack scrapes (Prometheus' text format, through the
+//! well-kept `prometheus-client`), served on their own listener
+//! (`CR_METRICS_ADDR`, off by default), never on the public port. Names follow
+//! Prometheus' conventions (`_total`, `_seconds`, base units) and every label
+//! has a small set of values: route and endpoint templates, never an order id,
+//! an email or a path as typed.
+
+use axum::extract::Request;
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::metrics::info::Info;
+use prometheus_client::registry::{Registry, Unit};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HttpLabels {
+    pub route: &'static str,
+    pub status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteLabels {
+    pub route: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct UpstreamLabels {
+    pub endpoint: &'static str,
+    pub outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct EndpointLabels {
+    pub endpoint: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabels {
+    pub outcome: &'static str,
+}
+
+/// The shop's metrics (one set per process).
+pub struct Metrics {
+    registry: Registry,
+    pub http_requests: Family<HttpLabels, Counter>,
+    pub http_duration: Family<RouteLabels, Histogram>,
+    pub upstream_calls: Family<UpstreamLabels, Counter>,
+    pub upstream_duration: Family<EndpointLabels, Histogram>,
+    pub orders: Family<OutcomeLabels, Counter>,
+    pub live_streams: Gauge,
+}
+
+fn latency() -> Histogram {
+    // 1 ms to ~16 s.
+    Histogram::new(exponential_buckets(0.001, 2.0, 15))
+}
+
+static METRICS: OnceLock<Metrics> = OnceLock::new();
+
+/// The process's metrics.
+pub fn metrics() -> &'static Metrics {
+    METRICS.get_or_init(|| {
+        let mut registry = Registry::default();
+        let http_requests = Family::<HttpLabels, Counter>::default();
+        registry.register(
+            "storefront_http_requests",
+            "HTTP requests answered, by route template and status",
+            http_requests.clone(),
+        );
+        let http_duration =
+            Family::<RouteLabels, Histogram>::new_with_constructor(latency as fn() -> Histogram);
+        registry.register_with_unit(
+            "storefront_http_request_duration",
+            "Time to answer (headers), by route template",
+            Unit::Seconds,
+            http_duration.clone(),
+        );
+        let upstream_calls = Family::<UpstreamLabels, Counter>::default();
+        registry.register(
+            "storefront_upstream_calls",
+            "Calls to the partner API, by endpoint template and outcome",
+            upstream_calls.clone(),
+        );
+        let upstream_duration =
+            Family::<EndpointLabels, Histogram>::new_with_constructor(latency as fn() -> Histogram);
+        registry.register_with_unit(
+            "storefront_upstream_call_duration",
+            "Time of a partner API call, by endpoint template",
+            Unit::Seconds,
+            upstream_duration.clone(),
+        );
+        let orders = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "storefront_orders",
+            "Orders asked for, by outcome (placed, refused, uncertain, paused)",
+            orders.clone(),
+        );
+        let live_streams = Gauge::default();
+        registry.register(
+            "storefront_live_streams",
+            "Browser event streams open now",
+            live_streams.clone(),
+        );
+        let build = Info::new(vec![("version", env!("CARGO_PKG_VERSION"))]);
+        registry.register("storefront_build", "The running build", build);
+        Metrics {
+            registry,
+            http_requests,
+            http_duration,
+            upstream_calls,
+            upstream_duration,
+            orders,
+            live_streams,
+        }
+    })
+}
+
+/// The text exposition of every metric.
+pub fn render() -> String {
+    let mut out = String::new();
+    let _ = prometheus_client::encoding::text::encode(&mut out, &metrics().registry);
+    out
+}
+
+/// `GET /metrics` on the metrics listener.
+pub async fn serve_metrics() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        render(),
+    )
+        .into_response()
+}
+
+/// Counts an order's outcome.
+pub fn order(outcome: &'static str) {
+    metrics()
+        .orders
+        .get_or_create(&OutcomeLabels { outcome })
+        .inc();
+}
+
+/// The route template of a request path: the shop's own few, `other` for the rest.
+pub fn route_template(path: &str) -> &'static str {
+    let path = ["/tr/", "/vi/"]
+        .iter()
+        .find_map(|p| {
+            path.strip_prefix(&p[..3])
+                .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+        .map(|rest| if rest.is_empty() { "/" } else { rest })
+        .unwrap_or(path);
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [""] => "/",
+        ["brands", _, _] => "/brands/{country}/{family}",
+        ["orders", _] => "/orders/{id}",
+        ["api", "orders", _, "subscribe"] => "/api/orders/{id}/subscribe",
+        ["api", ..] => "/api/{function}",
+        ["pkg", ..] => "/pkg/{file}",
+        ["sandbox", ..] => "/sandbox/{path}",
+        ["cart"] => "/cart",
+        ["countries"] => "/countries",
+        ["find-order"] => "/find-order",
+        ["terms"] => "/terms",
+        ["privacy"] => "/privacy",
+        ["healthz"] => "/healthz",
+        ["readyz"] => "/readyz",
+        ["qr.svg"] => "/qr.svg",
+        ["lang"] => "/lang",
+        ["country"] => "/country",
+        _ => "other",
+    }
+}
+
+/// The upstream endpoint template of a partner API path (order ids out).
+pub fn endpoint_template(path: &str) -> &'static str {
+    let path = path.split('?').next().unwrap_or_default();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["v5", "orders", "validations"] => "/v5/orders/validations",
+        ["v5", "orders"] => "/v5/orders",
+        ["v5", "orders", _, "subscribe"] => "/v5/orders/{id}/subscribe",
+        ["v5", "orders", _] => "/v5/orders/{id}",
+        ["v4", "products", "price"] => "/v4/products/price",
+        ["v3", "payment_vias"] => "/v3/payment_vias",
+        ["v2", "brands"] => "/v2/brands",
+        ["v2", "homepage"] => "/v2/homepage",
+        ["v2", "brands", _, "products"] | ["v2", "products", ..] | ["v4", "products", ..] => {
+            "/v*/products"
+        }
+        _ => "other",
+    }
+}
+
+/// The layer: each answer counted by route template and status, its time observed.
+pub async fn observe(req: Request, next: Next) -> Response {
+    let route = route_template(req.uri().path());
+    let started = Instant::now();
+    let resp = next.run(req).await;
+    let m = metrics();
+    m.http_requests
+        .get_or_create(&HttpLabels {
+            route,
+            status: resp.status().as_u16(),
+        })
+        .inc();
+    m.http_duration
+        .get_or_create(&RouteLabels { route })
+        .observe(started.elapsed().as_secs_f64());
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_and_endpoints_are_templates_never_ids() {
+        assert_eq!(route_template("/"), "/");
+        assert_eq!(route_template("/tr"), "/");
+        assert_eq!(
+            route_template("/vi/brands/US/steam"),
+            "/brands/{country}/{family}"
+        );
+        assert_eq!(route_template("/orders/7d5a37e2-7ca7-4678"), "/orders/{id}");
+        assert_eq!(
+            route_template("/api/orders/abc/subscribe"),
+            "/api/orders/{id}/subscribe"
+        );
+        assert_eq!(route_template("/api/orders/create"), "/api/{function}");
+        assert_eq!(route_template("/buyer@example.com"), "other");
+        assert_eq!(route_template("/travel"), "other", "not /tr");
+        assert_eq!(
+            endpoint_template("/v5/orders/7d5a37e2/subscribe"),
+            "/v5/orders/{id}/subscribe"
+        );
+        assert_eq!(endpoint_template("/v5/orders/7d5a37e2"), "/v5/orders/{id}");
+        assert_eq!(endpoint_template("/v5/orders"), "/v5/orders");
+        assert_eq!(
+            endpoint_template("/v2/brands?country_code=US"),
+            "/v2/brands"
+        );
+    }
+
+    #[test]
+    fn the_exposition_names_every_family_by_convention() {
+        order("placed");
+        let m = metrics();
+        m.http_duration
+            .get_or_create(&RouteLabels { route: "/" })
+            .observe(0.01);
+        m.upstream_calls
+            .get_or_create(&UpstreamLabels {
+                endpoint: "/v2/brands",
+                outcome: "ok",
+            })
+            .inc();
+        metrics()
+            .http_requests
+            .get_or_create(&HttpLabels {
+                route: "/",
+                status: 200,
+            })
+            .inc();
+        let text = render();
+        for name in [
+            "storefront_http_requests_total{route=\"/\",status=\"200\"}",
+            "storefront_orders_total{outcome=\"placed\"}",
+            "# TYPE storefront_http_request_duration_seconds histogram",
+            "storefront_upstream_calls_total{endpoint=\"/v2/brands\",outcome=\"ok\"}",
+            "storefront_live_streams",
+            "storefront_build_info{version=",
+        ] {
+            assert!(text.contains(name), "{name} in:\n{text}");
+        }
+    }
+}
