@@ -55,6 +55,7 @@ pub struct Metrics {
     pub upstream_duration: Family<EndpointLabels, Histogram>,
     pub orders: Family<OutcomeLabels, Counter>,
     pub live_streams: Gauge,
+    pub store_errors: Counter,
 }
 
 fn latency() -> Histogram {
@@ -108,6 +109,12 @@ pub fn metrics() -> &'static Metrics {
             "Browser event streams open now",
             live_streams.clone(),
         );
+        let store_errors = Counter::default();
+        registry.register(
+            "storefront_shared_store_errors",
+            "Shared store (Redis) calls that failed or timed out",
+            store_errors.clone(),
+        );
         let build = Info::new(vec![("version", env!("CARGO_PKG_VERSION"))]);
         registry.register("storefront_build", "The running build", build);
         Metrics {
@@ -118,6 +125,7 @@ pub fn metrics() -> &'static Metrics {
             upstream_duration,
             orders,
             live_streams,
+            store_errors,
         }
     })
 }
@@ -129,16 +137,35 @@ pub fn render() -> String {
     out
 }
 
-/// `GET /metrics` on the metrics listener.
-pub async fn serve_metrics() -> Response {
+/// `GET /metrics` on the metrics listener (readiness computed now).
+pub async fn serve_metrics(
+    axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
+) -> Response {
+    // This instance's readiness, not the process's: written into this scrape
+    // alone (before the exposition's end), never shared by other listeners.
+    let ready = crate::server::readiness::reasons(&state).await.is_empty();
+    let mut text = render();
+    let at = text.rfind("# EOF").unwrap_or(text.len());
+    text.insert_str(
+        at,
+        &format!(
+            "# HELP storefront_ready 1 when this instance can take orders (what /readyz says).\n# TYPE storefront_ready gauge\nstorefront_ready {}\n",
+            u8::from(ready)
+        ),
+    );
     (
         [(
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        render(),
+        text,
     )
         .into_response()
+}
+
+/// Counts a failed shared-store call.
+pub fn store_error() {
+    metrics().store_errors.inc();
 }
 
 /// Counts an order's outcome.

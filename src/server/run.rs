@@ -211,7 +211,7 @@ pub async fn start(
         &config.default_country,
     );
     let metrics_addr = match config.metrics_addr {
-        Some(at) => Some(serve_metrics(at, shutdown.clone()).await?),
+        Some(at) => Some(serve_metrics(at, state.clone(), shutdown.clone()).await?),
         None => None,
     };
     let app = router(state.clone(), sandbox, pages.clone());
@@ -229,13 +229,19 @@ pub async fn start(
 
 /// Serves `/metrics` alone on `at` (its own listener, never the shop's port)
 /// until `stop`; answers the address bound.
-async fn serve_metrics(at: SocketAddr, stop: CancellationToken) -> std::io::Result<SocketAddr> {
+async fn serve_metrics(
+    at: SocketAddr,
+    state: AppState,
+    stop: CancellationToken,
+) -> std::io::Result<SocketAddr> {
     let listener = TcpListener::bind(at).await?;
     let bound = listener.local_addr()?;
-    let app = Router::new().route(
-        "/metrics",
-        axum::routing::get(crate::server::metrics::serve_metrics),
-    );
+    let app = Router::new()
+        .route(
+            "/metrics",
+            axum::routing::get(crate::server::metrics::serve_metrics),
+        )
+        .with_state(state);
     tokio::spawn(async move {
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async move { stop.cancelled().await })

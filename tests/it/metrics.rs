@@ -35,6 +35,7 @@ async fn metrics_are_served_on_their_own_listener_and_move_with_an_order() {
         "storefront_http_requests_total{route=\"/orders/{id}\",status=\"200\"}",
         "storefront_http_request_duration_seconds_count{route=\"/orders/{id}\"}",
         "storefront_live_streams",
+        "storefront_ready 1",
         "storefront_build_info",
     ] {
         assert!(text.contains(family), "{family} missing in:\n{text}");

@@ -99,6 +99,7 @@ impl RedisStore {
     {
         let now_ms = self.now_ms();
         if now_ms < self.failing_until_ms.load(Ordering::Relaxed) {
+            crate::server::metrics::store_error();
             return Err(StoreError::Failed("failed a moment ago".into()));
         }
         let attempt = async {
@@ -114,10 +115,12 @@ impl RedisStore {
         match answer {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => {
+                crate::server::metrics::store_error();
                 tracing::warn!(redis = %self.url_for_logs, error = %e, "redis call failed");
                 Err(StoreError::Failed(e.to_string()))
             }
             Err(_) => {
+                crate::server::metrics::store_error();
                 tracing::warn!(redis = %self.url_for_logs, "redis call timed out");
                 Err(StoreError::Timeout)
             }
