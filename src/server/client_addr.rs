@@ -99,18 +99,21 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// The address of the connection a request came on (unspecified when unknown).
+pub fn peer(req: &Request) -> IpAddr {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
 /// Middleware: resolves the client once and stores it as a [`ClientAddr`] extension.
 pub async fn resolve_client(
     trusted: axum::extract::State<TrustedProxies>,
     mut req: Request,
     next: Next,
 ) -> Response {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-    let client = trusted.resolve(peer, req.headers());
+    let client = trusted.resolve(peer(&req), req.headers());
     req.extensions_mut().insert(ClientAddr(client));
     next.run(req).await
 }

@@ -6,11 +6,11 @@
 //! `X-Request-Id` (`server::upstream::client`), so the partner can quote it.
 
 use crate::server::client_addr::TrustedProxies;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use tracing::Instrument;
 
 /// The header, both ways.
@@ -50,12 +50,11 @@ pub async fn request_id(
     req: Request,
     next: Next,
 ) -> Response {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-    let id = choose(&trusted, peer, req.headers());
+    let id = choose(
+        &trusted,
+        crate::server::client_addr::peer(&req),
+        req.headers(),
+    );
     let span =
         tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
     let mut resp = CURRENT

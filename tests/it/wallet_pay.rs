@@ -6,24 +6,13 @@
 
 use crate::common;
 
-use common::{Shop, shop, some_family};
+use common::{Shop, new_order_paid_with, shop};
 
-/// Places a one-card order paid with `pay` (`USDC|Base`); answers its page.
+/// Places a one-card order paid with `pay` (`USDC|Base`); answers its page
+/// and the order's JSON.
 async fn order_page(s: &Shop, pay: &str, key: &str) -> (String, String) {
-    let (family, amount) = some_family(s, "US").await;
-    let f = [
-        ("country", "US"),
-        ("family", family.as_str()),
-        ("amount", amount.as_str()),
-        ("pay", pay),
-        ("beneficiary", "friend@example.com"),
-        ("email", "buyer@example.com"),
-        ("coupon", ""),
-        ("idempotency_key", key),
-    ];
-    let (st, o) = s.call("orders/create", &f).await;
-    assert_eq!(st, 200, "{o}");
-    let id = o["order_id"].as_str().expect("order id").to_string();
+    let o = new_order_paid_with(s, pay, key).await;
+    let id = o["order_id"].as_str().expect("order id");
     let (st, page) = s.get(&format!("/orders/{id}")).await;
     assert_eq!(st, 200);
     (page, o.to_string())

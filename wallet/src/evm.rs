@@ -2,7 +2,9 @@
 //! the order's chain (switched, or added), the token balance and the fee, then
 //! one `eth_sendTransaction` of the transfer the server computed.
 
-use super::{Listener, Local, SENT, Sent, attr, block, code_of, open, say, show_buttons};
+use super::{
+    Listener, Local, SENT, Sent, attr, block, code_of, open, rejected_or, say, show_buttons,
+};
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -141,15 +143,6 @@ pub async fn pay(provider: &JsValue) -> Result<String, &'static str> {
         number(&units, 10).ok_or("data-w-failed")?,
     );
     say(&block, &attr(&block, "data-w-confirm"), true);
-    let rejected_or = |word| {
-        move |e: JsValue| {
-            if code_of(&e) == Some(4001) {
-                "data-w-rejected"
-            } else {
-                word
-            }
-        }
-    };
     let accounts = request(provider, "eth_requestAccounts", &Array::new())
         .await
         .map_err(rejected_or("data-w-account"))?;

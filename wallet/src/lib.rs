@@ -303,6 +303,18 @@ async fn pay(provider: &JsValue) -> Result<String, &'static str> {
     Err("data-w-failed")
 }
 
+/// What to say when the wallet refuses: declined by the shopper (EIP-1193's
+/// 4001), else `word`.
+pub(crate) fn rejected_or(word: &'static str) -> impl Fn(JsValue) -> &'static str {
+    move |e: JsValue| {
+        if code_of(&e) == Some(4001) {
+            "data-w-rejected"
+        } else {
+            word
+        }
+    }
+}
+
 /// The order's payment window is still open (whole seconds, compared as the
 /// browser's clock counts them).
 pub(crate) fn open(b: &Element) -> bool {

@@ -3,7 +3,7 @@
 //! (`/api/orders/solana-transfer`, built from the order and the payer's key),
 //! the wallet signs and sends it, and its signature is shown with Solscan's link.
 
-use super::{Local, SENT, Sent, attr, code_of, open, say};
+use super::{Local, SENT, Sent, attr, open, rejected_or, say};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
@@ -86,15 +86,6 @@ pub async fn pay(wallet: &JsValue, block: &Element) -> Result<String, &'static s
         return Err("data-w-closed");
     }
     say(block, &attr(block, "data-w-confirm"), true);
-    let rejected_or = |word| {
-        move |e: JsValue| {
-            if code_of(&e) == Some(4001) {
-                "data-w-rejected"
-            } else {
-                word
-            }
-        }
-    };
     let features = get(wallet, "features");
     let connected = call(
         &get(&features, "standard:connect"),

@@ -281,12 +281,18 @@ pub fn set_cookies(resp: &reqwest::Response) -> Vec<String> {
 
 /// Places an order with idempotency key `key`; its id.
 pub async fn new_order(s: &Shop, key: &str) -> String {
+    let o = new_order_paid_with(s, "USDC|Solana", key).await;
+    o["order_id"].as_str().expect("order id").to_string()
+}
+
+/// Places a one-card order (US) paid with `pay` (`USDC|Base`); answers the order.
+pub async fn new_order_paid_with(s: &Shop, pay: &str, key: &str) -> Value {
     let (family, amount) = some_family(s, "US").await;
     let f = [
         ("country", "US"),
         ("family", family.as_str()),
         ("amount", amount.as_str()),
-        ("pay", "USDC|Solana"),
+        ("pay", pay),
         ("beneficiary", "friend@example.com"),
         ("email", "buyer@example.com"),
         ("coupon", ""),
@@ -294,7 +300,7 @@ pub async fn new_order(s: &Shop, key: &str) -> String {
     ];
     let (st, o) = s.call("orders/create", &f).await;
     assert_eq!(st, 200, "{o}");
-    o["order_id"].as_str().expect("order id").to_string()
+    o
 }
 
 /// A cart of one card of `family` at `amount` (US) for each recipient: its cookie.
