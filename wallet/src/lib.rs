@@ -75,6 +75,17 @@ impl<T> Local<T> {
     }
 }
 
+/// The last thing said in the status line, for the block of this recipient
+/// and amount.
+struct Said {
+    to: String,
+    units: String,
+    text: String,
+    working: bool,
+}
+
+static SAID: Local<Option<Said>> = Local(RefCell::new(None));
+
 pub(crate) static SENT: Local<Option<Sent>> = Local(RefCell::new(None));
 static BUSY: Local<bool> = Local(RefCell::new(false));
 static LISTENING: Local<bool> = Local(RefCell::new(false));
@@ -177,10 +188,20 @@ pub(crate) fn show_buttons() {
         let _ = row.append_child(&button);
     }
     let _ = block.remove_attribute("hidden");
+    let (to, units) = (attr(&block, "data-to"), attr(&block, "data-units"));
+    let said = SAID.with(|s| {
+        s.borrow()
+            .as_ref()
+            .filter(|s| s.to == to && s.units == units)
+            .map(|s| (s.text.clone(), s.working))
+    });
+    if let Some((text, working)) = said {
+        show_said(&block, &text, working);
+    }
     let sent = SENT.with(|s| {
         s.borrow()
             .as_ref()
-            .filter(|s| s.to == attr(&block, "data-to") && s.units == attr(&block, "data-units"))
+            .filter(|s| s.to == to && s.units == units)
             .map(|s| s.tx.clone())
     });
     if let Some(tx) = sent {
@@ -220,6 +241,20 @@ fn clicked(ev: &web_sys::Event) {
 
 /// Says `text` in the block's status line (an error is also `role=alert`-loud).
 pub(crate) fn say(block: &Element, text: &str, working: bool) {
+    // Kept, for the block the live view may swap in meanwhile (a new minute
+    // in "in 29 minutes" re-renders the region): what was said stays said.
+    let said = Said {
+        to: attr(block, "data-to"),
+        units: attr(block, "data-units"),
+        text: String::from(text),
+        working,
+    };
+    SAID.with(|s| *s.borrow_mut() = Some(said));
+    show_said(block, text, working);
+}
+
+/// The status line and the buttons as `say` left them.
+fn show_said(block: &Element, text: &str, working: bool) {
     if let Some(status) = block.query_selector("[data-wallet-status]").ok().flatten() {
         status.set_text_content(Some(text));
         let _ = status.set_attribute(
