@@ -186,13 +186,40 @@ fn check(status: u16, body: &str, what: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// A transport error with its causes (reqwest's own words are only "error
+/// sending request": a reset, a closed connection and a timeout look alike).
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
 /// Sends `req`; an event stream's status and headers are enough (it stays open).
+///
+/// A request that gets no answer is sent once more: a handler that panics or
+/// drops the connection does so again for the same input and fails the sweep,
+/// while a pooled connection closed just as it was reused (a keep-alive race
+/// of a loaded machine, seen once in CI with an ordinary request) does not.
+/// Both tries' errors are printed whole.
 async fn answer(req: reqwest::RequestBuilder, what: &str) -> Result<(u16, String), TestCaseError> {
-    let resp = req
-        .timeout(std::time::Duration::from_secs(10))
-        .send()
-        .await
-        .map_err(|e| TestCaseError::fail(format!("{what}: {e}")))?;
+    let req = req.timeout(std::time::Duration::from_secs(10));
+    let again = req.try_clone();
+    let resp = match req.send().await {
+        Ok(resp) => resp,
+        Err(first) => {
+            let first = chain(&first);
+            eprintln!("{what:.200}: no answer ({first}); sending it once more");
+            let again = again.ok_or_else(|| TestCaseError::fail(format!("{what}: {first}")))?;
+            again.send().await.map_err(|e| {
+                TestCaseError::fail(format!("{what}: {first}; and again: {}", chain(&e)))
+            })?
+        }
+    };
     let status = resp.status().as_u16();
     if resp
         .headers()
