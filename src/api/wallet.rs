@@ -74,6 +74,7 @@ pub async fn solana_transfer(order_id: String, payer: String) -> Result<String, 
         recent_blockhash,
     })
     .ok_or_else(not_payable)?;
+    crate::server::metrics::wallet_transaction("solana");
     use base64::Engine;
     Ok(base64::engine::general_purpose::STANDARD.encode(tx))
 }

@@ -47,6 +47,9 @@ pub struct Config {
     /// Upstream calls a client's requests may cause per minute (cache misses,
     /// prices, order reads, streams).
     pub upstream_rate_per_minute: u32,
+    /// The partner's quota of calls a minute for the whole shop, when the
+    /// partner said it (0: not told): exported for the quota alert.
+    pub partner_quota_per_minute: u32,
     /// Proxies whose `X-Forwarded-For` is believed (empty: nobody's).
     pub trusted_proxies: Vec<IpNet>,
     /// Longest wait for a request's headers, and for the next request on an idle connection.
@@ -103,6 +106,7 @@ impl std::fmt::Debug for Config {
             .field("order_rate_per_minute", &self.order_rate_per_minute)
             .field("check_rate_per_minute", &self.check_rate_per_minute)
             .field("upstream_rate_per_minute", &self.upstream_rate_per_minute)
+            .field("partner_quota_per_minute", &self.partner_quota_per_minute)
             .field("cookie_secret", &"<hidden>")
             .field(
                 "redis_url",
@@ -225,6 +229,12 @@ impl Config {
                 120,
                 1,
                 1_000_000,
+            )?,
+            partner_quota_per_minute: vars.count(
+                "CR_PARTNER_QUOTA_PER_MINUTE",
+                0,
+                0,
+                100_000_000,
             )?,
             trusted_proxies: trusted_proxies(vars.get("CR_TRUSTED_PROXIES"))?,
             header_read_timeout: vars.millis("CR_HEADER_READ_TIMEOUT_MS", 10_000, 100, 10_000)?,

@@ -46,6 +46,32 @@ pub struct OutcomeLabels {
     pub outcome: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct CacheLabels {
+    pub cache: &'static str,
+    pub result: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct CacheName {
+    pub cache: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct LimitLabels {
+    pub limit: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct FallbackLabels {
+    pub what: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ChainLabels {
+    pub chain: &'static str,
+}
+
 /// The shop's metrics (one set per process).
 pub struct Metrics {
     registry: Registry,
@@ -54,13 +80,33 @@ pub struct Metrics {
     pub upstream_calls: Family<UpstreamLabels, Counter>,
     pub upstream_duration: Family<EndpointLabels, Histogram>,
     pub orders: Family<OutcomeLabels, Counter>,
+    pub cart_orders: Family<OutcomeLabels, Counter>,
     pub live_streams: Gauge,
+    pub upstream_streams: Gauge,
+    pub fanout_delay: Histogram,
+    pub cache_requests: Family<CacheLabels, Counter>,
+    pub cache_entries: Family<CacheName, Gauge>,
+    pub page_cache_bytes: Gauge,
+    pub rate_limit_refusals: Family<LimitLabels, Counter>,
     pub store_errors: Counter,
+    pub store_fallbacks: Family<FallbackLabels, Counter>,
+    pub wallet_transactions: Family<ChainLabels, Counter>,
 }
 
 fn latency() -> Histogram {
     // 1 ms to ~16 s.
     Histogram::new(exponential_buckets(0.001, 2.0, 15))
+}
+
+/// Registers `metric` under `name` and gives it back (one line per family below).
+fn add<M: prometheus_client::registry::Metric + Clone>(
+    registry: &mut Registry,
+    name: &str,
+    help: &str,
+    metric: M,
+) -> M {
+    registry.register(name, help, metric.clone());
+    metric
 }
 
 static METRICS: OnceLock<Metrics> = OnceLock::new();
@@ -103,19 +149,78 @@ pub fn metrics() -> &'static Metrics {
             "Orders asked for, by outcome (placed, refused, uncertain, paused)",
             orders.clone(),
         );
-        let live_streams = Gauge::default();
-        registry.register(
+        let cart_orders = add(
+            &mut registry,
+            "storefront_cart_orders",
+            "Cart payments asked for (each is also one of storefront_orders), by outcome",
+            Family::<OutcomeLabels, Counter>::default(),
+        );
+        let live_streams = add(
+            &mut registry,
             "storefront_live_streams",
             "Browser event streams open now",
-            live_streams.clone(),
+            Gauge::default(),
         );
-        let store_errors = Counter::default();
-        registry.register(
+        let upstream_streams = add(
+            &mut registry,
+            "storefront_upstream_streams",
+            "Partner event streams open now (browsers watching one order share one)",
+            Gauge::default(),
+        );
+        let fanout_delay = Histogram::new(exponential_buckets(0.000_1, 2.0, 14));
+        registry.register_with_unit(
+            "storefront_live_fanout_delay",
+            "From an upstream event read to its bytes handed to each browser stream",
+            Unit::Seconds,
+            fanout_delay.clone(),
+        );
+        let cache_requests = add(
+            &mut registry,
+            "storefront_cache_requests",
+            "Cache lookups by cache and result (hit, miss, stale, bypass)",
+            Family::<CacheLabels, Counter>::default(),
+        );
+        let cache_entries = add(
+            &mut registry,
+            "storefront_cache_entries",
+            "Entries held by each cache (moka's count, updated as it changes)",
+            Family::<CacheName, Gauge>::default(),
+        );
+        let page_cache_bytes = Gauge::default();
+        registry.register_with_unit(
+            "storefront_page_cache",
+            "What the rendered-page cache holds (keys and bodies weighed)",
+            Unit::Bytes,
+            page_cache_bytes.clone(),
+        );
+        let rate_limit_refusals = add(
+            &mut registry,
+            "storefront_rate_limit_refusals",
+            "Requests refused by a per-client limit, by limit",
+            Family::<LimitLabels, Counter>::default(),
+        );
+        let store_errors = add(
+            &mut registry,
             "storefront_shared_store_errors",
             "Shared store (Redis) calls that failed or timed out",
-            store_errors.clone(),
+            Counter::default(),
         );
-        let build = Info::new(vec![("version", env!("CARGO_PKG_VERSION"))]);
+        let store_fallbacks = add(
+            &mut registry,
+            "storefront_shared_store_fallbacks",
+            "Answers given from this instance alone because the shared store failed, by what",
+            Family::<FallbackLabels, Counter>::default(),
+        );
+        let wallet_transactions = add(
+            &mut registry,
+            "storefront_wallet_transactions_built",
+            "Transactions the shop built for a connected wallet to sign and send (Solana), by chain",
+            Family::<ChainLabels, Counter>::default(),
+        );
+        let build = Info::new(vec![
+            ("version", env!("CARGO_PKG_VERSION")),
+            ("commit", env!("CR_BUILD_COMMIT")),
+        ]);
         registry.register("storefront_build", "The running build", build);
         Metrics {
             registry,
@@ -124,8 +229,17 @@ pub fn metrics() -> &'static Metrics {
             upstream_calls,
             upstream_duration,
             orders,
+            cart_orders,
             live_streams,
+            upstream_streams,
+            fanout_delay,
+            cache_requests,
+            cache_entries,
+            page_cache_bytes,
+            rate_limit_refusals,
             store_errors,
+            store_fallbacks,
+            wallet_transactions,
         }
     })
 }
@@ -149,8 +263,10 @@ pub async fn serve_metrics(
     text.insert_str(
         at,
         &format!(
-            "# HELP storefront_ready 1 when this instance can take orders (what /readyz says).\n# TYPE storefront_ready gauge\nstorefront_ready {}\n",
-            u8::from(ready)
+            "# HELP storefront_ready 1 when this instance can take orders (what /readyz says).\n# TYPE storefront_ready gauge\nstorefront_ready {}\n\
+             # HELP storefront_partner_quota_per_minute The partner's quota of calls a minute for the whole shop (CR_PARTNER_QUOTA_PER_MINUTE; 0: not told).\n# TYPE storefront_partner_quota_per_minute gauge\nstorefront_partner_quota_per_minute {}\n",
+            u8::from(ready),
+            state.shop.config.partner_quota_per_minute,
         ),
     );
     (
@@ -166,6 +282,66 @@ pub async fn serve_metrics(
 /// Counts a failed shared-store call.
 pub fn store_error() {
     metrics().store_errors.inc();
+}
+
+/// Counts a shared-store failure answered from this instance alone.
+pub fn store_fallback(what: &'static str) {
+    metrics()
+        .store_fallbacks
+        .get_or_create(&FallbackLabels { what })
+        .inc();
+}
+
+/// Counts a cache lookup's result (`hit`, `miss`, `stale`, `bypass`).
+pub fn cache(cache: &'static str, result: &'static str) {
+    metrics()
+        .cache_requests
+        .get_or_create(&CacheLabels { cache, result })
+        .inc();
+}
+
+/// Says how many entries a cache holds now.
+pub fn cache_size(cache: &'static str, entries: u64) {
+    metrics()
+        .cache_entries
+        .get_or_create(&CacheName { cache })
+        .set(i64::try_from(entries).unwrap_or(i64::MAX));
+}
+
+/// Counts a request refused by the per-client limit `limit`.
+pub fn refused_by(limit: &'static str) {
+    metrics()
+        .rate_limit_refusals
+        .get_or_create(&LimitLabels { limit })
+        .inc();
+}
+
+/// Counts a cart payment's outcome (as [`order`] words it).
+pub fn cart_order(outcome: &'static str) {
+    metrics()
+        .cart_orders
+        .get_or_create(&OutcomeLabels { outcome })
+        .inc();
+}
+
+/// The words of an order's outcome, for [`order`] and [`cart_order`].
+pub fn outcome_of<T>(result: &Result<T, crate::error::AppError>) -> &'static str {
+    use crate::error::AppError;
+    match result {
+        Ok(_) => "placed",
+        Err(AppError::Uncertain) => "uncertain",
+        Err(AppError::OrdersPaused) => "paused",
+        Err(AppError::Unavailable) => "unavailable",
+        Err(_) => "refused",
+    }
+}
+
+/// Counts a transaction built for a wallet on `chain`.
+pub fn wallet_transaction(chain: &'static str) {
+    metrics()
+        .wallet_transactions
+        .get_or_create(&ChainLabels { chain })
+        .inc();
 }
 
 /// Counts an order's outcome.

@@ -43,7 +43,14 @@ impl OrderLedger {
     }
 
     async fn holds(&self, key: &str) -> bool {
-        matches!(self.store.get(key).await, Ok(Some(_)))
+        match self.store.get(key).await {
+            Ok(held) => held.is_some(),
+            Err(_) => {
+                // Unknown then: the lookup spends a discovery token, and still works.
+                crate::server::metrics::store_fallback("order_ledger");
+                false
+            }
+        }
     }
 
     /// May `client` ask the upstream about `id`?

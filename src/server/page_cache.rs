@@ -109,6 +109,18 @@ impl PageCache {
         self.0.home.weighted_size() + self.0.brand.weighted_size()
     }
 
+    /// Says what the cache holds now (metrics; after a miss only, so the hit
+    /// path never waits for moka's pending work).
+    fn count_size(&self) {
+        let (home, brand) = (&self.0.home, &self.0.brand);
+        home.run_pending_tasks();
+        brand.run_pending_tasks();
+        crate::server::metrics::cache_size("pages", home.entry_count() + brand.entry_count());
+        crate::server::metrics::metrics()
+            .page_cache_bytes
+            .set(i64::try_from(home.weighted_size() + brand.weighted_size()).unwrap_or(i64::MAX));
+    }
+
     fn pages(&self, kind: Kind) -> &moka::sync::Cache<String, Arc<Cached>> {
         match kind {
             Kind::Home => &self.0.home,
@@ -189,7 +201,9 @@ fn fill(body: &[u8], pieces: &[Piece], nonce: &str, key: &str) -> Vec<u8> {
     out
 }
 
+/// Marks the answer with what the cache did, and counts it (metrics).
 fn with_header(mut resp: Response, what: &'static str) -> Response {
+    crate::server::metrics::cache("pages", what);
     resp.headers_mut()
         .insert(CACHE_HEADER, HeaderValue::from_static(what));
     resp
@@ -297,6 +311,7 @@ pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next
     // A brand page without a readable key would hand one key to everyone: not kept.
     if kind == Kind::Home || page.key.is_some() {
         pages.insert(key, Arc::new(page));
+        cache.count_size();
     }
     with_header(Response::from_parts(parts, Body::from(bytes)), "miss")
 }

@@ -45,13 +45,18 @@ impl Limiter {
     /// Takes a token for `client`; on refusal, the seconds until the next one.
     pub async fn check(&self, client: ClientAddr) -> Result<(), u64> {
         let key = format!("limit:{}:{}", self.name, client.limit_key());
-        match self.store.take(&key, self.per_minute).await {
+        let answer = match self.store.take(&key, self.per_minute).await {
             Ok(answer) => answer,
             Err(e) => {
                 tracing::warn!(limit = self.name, error = %e, "shared limit unavailable; this instance's own buckets apply");
+                crate::server::metrics::store_fallback("rate_limit");
                 self.fallback.take(&key, self.per_minute)
             }
+        };
+        if answer.is_err() {
+            crate::server::metrics::refused_by(self.name);
         }
+        answer
     }
 }
 

@@ -68,6 +68,7 @@ impl Frame {
         Wire {
             bytes: Bytes::from(out),
             stop: self.is_stop(),
+            made: std::time::Instant::now(),
         }
     }
 }
@@ -78,6 +79,8 @@ impl Frame {
 struct Wire {
     bytes: Bytes,
     stop: bool,
+    /// When it was read from the upstream (the fan-out delay is measured from it).
+    made: std::time::Instant,
 }
 
 /// What the pump tells subscribers.
@@ -104,6 +107,7 @@ struct Feed {
 
 impl Drop for Feed {
     fn drop(&mut self) {
+        crate::server::metrics::metrics().upstream_streams.dec();
         if let Some(feeds) = self.feeds.upgrade() {
             let mut feeds = feeds.lock().unwrap_or_else(PoisonError::into_inner);
             if feeds.get(&self.id).is_some_and(|w| w.strong_count() == 0) {
@@ -434,6 +438,7 @@ impl Hub {
             pump: Mutex::new(None),
             feeds: Arc::downgrade(&self.feeds),
         });
+        crate::server::metrics::metrics().upstream_streams.inc();
         let weak = Arc::downgrade(&feed);
         let task = tokio::spawn(pump(upstream, weak.clone(), self.endings.clone()));
         *feed.pump.lock().unwrap_or_else(PoisonError::into_inner) = Some(task.abort_handle());
@@ -512,7 +517,12 @@ fn subscriber_stream(
             loop {
                 tokio::select! {
                     got = rx.recv() => match got {
-                        Ok(Signal::Frame(w)) => return Some((w.bytes, (feed, rx, None, w.stop))),
+                        Ok(Signal::Frame(w)) => {
+                            crate::server::metrics::metrics()
+                                .fanout_delay
+                                .observe(w.made.elapsed().as_secs_f64());
+                            return Some((w.bytes, (feed, rx, None, w.stop)));
+                        }
                         Ok(Signal::Closed) | Err(broadcast::error::RecvError::Closed) => return None,
                         Err(broadcast::error::RecvError::Lagged(_)) => continue,
                     },

@@ -10,6 +10,7 @@ mod guards;
 mod hardening;
 mod instances;
 mod languages;
+mod log_scan;
 mod metrics;
 mod money;
 mod page_cache;

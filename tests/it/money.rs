@@ -102,7 +102,7 @@ async fn after_an_unclear_answer_the_form_sent_again_places_no_second_order() {
 }
 
 /// A checkout form of `country` for a top-up of `family` to `number`.
-fn top_up<'a>(
+pub(crate) fn top_up<'a>(
     country: &'a str,
     family: &'a str,
     amount: &'a str,
@@ -121,7 +121,7 @@ fn top_up<'a>(
 }
 
 /// The first fixed amount of `family` in `country`.
-async fn first_amount(s: &Shop, country: &str, family: &str) -> String {
+pub(crate) async fn first_amount(s: &Shop, country: &str, family: &str) -> String {
     let (st, page) = s
         .call(
             "catalog/products",

@@ -84,7 +84,7 @@ impl Shop {
         Ok(Shop {
             drafts: DraftSigner::new(&config.cookie_secret),
             carts: CartSigner::new(&config.cookie_secret),
-            quotes: Cache::new(config.quote_ttl, Duration::ZERO),
+            quotes: Cache::new("quotes", config.quote_ttl, Duration::ZERO),
             finished: moka::sync::Cache::builder()
                 .max_capacity(config.idempotency_max_keys)
                 .time_to_live(Duration::from_secs(3600))

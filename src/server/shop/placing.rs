@@ -118,12 +118,17 @@ impl Shop {
         pay: &CartCheckout,
         shown: Option<Amount>,
     ) -> Result<Order, AppError> {
-        let key = checked_key(&pay.idempotency_key)?;
-        let (o, local) = self.prepare_cart(shopper, cart, pay).await?;
-        if !local.is_empty() {
-            return Err(self.refusal(shopper, &o, local).await);
+        let result = async {
+            let key = checked_key(&pay.idempotency_key)?;
+            let (o, local) = self.prepare_cart(shopper, cart, pay).await?;
+            if !local.is_empty() {
+                return Err(self.refusal(shopper, &o, local).await);
+            }
+            self.place(shopper, &key, o, shown).await
         }
-        self.place(shopper, &key, o, shown).await
+        .await;
+        crate::server::metrics::cart_order(crate::server::metrics::outcome_of(&result));
+        result
     }
 
     /// Places the order once per key, and counts its outcome (metrics).
@@ -135,13 +140,7 @@ impl Shop {
         shown: Option<Amount>,
     ) -> Result<Order, AppError> {
         let result = self.place_once(shopper, key, o, shown).await;
-        crate::server::metrics::order(match &result {
-            Ok(_) => "placed",
-            Err(AppError::Uncertain) => "uncertain",
-            Err(AppError::OrdersPaused) => "paused",
-            Err(AppError::Unavailable) => "unavailable",
-            Err(_) => "refused",
-        });
+        crate::server::metrics::order(crate::server::metrics::outcome_of(&result));
         result
     }
 

@@ -19,6 +19,8 @@ struct Slot<V> {
 /// Cached values of one kind (payment vias, brands, ...), by key, in a bounded
 /// map (least recently used keys go first; nothing scans it on a request's path).
 pub struct Cache<V> {
+    /// The cache's name in the metrics (`storefront_cache_requests_total{cache}`).
+    name: &'static str,
     slots: moka::sync::Cache<String, Arc<Slot<V>>>,
     ttl: Duration,
     stale: Duration,
@@ -29,8 +31,9 @@ const MAX_KEYS: u64 = 10_000;
 
 impl<V: Clone + Send + Sync + 'static> Cache<V> {
     /// Values are fresh for `ttl` and may be served up to `ttl + stale` old when the upstream fails.
-    pub fn new(ttl: Duration, stale: Duration) -> Cache<V> {
+    pub fn new(name: &'static str, ttl: Duration, stale: Duration) -> Cache<V> {
         Cache {
+            name,
             slots: moka::sync::Cache::builder()
                 .max_capacity(MAX_KEYS)
                 .time_to_idle(ttl + stale + Duration::from_secs(60))
@@ -59,15 +62,23 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, UpstreamError>>,
     {
+        use crate::server::metrics::{cache, cache_size};
         let slot = self.slot(key);
         if let Some(v) = self.fresh(&slot) {
+            cache(self.name, "hit");
             return Ok(v);
         }
         let asked = Instant::now();
         let _flight = slot.flight.lock().await;
         if let Some(v) = self.fresh(&slot) {
+            // Another caller's flight brought it while this one waited.
+            cache(self.name, "hit");
             return Ok(v);
         }
+        cache(self.name, "miss");
+        // A miss asks the upstream anyway: counting the entries costs nothing next to it.
+        self.slots.run_pending_tasks();
+        cache_size(self.name, self.slots.entry_count());
         // A call that started after we began waiting just failed: share its answer.
         let shared_error = {
             let entry = slot.entry.lock().unwrap_or_else(PoisonError::into_inner);
@@ -104,6 +115,7 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
                 match stale {
                     Some(v) => {
                         tracing::warn!(key, error = %e, "serving a stale catalogue answer");
+                        cache(self.name, "stale");
                         Ok(v)
                     }
                     None => Err(e),
@@ -129,7 +141,8 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_misses_make_one_call() {
-        let cache: Arc<Cache<u32>> = Arc::new(Cache::new(Duration::from_secs(60), Duration::ZERO));
+        let cache: Arc<Cache<u32>> =
+            Arc::new(Cache::new("test", Duration::from_secs(60), Duration::ZERO));
         let calls = Arc::new(AtomicUsize::new(0));
         let mut tasks = Vec::new();
         for _ in 0..50 {
@@ -152,14 +165,15 @@ mod tests {
 
     #[tokio::test]
     async fn stale_value_served_on_error_within_bound() {
-        let cache: Cache<u32> = Cache::new(Duration::from_millis(10), Duration::from_secs(60));
+        let cache: Cache<u32> =
+            Cache::new("test", Duration::from_millis(10), Duration::from_secs(60));
         assert_eq!(cache.get("k", || async { Ok(1) }).await.expect("first"), 1);
         tokio::time::sleep(Duration::from_millis(20)).await;
         let v = cache
             .get("k", || async { Err(UpstreamError::Timeout) })
             .await;
         assert_eq!(v.expect("stale"), 1);
-        let no_stale: Cache<u32> = Cache::new(Duration::from_millis(10), Duration::ZERO);
+        let no_stale: Cache<u32> = Cache::new("test", Duration::from_millis(10), Duration::ZERO);
         assert_eq!(
             no_stale.get("k", || async { Ok(1) }).await.expect("first"),
             1
@@ -175,7 +189,7 @@ mod tests {
 
     #[tokio::test]
     async fn errors_are_not_cached() {
-        let cache: Cache<u32> = Cache::new(Duration::from_secs(60), Duration::ZERO);
+        let cache: Cache<u32> = Cache::new("test", Duration::from_secs(60), Duration::ZERO);
         assert!(
             cache
                 .get("k", || async { Err(UpstreamError::Timeout) })

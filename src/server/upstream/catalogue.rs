@@ -25,10 +25,10 @@ impl Catalogue {
     pub fn new(client: UpstreamClient, ttl: Duration, stale: Duration) -> Catalogue {
         Catalogue {
             client,
-            vias: Cache::new(ttl, stale),
-            brands: Cache::new(ttl, stale),
-            homepage: Cache::new(ttl, stale),
-            families: Cache::new(ttl, stale),
+            vias: Cache::new("payment_vias", ttl, stale),
+            brands: Cache::new("brands", ttl, stale),
+            homepage: Cache::new("homepage", ttl, stale),
+            families: Cache::new("families", ttl, stale),
         }
     }
 
