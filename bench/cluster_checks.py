@@ -477,6 +477,97 @@ def report(results):
     return "\n".join(out) + "\n"
 
 
+# ---- what Prometheus scraped from the instances ------------------------------
+
+
+def prom(base, query):
+    """The value of an instant query: the sum of its samples (None when empty)."""
+    status, _, data = request(base, "GET", "/api/v1/query?" + urllib.parse.urlencode({"query": query}))
+    if status != 200:
+        raise RuntimeError(f"prometheus answered {status} to {query}: {data[:200]!r}")
+    answer = json.loads(data)
+    if answer.get("status") != "success":
+        raise RuntimeError(f"prometheus: {query}: {answer}")
+    samples = answer["data"]["result"]
+    if not samples:
+        return None
+    return sum(float(s["value"][1]) for s in samples)
+
+
+def prom_journey(args):
+    """After the journey: Prometheus says what the sandbox saw."""
+    # The last scrape after the journey's last request (1 s interval).
+    time.sleep(3)
+    before = json.load(open(args.before, encoding="utf-8"))
+    after = sandbox_stats(args.control, args.token)
+    posts = after["requests"].get("/v5/orders", 0) - before["requests"].get("/v5/orders", 0)
+    created = after["orders"] - before["orders"]
+    q = {
+        "order_calls": 'sum(storefront_upstream_calls_total{endpoint="/v5/orders",outcome!="quota_spent"})',
+        "placed": 'sum(storefront_orders_total{outcome="placed"})',
+        "live_streams_max": "max_over_time(sum(storefront_live_streams)[15m:1s])",
+        "upstream_streams_max": "max_over_time(sum(storefront_upstream_streams)[15m:1s])",
+        "fanout_events": "sum(storefront_live_fanout_delay_seconds_count)",
+        "page_hits": 'sum(storefront_cache_requests_total{cache="pages",result="hit"})',
+        "http_requests": "sum(storefront_http_requests_total)",
+        "up": 'count(up{job="storefront"} == 1)',
+        "ready": "count(storefront_ready == 1)",
+    }
+    seen = {k: prom(args.prom, v) or 0 for k, v in q.items()}
+    checks = [
+        (seen["order_calls"] == posts and posts > 0,
+         f"partner order calls: Prometheus {seen['order_calls']:.0f}, the sandbox {posts}"),
+        (seen["placed"] >= created > 0,
+         f"orders placed: Prometheus {seen['placed']:.0f} (a repeated key counts again), created at the sandbox {created}"),
+        (seen["live_streams_max"] >= 1, f"browser streams open at once, at most: {seen['live_streams_max']:.0f}"),
+        (seen["upstream_streams_max"] >= 1, f"partner streams open at once, at most: {seen['upstream_streams_max']:.0f}"),
+        (seen["fanout_events"] >= 1, f"events fanned out: {seen['fanout_events']:.0f}"),
+        (seen["up"] == args.instances and seen["ready"] == args.instances,
+         f"targets up {seen['up']:.0f}, ready {seen['ready']:.0f} of {args.instances}"),
+    ]
+    ok = all(c for c, _ in checks)
+    print(
+        f"Prometheus scraped {args.instances} instances every 1 s: {checks[0][1]}; {checks[1][1]}; "
+        f"streams at most {seen['live_streams_max']:.0f} browser / {seen['upstream_streams_max']:.0f} partner; "
+        f"{seen['http_requests']:.0f} HTTP answers, {seen['page_hits']:.0f} page-cache hits -> {'PASS' if ok else 'FAIL'}"
+    )
+    for passed, what in checks:
+        print(f"  {'ok' if passed else 'FAIL:'} {what}")
+    write(args.out, {"seen": seen, "sandbox_order_posts": posts, "sandbox_orders": created, "passed": ok})
+    return 0 if ok else 1
+
+
+def prom_wait(base, query, equals, within):
+    """Waits until `query` equals `equals`; the value last seen and the seconds it took."""
+    started = time.monotonic()
+    value = None
+    while time.monotonic() - started < within:
+        value = prom(base, query)
+        if value == equals:
+            return True, value, time.monotonic() - started
+        time.sleep(0.5)
+    return False, value, time.monotonic() - started
+
+
+def prom_redis_down(args):
+    """Redis is away: readiness falls on every instance and the alert goes pending."""
+    n = args.instances
+    ok1, v1, t1 = prom_wait(args.prom, "count(storefront_ready == 0)", n, 30)
+    ok2, v2, t2 = prom_wait(
+        args.prom, 'count(ALERTS{alertname="StorefrontNotReady",alertstate="pending"})', n, 30
+    )
+    errors = prom(args.prom, "sum(increase(storefront_shared_store_errors_total[5m]))") or 0
+    ok = ok1 and ok2 and errors > 0
+    print(
+        f"Redis stopped: storefront_ready 0 on {v1 or 0:.0f} of {n} instances ({t1:.1f} s), "
+        f"StorefrontNotReady pending on {v2 or 0:.0f} ({t2:.1f} s; it fires after 2 min, as alerts.test.yml proves), "
+        f"{errors:.0f} shared-store errors counted -> {'PASS' if ok else 'FAIL'}"
+    )
+    if not ok:
+        print(f"  FAIL: readiness 0 on {v1}, pending on {v2}, errors {errors}")
+    return 0 if ok else 1
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -507,6 +598,21 @@ def main():
     ws.add_argument("path")
     fs = sub.add_parser("failover-summary")
     fs.add_argument("path")
+    pj = sub.add_parser("prom-journey")
+    pj.add_argument("--prom", required=True)
+    pj.add_argument("--control", required=True)
+    pj.add_argument("--token", required=True)
+    pj.add_argument("--before", required=True, help="the sandbox's stats before the journey")
+    pj.add_argument("--instances", type=int, default=3)
+    pj.add_argument("--out")
+    pr = sub.add_parser("prom-redis-down")
+    pr.add_argument("--prom", required=True)
+    pr.add_argument("--instances", type=int, default=3)
+    pw = sub.add_parser("prom-wait")
+    pw.add_argument("--prom", required=True)
+    pw.add_argument("--query", required=True)
+    pw.add_argument("--equals", type=float, required=True)
+    pw.add_argument("--within", type=float, default=30)
     rp = sub.add_parser("report")
     rp.add_argument("results")
     args = p.parse_args()
@@ -536,6 +642,16 @@ def main():
                 "and reached Done (not by polling)"
             )
             return 0
+        if args.cmd == "prom-journey":
+            return prom_journey(args)
+        if args.cmd == "prom-redis-down":
+            return prom_redis_down(args)
+        if args.cmd == "prom-wait":
+            ok, value, took = prom_wait(args.prom, args.query, args.equals, args.within)
+            print(f"{args.query} = {value} after {took:.1f} s -> {'PASS' if ok else 'FAIL'}")
+            if not ok:
+                print(f"  FAIL: {args.query} was {value}, not {args.equals:g}, within {args.within:g} s")
+            return 0 if ok else 1
         if args.cmd == "report":
             sys.stdout.write(report(args.results))
             return 0
