@@ -4,8 +4,6 @@
 
 use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
-use axum::middleware::Next;
-use axum::response::Response;
 use ipnet::IpNet;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -105,17 +103,6 @@ pub fn peer(req: &Request) -> IpAddr {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
         .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
-}
-
-/// Middleware: resolves the client once and stores it as a [`ClientAddr`] extension.
-pub async fn resolve_client(
-    trusted: axum::extract::State<TrustedProxies>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    let client = trusted.resolve(peer(&req), req.headers());
-    req.extensions_mut().insert(ClientAddr(client));
-    next.run(req).await
 }
 
 #[cfg(test)]

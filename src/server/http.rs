@@ -15,7 +15,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::server::client_addr::{TrustedProxies, resolve_client};
+use crate::server::client_addr::{ClientAddr, TrustedProxies};
 
 /// Largest request body accepted (server functions and forms): then 413.
 pub const MAX_BODY: usize = 16 * 1024;
@@ -231,18 +231,30 @@ pub fn layers(router: Router, trusted: TrustedProxies) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
-        .layer(middleware::from_fn_with_state(
-            trusted.clone(),
-            resolve_client,
-        ))
         .layer(TraceLayer::new_for_http())
-        .layer(middleware::from_fn(crate::server::metrics::observe))
         // Outermost: every log line of the request, the trace layer's too, is
         // written in the span that names its id.
-        .layer(middleware::from_fn_with_state(
-            trusted,
-            crate::server::request_id::request_id,
-        ))
+        .layer(middleware::from_fn_with_state(trusted, frame_request))
+}
+
+/// The outermost layer, one for three jobs (each layer copies every layer
+/// inside it on every request, so they share one): who the client is (a
+/// [`ClientAddr`] extension, resolved once), the request's id and span
+/// (`request_id`), and the answer counted by route and status (`metrics`).
+pub async fn frame_request(
+    State(trusted): State<TrustedProxies>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let peer = crate::server::client_addr::peer(&req);
+    let client = trusted.resolve(peer, req.headers());
+    req.extensions_mut().insert(ClientAddr(client));
+    let id = crate::server::request_id::choose(&trusted, peer, req.headers());
+    let route = crate::server::metrics::route_template(req.uri().path());
+    let started = std::time::Instant::now();
+    let resp = crate::server::request_id::run_within(id, req, next).await;
+    crate::server::metrics::answered(route, resp.status().as_u16(), started);
+    resp
 }
 
 #[cfg(test)]

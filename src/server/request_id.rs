@@ -6,7 +6,7 @@
 //! `X-Request-Id` (`server::upstream::client`), so the partner can quote it.
 
 use crate::server::client_addr::TrustedProxies;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -43,25 +43,14 @@ pub fn choose(trusted: &TrustedProxies, peer: IpAddr, headers: &HeaderMap) -> St
         .unwrap_or_else(crate::server::ids::new_id)
 }
 
-/// The layer: the id chosen, the request run in its span and task-local, the
-/// id returned.
-pub async fn request_id(
-    State(trusted): State<TrustedProxies>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let id = choose(
-        &trusted,
-        crate::server::client_addr::peer(&req),
-        req.headers(),
-    );
+/// Runs the request in the span and task-local of its `id` and returns the id
+/// in the answer (the outermost layer, `server::http::frame_request`, calls it).
+pub async fn run_within(id: String, req: Request, next: Next) -> Response {
     let span =
         tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
-    let mut resp = CURRENT
-        .scope(id.clone(), next.run(req))
-        .instrument(span)
-        .await;
-    if let Ok(v) = HeaderValue::from_str(&id) {
+    let header = HeaderValue::from_str(&id);
+    let mut resp = CURRENT.scope(id, next.run(req)).instrument(span).await;
+    if let Ok(v) = header {
         resp.headers_mut().insert(HEADER, v);
     }
     resp

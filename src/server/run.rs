@@ -94,7 +94,9 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) 
     ));
     let trusted = TrustedProxies::new(config.trusted_proxies.clone());
     let time_limit = config.handler_timeout;
-    let options = (*state.leptos_options).clone();
+    // Held once: every request clones the routes' handlers, and with them
+    // what they hold (a whole `LeptosOptions` was copied for each, hits too).
+    let options = state.leptos_options.clone();
     let pkg = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let assets = Router::new()
         .nest_service(
@@ -107,7 +109,7 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) 
             crate::server::http::immutable_assets,
         ));
     let pages: Router = crate::server::routes::routes()
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .leptos_routes(&state, routes, move || shell((*options).clone()))
         .merge(assets)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone())
