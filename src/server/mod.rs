@@ -29,6 +29,7 @@ pub mod shopper;
 pub mod signed_cookie;
 pub mod solana_tx;
 pub mod sse;
+pub mod sse_parser;
 pub mod state;
 pub mod upstream;
 pub mod wallet_module;
