@@ -83,12 +83,13 @@ pub async fn solana_transfer(order_id: String, payer: String) -> Result<String, 
 #[cfg(feature = "ssr")]
 async fn latest_blockhash(rpc: &str) -> Option<crate::server::solana_tx::Key> {
     let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "getLatestBlockhash", "params": [{"commitment": "confirmed"}]});
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(5))
-        .build()
-        .ok()?;
+    // One client for the process (its connection pool reused), with no header
+    // of the partner API's client: the RPC is someone else's.
+    static RPC: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    let client = RPC.get_or_init(reqwest::Client::new);
     let answer: serde_json::Value = client
         .post(rpc)
+        .timeout(std::time::Duration::from_secs(5))
         .json(&body)
         .send()
         .await

@@ -51,11 +51,6 @@ pub struct CacheLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct CacheName {
-    pub cache: &'static str,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct LimitLabels {
     pub limit: &'static str,
 }
@@ -83,8 +78,6 @@ pub struct Metrics {
     pub upstream_streams: Gauge,
     pub fanout_delay: Histogram,
     pub cache_requests: Family<CacheLabels, Counter>,
-    pub cache_entries: Family<CacheName, Gauge>,
-    pub page_cache_bytes: Gauge,
     pub rate_limit_refusals: Family<LimitLabels, Counter>,
     pub store_errors: Counter,
     pub store_fallbacks: Family<FallbackLabels, Counter>,
@@ -178,19 +171,6 @@ pub fn metrics() -> &'static Metrics {
             "Cache lookups by cache and result (hit, miss, stale, bypass)",
             Family::<CacheLabels, Counter>::default(),
         );
-        let cache_entries = add(
-            &mut registry,
-            "storefront_cache_entries",
-            "Entries held by each cache (moka's count, updated as it changes)",
-            Family::<CacheName, Gauge>::default(),
-        );
-        let page_cache_bytes = Gauge::default();
-        registry.register_with_unit(
-            "storefront_page_cache",
-            "What the rendered-page cache holds (keys and bodies weighed)",
-            Unit::Bytes,
-            page_cache_bytes.clone(),
-        );
         let rate_limit_refusals = add(
             &mut registry,
             "storefront_rate_limit_refusals",
@@ -232,8 +212,6 @@ pub fn metrics() -> &'static Metrics {
             upstream_streams,
             fanout_delay,
             cache_requests,
-            cache_entries,
-            page_cache_bytes,
             rate_limit_refusals,
             store_errors,
             store_fallbacks,
@@ -249,24 +227,48 @@ pub fn render() -> String {
     out
 }
 
-/// `GET /metrics` on the metrics listener (readiness computed now).
-pub async fn serve_metrics(
-    axum::extract::State(state): axum::extract::State<crate::server::state::AppState>,
-) -> Response {
-    // This instance's readiness, not the process's: written into this scrape
-    // alone (before the exposition's end), never shared by other listeners.
-    let ready = crate::server::readiness::reasons(&state).await.is_empty();
+/// What a scrape reads besides the process's metrics: this instance's state
+/// and its page cache.
+#[derive(Clone)]
+pub struct Scrape {
+    pub state: crate::server::state::AppState,
+    pub pages: crate::server::page_cache::PageCache,
+}
+
+/// `GET /metrics` on the metrics listener. This instance's own figures are
+/// computed now and written into this scrape alone (before the exposition's
+/// end), never shared with other listeners of the process: its readiness,
+/// its partner quota, and what its caches hold (their pending work is run
+/// here, never on a request's path).
+pub async fn serve_metrics(axum::extract::State(scrape): axum::extract::State<Scrape>) -> Response {
+    let state = &scrape.state;
+    let ready = crate::server::readiness::reasons(state).await.is_empty();
+    let mut own = format!(
+        "# HELP storefront_ready 1 when this instance can take orders (what /readyz says).\n\
+         # TYPE storefront_ready gauge\n\
+         storefront_ready {}\n\
+         # HELP storefront_partner_quota_per_minute The partner's quota of calls a minute for the whole shop (CR_PARTNER_QUOTA_PER_MINUTE; 0: not told).\n\
+         # TYPE storefront_partner_quota_per_minute gauge\n\
+         storefront_partner_quota_per_minute {}\n\
+         # HELP storefront_page_cache_bytes What the rendered-page cache holds (keys and bodies weighed).\n\
+         # TYPE storefront_page_cache_bytes gauge\n\
+         storefront_page_cache_bytes {}\n\
+         # HELP storefront_cache_entries Entries held by each cache.\n\
+         # TYPE storefront_cache_entries gauge\n",
+        u8::from(ready),
+        state.shop.config.partner_quota_per_minute,
+        scrape.pages.weighted_bytes(),
+    );
+    let caches =
+        std::iter::once(("pages", scrape.pages.entries())).chain(state.shop.cache_entries());
+    for (cache, entries) in caches {
+        own.push_str(&format!(
+            "storefront_cache_entries{{cache=\"{cache}\"}} {entries}\n"
+        ));
+    }
     let mut text = render();
     let at = text.rfind("# EOF").unwrap_or(text.len());
-    text.insert_str(
-        at,
-        &format!(
-            "# HELP storefront_ready 1 when this instance can take orders (what /readyz says).\n# TYPE storefront_ready gauge\nstorefront_ready {}\n\
-             # HELP storefront_partner_quota_per_minute The partner's quota of calls a minute for the whole shop (CR_PARTNER_QUOTA_PER_MINUTE; 0: not told).\n# TYPE storefront_partner_quota_per_minute gauge\nstorefront_partner_quota_per_minute {}\n",
-            u8::from(ready),
-            state.shop.config.partner_quota_per_minute,
-        ),
-    );
+    text.insert_str(at, &own);
     (
         [(
             header::CONTENT_TYPE,
@@ -296,14 +298,6 @@ pub fn cache(cache: &'static str, result: &'static str) {
         .cache_requests
         .get_or_create(&CacheLabels { cache, result })
         .inc();
-}
-
-/// Says how many entries a cache holds now.
-pub fn cache_size(cache: &'static str, entries: u64) {
-    metrics()
-        .cache_entries
-        .get_or_create(&CacheName { cache })
-        .set(i64::try_from(entries).unwrap_or(i64::MAX));
 }
 
 /// Counts a request refused by the per-client limit `limit`.

@@ -213,7 +213,13 @@ pub async fn start(
         &config.default_country,
     );
     let metrics_addr = match config.metrics_addr {
-        Some(at) => Some(serve_metrics(at, state.clone(), shutdown.clone()).await?),
+        Some(at) => {
+            let scrape = crate::server::metrics::Scrape {
+                state: state.clone(),
+                pages: pages.clone(),
+            };
+            Some(serve_metrics(at, scrape, shutdown.clone()).await?)
+        }
         None => None,
     };
     let app = router(state.clone(), sandbox, pages.clone());
@@ -233,7 +239,7 @@ pub async fn start(
 /// until `stop`; answers the address bound.
 async fn serve_metrics(
     at: SocketAddr,
-    state: AppState,
+    scrape: crate::server::metrics::Scrape,
     stop: CancellationToken,
 ) -> std::io::Result<SocketAddr> {
     let listener = TcpListener::bind(at).await?;
@@ -243,7 +249,7 @@ async fn serve_metrics(
             "/metrics",
             axum::routing::get(crate::server::metrics::serve_metrics),
         )
-        .with_state(state);
+        .with_state(scrape);
     tokio::spawn(async move {
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async move { stop.cancelled().await })

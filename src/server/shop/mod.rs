@@ -164,3 +164,13 @@ impl Shop {
 fn pay_choice_key(order_id: &str) -> String {
     format!("order:pay:{order_id}")
 }
+
+impl Shop {
+    /// Each cache's name and entries, the price quotes' included (the metrics
+    /// scrape: it runs the caches' pending work first).
+    pub fn cache_entries(&self) -> Vec<(&'static str, u64)> {
+        let mut all = self.catalogue.entries().to_vec();
+        all.push(self.quotes.entries());
+        all
+    }
+}

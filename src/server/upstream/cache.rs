@@ -62,7 +62,7 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, UpstreamError>>,
     {
-        use crate::server::metrics::{cache, cache_size};
+        use crate::server::metrics::cache;
         let slot = self.slot(key);
         if let Some(v) = self.fresh(&slot) {
             cache(self.name, "hit");
@@ -76,9 +76,6 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
             return Ok(v);
         }
         cache(self.name, "miss");
-        // A miss asks the upstream anyway: counting the entries costs nothing next to it.
-        self.slots.run_pending_tasks();
-        cache_size(self.name, self.slots.entry_count());
         // A call that started after we began waiting just failed: share its answer.
         let shared_error = {
             let entry = slot.entry.lock().unwrap_or_else(PoisonError::into_inner);
@@ -122,6 +119,13 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
                 }
             }
         }
+    }
+
+    /// Its name in the metrics and the keys it holds (after moka's pending
+    /// work: for the metrics scrape, never on a request's path).
+    pub fn entries(&self) -> (&'static str, u64) {
+        self.slots.run_pending_tasks();
+        (self.name, self.slots.entry_count())
     }
 
     fn fresh(&self, slot: &Slot<V>) -> Option<V> {

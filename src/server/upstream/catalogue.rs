@@ -32,6 +32,16 @@ impl Catalogue {
         }
     }
 
+    /// Each cache's name and entries (the metrics scrape).
+    pub fn entries(&self) -> [(&'static str, u64); 4] {
+        [
+            self.vias.entries(),
+            self.brands.entries(),
+            self.homepage.entries(),
+            self.families.entries(),
+        ]
+    }
+
     /// `GET /v3/payment_vias`, kept per shopper country (the answer may differ
     /// by `X-Country-ISO-Code`).
     pub async fn payment_vias(
