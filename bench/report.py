@@ -174,32 +174,51 @@ def section_ssr():
                 if reason(key):
                     notes.append("%s: %s" % (key[4:], reason(key)))
     lines.append("")
+    def both(d, fmt):
+        return ", ".join("%s %s" % (p, fmt(d[p]) if d.get(p) is not None else "n/a") for p in ("home", "brand"))
+
     br_rows = []
+    br_ratios = {}
     for page in ("home", "brand"):
-        r = wrk("ssr-%s-c10-br" % page)
-        if r:
+        for c in (10, 100):
+            r = wrk("ssr-%s-c%d-br" % (page, c))
+            t = wrk("static-%s-c%d-br" % (page, c))
+            if not r and not t:
+                continue
+            ratio = r["rps"] / t["rps"] if r and t and t["rps"] else None
+            br_ratios[(page, c)] = ratio
             br_rows.append(
-                "| %s | 10 | %s | %s | %s | %s | %s bytes |"
-                % (page, wrk_cell(r, "rps"), wrk_cell(r, "p50"), wrk_cell(r, "p99"),
-                   "%.2f" % r["upstream_per_req"] if r.get("upstream_per_req") is not None else "n/a",
+                "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |"
+                % (page, c, wrk_cell(r, "rps"), wrk_cell(r, "p50"), wrk_cell(r, "p99"),
+                   wrk_cell(t, "rps"), wrk_cell(t, "p50"), wrk_cell(t, "p99"),
+                   "%.2f×" % ratio if ratio is not None else "n/a",
                    fmt_int(int(META.get(page + "_br_bytes", "0") or 0)))
             )
-            notes += wrk_notes(r, "SSR %s c=10 br" % page)
+            notes += wrk_notes(r, "SSR %s c=%d br" % (page, c)) + wrk_notes(t, "static %s c=%d br" % (page, c))
     if br_rows:
-        lines.append("Browser-like, `Accept-Encoding: br, gzip` (the server compresses each answer on the fly):")
+        lines.append(
+            "As browsers ask, `Accept-Encoding: br, gzip`: the shop (which fills in and compresses each "
+            "answer) next to nginx serving the same pages precompressed (%s):"
+            % META.get("nginx_precompressed", "gzip_static")
+        )
         lines.append("")
-        lines.append("| page | conns | SSR req/s | p50 | p99 | upstream calls / req | answer size |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|")
+        lines.append("| page | conns | SSR req/s | SSR p50 | SSR p99 | static req/s | static p50 | static p99 | SSR/static | shop's answer |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         lines += br_rows
         lines.append("")
+        at100 = {p: br_ratios.get((p, 100)) for p in ("home", "brand")}
+        if all(v is not None for v in at100.values()):
+            summary.append((
+                "compressed SSR ≥ ½ nginx precompressed (100 conns)",
+                both(at100, lambda v: "%.2f×" % v),
+                verdict(all(v >= 0.5 for v in at100.values())),
+            ))
     if static_missing:
         notes.append("static: " + static_missing)
     if notes:
         lines.append("Notes: " + "; ".join(notes) + ".")
         lines.append("")
 
-    def both(d, fmt):
-        return ", ".join("%s %s" % (p, fmt(d[p]) if d.get(p) is not None else "n/a") for p in ("home", "brand"))
 
     if ratios_100 and any(v is not None for v in ratios_100.values()):
         ok = all(v is not None and v >= 0.5 for v in ratios_100.values())
