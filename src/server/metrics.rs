@@ -89,14 +89,23 @@ fn latency() -> Histogram {
     Histogram::new(exponential_buckets(0.001, 2.0, 15))
 }
 
-/// Registers `metric` under `name` and gives it back (one line per family below).
+/// A family of latency histograms, one per label set.
+fn latencies<L: Clone + std::hash::Hash + Eq>() -> Family<L, Histogram> {
+    Family::new_with_constructor(latency as fn() -> Histogram)
+}
+
+/// Registers `metric` under `name` (with its unit, if any) and gives it back.
 fn add<M: prometheus_client::registry::Metric + Clone>(
     registry: &mut Registry,
     name: &str,
     help: &str,
+    unit: Option<Unit>,
     metric: M,
 ) -> M {
-    registry.register(name, help, metric.clone());
+    match unit {
+        Some(unit) => registry.register_with_unit(name, help, unit, metric.clone()),
+        None => registry.register(name, help, metric.clone()),
+    }
     metric
 }
 
@@ -106,93 +115,103 @@ static METRICS: OnceLock<Metrics> = OnceLock::new();
 pub fn metrics() -> &'static Metrics {
     METRICS.get_or_init(|| {
         let mut registry = Registry::default();
-        let http_requests = Family::<HttpLabels, Counter>::default();
-        registry.register(
+        let r = &mut registry;
+        let http_requests = add(
+            r,
             "storefront_http_requests",
             "HTTP requests answered, by route template and status",
-            http_requests.clone(),
+            None,
+            Family::<HttpLabels, Counter>::default(),
         );
-        let http_duration =
-            Family::<RouteLabels, Histogram>::new_with_constructor(latency as fn() -> Histogram);
-        registry.register_with_unit(
+        let http_duration = add(
+            r,
             "storefront_http_request_duration",
             "Time to answer (headers), by route template",
-            Unit::Seconds,
-            http_duration.clone(),
+            Some(Unit::Seconds),
+            latencies(),
         );
-        let upstream_calls = Family::<UpstreamLabels, Counter>::default();
-        registry.register(
+        let upstream_calls = add(
+            r,
             "storefront_upstream_calls",
             "Calls to the partner API, by endpoint template and outcome",
-            upstream_calls.clone(),
+            None,
+            Family::<UpstreamLabels, Counter>::default(),
         );
-        let upstream_duration =
-            Family::<EndpointLabels, Histogram>::new_with_constructor(latency as fn() -> Histogram);
-        registry.register_with_unit(
+        let upstream_duration = add(
+            r,
             "storefront_upstream_call_duration",
             "Time of a partner API call, by endpoint template",
-            Unit::Seconds,
-            upstream_duration.clone(),
+            Some(Unit::Seconds),
+            latencies(),
         );
-        let orders = Family::<OutcomeLabels, Counter>::default();
-        registry.register(
+        let orders = add(
+            r,
             "storefront_orders",
             "Orders asked for, by outcome (placed, refused, uncertain, paused)",
-            orders.clone(),
+            None,
+            Family::<OutcomeLabels, Counter>::default(),
         );
         let cart_orders = add(
-            &mut registry,
+            r,
             "storefront_cart_orders",
             "Cart payments asked for (each is also one of storefront_orders), by outcome",
+            None,
             Family::<OutcomeLabels, Counter>::default(),
         );
         let live_streams = add(
-            &mut registry,
+            r,
             "storefront_live_streams",
             "Browser event streams open now",
+            None,
             Gauge::default(),
         );
         let upstream_streams = add(
-            &mut registry,
+            r,
             "storefront_upstream_streams",
             "Partner event streams open now (browsers watching one order share one)",
+            None,
             Gauge::default(),
         );
-        let fanout_delay = Histogram::new(exponential_buckets(0.000_1, 2.0, 14));
-        registry.register_with_unit(
+        let fanout_delay = add(
+            r,
             "storefront_live_fanout_delay",
             "From an upstream event read to its bytes handed to each browser stream",
-            Unit::Seconds,
-            fanout_delay.clone(),
+            Some(Unit::Seconds),
+            Histogram::new(exponential_buckets(0.000_1, 2.0, 14)),
         );
         let cache_requests = add(
-            &mut registry,
+            r,
             "storefront_cache_requests",
             "Cache lookups by cache and result (hit, miss, stale, bypass)",
+            None,
             Family::<CacheLabels, Counter>::default(),
         );
         let rate_limit_refusals = add(
-            &mut registry,
+            r,
             "storefront_rate_limit_refusals",
             "Requests refused by a per-client limit, by limit",
+            None,
             Family::<LimitLabels, Counter>::default(),
         );
         let store_errors = add(
-            &mut registry,
+            r,
             "storefront_shared_store_errors",
             "Shared store (Redis) calls that failed or timed out",
+            None,
             Counter::default(),
         );
         let store_fallbacks = add(
-            &mut registry,
+            r,
             "storefront_shared_store_fallbacks",
             "Answers given from this instance alone because the shared store failed, by what",
+            None,
             Family::<FallbackLabels, Counter>::default(),
         );
         let wallet_transactions = add(
-            &mut registry,
+            r,
             "storefront_wallet_transactions_built",
             "Transactions the shop built for a connected wallet to sign and send (Solana), by chain",
+            None,
             Family::<ChainLabels, Counter>::default(),
         );
         let build = Info::new(vec![
@@ -344,17 +363,9 @@ pub fn order(outcome: &'static str) {
         .inc();
 }
 
-/// The route template of a request path: the shop's own few, `other` for the rest.
-pub fn route_template(path: &str) -> &'static str {
-    let path = ["/tr/", "/vi/"]
-        .iter()
-        .find_map(|p| {
-            path.strip_prefix(&p[..3])
-                .filter(|rest| rest.is_empty() || rest.starts_with('/'))
-        })
-        .map(|rest| if rest.is_empty() { "/" } else { rest })
-        .unwrap_or(path);
-    // No allocation on every request: at most five segments are looked at.
+/// The first (at most five) segments of a path, without allocating: the
+/// templates below look at no more.
+fn segments(path: &str) -> ([&str; 5], usize) {
     let mut segments = [""; 5];
     let mut n = 0;
     for segment in path.trim_start_matches('/').split('/') {
@@ -364,6 +375,13 @@ pub fn route_template(path: &str) -> &'static str {
         segments[n] = segment;
         n += 1;
     }
+    (segments, n)
+}
+
+/// The route template of a request path: the shop's own few, `other` for the
+/// rest (a language prefix is `lang::split`'s, as the locale layer reads it).
+pub fn route_template(path: &str) -> &'static str {
+    let (segments, n) = segments(crate::lang::split(path).1);
     match &segments[..n] {
         [""] => "/",
         ["brands", _, _] => "/brands/{country}/{family}",
@@ -388,9 +406,8 @@ pub fn route_template(path: &str) -> &'static str {
 
 /// The upstream endpoint template of a partner API path (order ids out).
 pub fn endpoint_template(path: &str) -> &'static str {
-    let path = path.split('?').next().unwrap_or_default();
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    match segments.as_slice() {
+    let (segments, n) = segments(path.split('?').next().unwrap_or_default());
+    match &segments[..n] {
         ["v5", "orders", "validations"] => "/v5/orders/validations",
         ["v5", "orders"] => "/v5/orders",
         ["v5", "orders", _, "subscribe"] => "/v5/orders/{id}/subscribe",
