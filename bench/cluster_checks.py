@@ -503,7 +503,7 @@ def prom_journey(args):
     posts = after["requests"].get("/v5/orders", 0) - before["requests"].get("/v5/orders", 0)
     created = after["orders"] - before["orders"]
     q = {
-        "order_calls": 'sum(storefront_upstream_calls_total{endpoint="/v5/orders",outcome!="quota_spent"})',
+        "order_calls": 'sum(storefront_upstream_calls_total{endpoint="/v5/orders"})',
         "placed": 'sum(storefront_orders_total{outcome="placed"})',
         "live_streams_max": "max_over_time(sum(storefront_live_streams)[15m:1s])",
         "upstream_streams_max": "max_over_time(sum(storefront_upstream_streams)[15m:1s])",

@@ -223,6 +223,8 @@ impl UpstreamClient {
             Err(UpstreamError::Suspended(_)) => "suspended",
             Err(UpstreamError::NotFound) => "not_found",
             Err(UpstreamError::RateLimited(_)) => "rate_limited",
+            // Never a call: `spend` refuses before one is sent (counted as
+            // `storefront_rate_limit_refusals_total{limit="upstream"}`).
             Err(UpstreamError::QuotaSpent(_)) => "quota_spent",
         };
         let m = metrics();
