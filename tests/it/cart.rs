@@ -150,12 +150,10 @@ async fn three_cards_from_two_brands_are_one_upstream_order_with_three_codes() {
 
     s.control(&format!("/orders/{id}/pay"), serde_json::json!({}))
         .await;
-    let mut codes = Vec::new();
-    for _ in 0..50 {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let (_, v) = s.call("orders/get", &[("order_id", id)]).await;
-        if v["order"]["order_state"] == "Done" {
-            codes = v["order"]["deliveries"]
+    let codes: Vec<(String, String)> = common::order_at_done(&s, id)
+        .await
+        .map(|order| {
+            order["deliveries"]
                 .as_array()
                 .expect("deliveries")
                 .iter()
@@ -168,10 +166,9 @@ async fn three_cards_from_two_brands_are_one_upstream_order_with_three_codes() {
                             .to_string(),
                     )
                 })
-                .collect();
-            break;
-        }
-    }
+                .collect()
+        })
+        .unwrap_or_default();
     assert_eq!(codes.len(), 3, "three codes at Done: {codes:?}");
     let brands: Vec<&str> = codes.iter().map(|(b, _)| b.as_str()).collect();
     assert_eq!(brands, ["Steam Wallet", "Steam Wallet", "Roblox"]);

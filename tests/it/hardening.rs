@@ -960,16 +960,8 @@ async fn the_demo_partner_api_answers_only_this_shop() {
     s.control(&format!("/orders/{id}/pay"), serde_json::json!({}))
         .await;
     // Delivered (the shop, which holds the partner id, sees the code).
-    let mut delivered = false;
-    for _ in 0..50 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let (_, v) = s.call("orders/get", &[("order_id", id.as_str())]).await;
-        if v["order"]["order_state"] == "Done" {
-            delivered = true;
-            break;
-        }
-    }
-    assert!(delivered);
+    let delivered = common::order_at_done(&s, &id).await;
+    assert!(delivered.is_some());
     for path in [
         format!("/sandbox/v5/orders/{id}"),
         format!("/sandbox/v5/orders/{id}/subscribe"),

@@ -45,22 +45,18 @@ const NUMBER: &str = "+84912345678";
 
 /// Waits for `id` to be Done: its delivered codes.
 async fn codes_at_done(s: &common::Shop, id: &str) -> Vec<String> {
-    for _ in 0..60 {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let (_, v) = s.call("orders/get", &[("order_id", id)]).await;
-        if v["order"]["order_state"] == "Done" {
-            return v["order"]["deliveries"]
-                .as_array()
-                .map(|d| {
-                    d.iter()
-                        .filter_map(|d| d["deliverable"]["pin_code"].as_str())
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default();
-        }
-    }
-    panic!("{id} never reached Done");
+    let order = common::order_at_done(s, id)
+        .await
+        .unwrap_or_else(|| panic!("{id} never reached Done"));
+    order["deliveries"]
+        .as_array()
+        .map(|d| {
+            d.iter()
+                .filter_map(|d| d["deliverable"]["pin_code"].as_str())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn order_id(o: &Value) -> String {

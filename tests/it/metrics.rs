@@ -21,12 +21,7 @@ async fn metrics_are_served_on_their_own_listener_and_move_with_an_order() {
     let id = new_order(&s, "metrics-key-000001").await;
     let (st, _) = s.get(&format!("/orders/{id}")).await;
     assert_eq!(st, 200);
-    let text = reqwest::get(format!("http://{at}/metrics"))
-        .await
-        .expect("scrape")
-        .text()
-        .await
-        .expect("text");
+    let text = scrape(at).await;
     for family in [
         "storefront_orders_total{outcome=\"placed\"}",
         "storefront_upstream_calls_total{endpoint=\"/v5/orders\",outcome=\"ok\"}",

@@ -285,6 +285,19 @@ pub async fn new_order(s: &Shop, key: &str) -> String {
     o["order_id"].as_str().expect("order id").to_string()
 }
 
+/// The order as `orders/get` reads it once it is Done (asked every 100 ms,
+/// 50 times at most); `None` when it never got there.
+pub async fn order_at_done(s: &Shop, id: &str) -> Option<Value> {
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (_, v) = s.call("orders/get", &[("order_id", id)]).await;
+        if v["order"]["order_state"] == "Done" {
+            return Some(v["order"].clone());
+        }
+    }
+    None
+}
+
 /// Places a one-card order (US) paid with `pay` (`USDC|Base`); answers the order.
 pub async fn new_order_paid_with(s: &Shop, pay: &str, key: &str) -> Value {
     let (family, amount) = some_family(s, "US").await;
