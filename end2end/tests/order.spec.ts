@@ -9,16 +9,21 @@ async function orderPage(page: Page, request: any, project: string) {
   return id;
 }
 
-/** An order page whose live stream never reached the shop: browsers watching one
- * order share one upstream stream, so a stream still open (a reload's previous
- * page, not yet noticed gone behind nginx) would be joined instead of opened,
- * and a fault set on the upstream's next `subscribe` would never be met. */
-async function orderPageNeverSubscribed(page: Page, request: any, project: string) {
+/** An order whose live stream never reached the shop, and a blank page: its
+ * address, to open once the fault is set. Browsers watching one order share one
+ * upstream stream, so a stream still open (a reload's previous page, not yet
+ * noticed gone behind nginx) would be joined instead of opened; and the page's
+ * island retries a blocked stream a second later, so the page is left (its
+ * island with it) before the block is lifted: else that retry, not the page
+ * under test, meets a fault set on the upstream's next `subscribe` (seen in CI). */
+async function orderNeverSubscribed(page: Page, request: any, project: string) {
   const blocked = '**/api/orders/*/subscribe';
   await page.route(blocked, (r) => r.abort());
   const id = await orderPage(page, request, project);
+  const url = page.url();
+  await page.goto('about:blank');
   await page.unroute(blocked);
-  return id;
+  return { id, url };
 }
 
 async function reachesDone(page: Page, project: string) {
@@ -115,9 +120,9 @@ test('the live view redraws only what changed', async ({ shop: page, request }, 
 
 test('a dropped live stream still reaches Done', async ({ shop: page, request }, info) => {
   test.skip(isNoJs(info.project.name), 'live updates need JavaScript');
-  const id = await orderPageNeverSubscribed(page, request, info.project.name);
+  const { id, url } = await orderNeverSubscribed(page, request, info.project.name);
   await control(request, '/faults', { match: `${id}/subscribe`, kind: 'drop_sse', after_events: 1, times: 3 });
-  await page.reload();
+  await page.goto(url);
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await control(request, `/orders/${id}/pay`);
   await reachesDone(page, info.project.name);
@@ -125,7 +130,7 @@ test('a dropped live stream still reaches Done', async ({ shop: page, request },
 
 test('one dropped live stream says Reconnecting, then Live again, without polling', async ({ shop: page, request }, info) => {
   test.skip(isNoJs(info.project.name), 'live updates need JavaScript');
-  const id = await orderPageNeverSubscribed(page, request, info.project.name);
+  const { id, url } = await orderNeverSubscribed(page, request, info.project.name);
   await control(request, '/faults', { match: `${id}/subscribe`, kind: 'drop_sse', after_events: 1, times: 1 });
   let streams = 0;
   const polls: string[] = [];
@@ -133,7 +138,7 @@ test('one dropped live stream says Reconnecting, then Live again, without pollin
     if (r.url().includes(`/api/orders/${id}/subscribe`)) streams += 1;
     if (r.url().includes('/api/orders/region') && (r.postData() ?? '').includes('polling=true')) polls.push(r.url());
   });
-  await page.reload();
+  await page.goto(url);
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByText('Reconnecting…')).toBeVisible();
   await expect(page.getByText('Live: this page updates by itself.')).toBeVisible();
