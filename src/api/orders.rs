@@ -94,13 +94,19 @@ pub async fn create_order(
     let who = shopper(&state, Some(&form.country));
     // "I checked my email: order again" after an unclear answer: a deliberate new
     // attempt under that button's own key (pressed twice, still one order).
-    let form = if again.trim().is_empty() {
-        form
+    let key = if again.trim().is_empty() {
+        form.idempotency_key.clone()
     } else {
-        CheckoutForm {
-            idempotency_key: again,
-            ..form
-        }
+        again
+    };
+    // The page's key, which a kept page gives every visitor, as this visitor's.
+    let form = CheckoutForm {
+        idempotency_key: crate::server::checkout_key::scoped(
+            &key,
+            &crate::server::checkout_key::visitor(&super::ssr::headers(), who.client),
+            &state.shop.config.cookie_secret,
+        ),
+        ..form
     };
     // The amount as the shopper's language writes it (`12,5`), read once here;
     // a refused form goes back with what was typed.

@@ -21,11 +21,16 @@ use crate::server::client_addr::{ClientAddr, TrustedProxies};
 pub const MAX_BODY: usize = 16 * 1024;
 
 /// The Content-Security-Policy. Scripts: our own files, inline ones only with
-/// this response's `nonce`, and WebAssembly compilation. Loopback and `ws:`
-/// sources (the reload socket of `cargo leptos watch`, a local sandbox's logos)
-/// only in debug builds.
+/// this response's `nonce`, and WebAssembly compilation.
 pub fn csp(nonce: Option<&str>) -> String {
-    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    csp_with(&nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default())
+}
+
+/// The Content-Security-Policy whose scripts are our own files, the inline
+/// ones `sources` names (` 'nonce-…'` or ` 'sha256-…'`, each with a leading
+/// space), and WebAssembly compilation. Loopback and `ws:` sources (the reload
+/// socket of `cargo leptos watch`, a local sandbox's logos) only in debug builds.
+pub fn csp_with(sources: &str) -> String {
     let (dev_img, dev_connect) = if cfg!(debug_assertions) {
         (
             " http://127.0.0.1:* http://localhost:*",
@@ -35,7 +40,7 @@ pub fn csp(nonce: Option<&str>) -> String {
         ("", "")
     };
     format!(
-        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self'{sources} 'wasm-unsafe-eval'; \
 style-src 'self'; img-src 'self' data: https:{dev_img}; \
 connect-src 'self'{dev_connect}; font-src 'self'; object-src 'none'; \
 base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -271,6 +276,9 @@ mod tests {
         assert!(script.contains("'nonce-abc123'"), "{script}");
         assert!(!script.contains("unsafe-inline"), "{script}");
         assert!(!csp(None).contains("nonce"));
+        assert!(
+            csp_with(" 'sha256-x'").contains("script-src 'self' 'sha256-x' 'wasm-unsafe-eval';")
+        );
     }
 
     #[test]

@@ -7,8 +7,9 @@
 //! 2.03 s with the links, 1.06 s without; `bench/run`). This layer removes
 //! those two links from every HTML answer; the script itself is untouched.
 //!
-//! It also gives every page the CSP that names the nonce its scripts carry,
-//! read from the page itself. (The shell used to set it through Leptos'
+//! It also gives every page its CSP: the hashes of its inline scripts when
+//! they are all the build's own (`server::inline_scripts`), else the nonce its
+//! scripts carry, read from the page itself. (The shell used to set it through Leptos'
 //! `ResponseOptions`, which was once seen lost on an order's 404 page in
 //! bench/cluster, one run in about ten, cf. leptos-rs/leptos#3280: the page's
 //! scripts were then blocked.)
@@ -54,8 +55,28 @@ fn name_the_nonce(headers: &mut axum::http::HeaderMap, html: &[u8]) {
     }
 }
 
+/// `html` as sent, with its CSP: the same bytes for every visitor when its
+/// inline scripts are all learnt ones (their hashes named,
+/// `server::inline_scripts`), else with its nonce named.
+fn with_policy(headers: &mut axum::http::HeaderMap, html: Vec<u8>) -> Vec<u8> {
+    match crate::server::inline_scripts::hashed(&html) {
+        Some(page) => {
+            if let Ok(csp) =
+                axum::http::HeaderValue::from_str(&crate::server::http::csp_with(&page.sources))
+            {
+                headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+            }
+            page.html
+        }
+        None => {
+            name_the_nonce(headers, &html);
+            html
+        }
+    }
+}
+
 /// The layer: HTML answers lose the islands' preload links, and their CSP
-/// names their scripts' nonce.
+/// allows exactly their inline scripts.
 pub async fn idle_islands(req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
     let html = resp
@@ -69,11 +90,8 @@ pub async fn idle_islands(req: Request, next: Next) -> Response {
     match axum::body::to_bytes(body, MAX_PAGE).await {
         Ok(bytes) => {
             parts.headers.remove(header::CONTENT_LENGTH);
-            name_the_nonce(&mut parts.headers, &bytes);
-            Response::from_parts(
-                parts,
-                Body::from(Bytes::from(without_island_preloads(&bytes))),
-            )
+            let page = with_policy(&mut parts.headers, without_island_preloads(&bytes));
+            Response::from_parts(parts, Body::from(Bytes::from(page)))
         }
         // Unreadable or too big: a short answer that says so, never half a page.
         Err(_) => axum::response::IntoResponse::into_response(crate::error::AppError::Unavailable),

@@ -237,6 +237,7 @@ pub async fn serve(
         .timer(TokioTimer::new())
         .keep_alive_interval(Some(Duration::from_secs(30)))
         .max_concurrent_streams(64);
+    let builder = Arc::new(builder);
     loop {
         let (stream, peer) = tokio::select! {
             _ = shutdown.cancelled() => break,
@@ -281,54 +282,74 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        let stream = WriteProgress::new(stream, limits.write_stall);
-        let in_flight = InFlight::new();
-        let service = {
-            let (app, in_flight) = (app.clone(), in_flight.clone());
-            tower::service_fn(move |mut req: axum::http::Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                let busy = in_flight.enter();
-                let answer = app.clone().oneshot(req.map(axum::body::Body::new));
-                async move {
-                    let res = answer.await?;
-                    Ok::<_, std::convert::Infallible>(res.map(|body| {
-                        axum::body::Body::new(body.map_frame(move |frame| {
-                            let _ = &busy;
-                            frame
-                        }))
-                    }))
-                }
-            })
-        };
-        let conn = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
-            .into_owned();
-        let (stop, idle) = (shutdown.clone(), limits.header_read_timeout);
+        let (app, builder, stop) = (app.clone(), builder.clone(), shutdown.clone());
+        let (idle, stall) = (limits.header_read_timeout, limits.write_stall);
         open.spawn(async move {
             let _permit = permit;
             let _share = share;
-            let mut conn = std::pin::pin!(conn);
-            // Closed gracefully (HTTP/2: GOAWAY) when idle or when the shop stops;
-            // requests in flight finish either way.
-            let ended = tokio::select! {
-                ended = conn.as_mut() => Some(ended),
-                _ = in_flight.idle_for(idle) => None,
-                _ = stop.cancelled() => None,
-            };
-            let ended = match ended {
-                Some(ended) => ended,
-                None => {
-                    conn.as_mut().graceful_shutdown();
-                    conn.await
-                }
-            };
-            if let Err(e) = ended {
-                tracing::debug!(%peer, "connection ended: {e}");
+            // A browser's live order stream: served on the bare connection.
+            if crate::server::stream_conn::opens_a_stream(&stream, idle).await {
+                let stream = WriteProgress::new(stream, stall);
+                crate::server::stream_conn::serve(stream, peer, app, idle).await;
+                return;
             }
+            let stream = WriteProgress::new(stream, stall);
+            serve_with_hyper(stream, peer, app, &builder, idle, stop).await;
         });
     }
     drop(listener);
     open.close();
     open.wait().await;
     Ok(())
+}
+
+/// Serves one connection with hyper (either protocol), until it ends, stays
+/// idle for `idle`, or the shop stops: then gracefully, letting requests in
+/// flight finish.
+async fn serve_with_hyper(
+    stream: WriteProgress<tokio::net::TcpStream>,
+    peer: std::net::SocketAddr,
+    app: Router,
+    builder: &Builder<TokioExecutor>,
+    idle: Duration,
+    stop: CancellationToken,
+) {
+    let in_flight = InFlight::new();
+    let service = {
+        let (app, in_flight) = (app.clone(), in_flight.clone());
+        tower::service_fn(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            let busy = in_flight.enter();
+            let answer = app.clone().oneshot(req.map(axum::body::Body::new));
+            async move {
+                let res = answer.await?;
+                Ok::<_, std::convert::Infallible>(res.map(|body| {
+                    axum::body::Body::new(body.map_frame(move |frame| {
+                        let _ = &busy;
+                        frame
+                    }))
+                }))
+            }
+        })
+    };
+    let conn = builder
+        .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service));
+    let mut conn = std::pin::pin!(conn);
+    // Closed gracefully (HTTP/2: GOAWAY) when idle or when the shop stops;
+    // requests in flight finish either way.
+    let ended = tokio::select! {
+        ended = conn.as_mut() => Some(ended),
+        _ = in_flight.idle_for(idle) => None,
+        _ = stop.cancelled() => None,
+    };
+    let ended = match ended {
+        Some(ended) => ended,
+        None => {
+            conn.as_mut().graceful_shutdown();
+            conn.await
+        }
+    };
+    if let Err(e) = ended {
+        tracing::debug!(%peer, "connection ended: {e}");
+    }
 }

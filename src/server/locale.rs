@@ -17,7 +17,7 @@ pub fn from_cookie(headers: &HeaderMap) -> Option<Locale> {
 }
 
 /// The language of a request without a prefix.
-fn preferred(headers: &HeaderMap) -> Locale {
+pub fn preferred(headers: &HeaderMap) -> Locale {
     from_cookie(headers)
         .or_else(|| {
             headers

@@ -1,6 +1,7 @@
 //! Server-only code, compiled with the `ssr` feature.
 
 pub mod cart_cookie;
+pub mod checkout_key;
 pub mod client_addr;
 pub mod config;
 pub mod cross_site;
@@ -9,6 +10,7 @@ pub mod http;
 pub mod idempotency;
 pub mod idle_islands;
 pub mod ids;
+pub mod inline_scripts;
 pub mod listener;
 pub mod locale;
 pub mod metrics;
@@ -31,5 +33,6 @@ pub mod solana_tx;
 pub mod sse;
 pub mod sse_parser;
 pub mod state;
+pub mod stream_conn;
 pub mod upstream;
 pub mod wallet_module;

@@ -1,18 +1,23 @@
-//! Catalogue pages (home, brand) rendered once per path, query and country and
-//! kept for a few minutes: a hit costs a copy instead of a render. Nothing per
-//! visitor is kept: every answer gets its own CSP nonce and checkout key, put in
-//! place of the ones of the render; a visitor whose page is their own (a cart,
+//! Catalogue pages (home, brand) rendered once per language, path, query and
+//! country and kept for a few minutes, compressed once (brotli and gzip) when
+//! they are kept: a hit hands out shared bytes, before any other layer runs.
+//! A kept page is the same for every visitor: its inline scripts are allowed by
+//! hash, not by a per-answer nonce (`server::inline_scripts`), and its checkout
+//! key is the page's, which the shop scopes to each visitor when the form comes
+//! back (`server::checkout_key`). A visitor whose page is their own (a cart,
 //! recent orders, a refused form) is never served from, or stored in, the cache.
 
+use crate::server::client_addr::TrustedProxies;
 use crate::server::shopper;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
-use base64::Engine;
+use futures::future::{BoxFuture, Either, Ready, ready};
+use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Duration;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 /// The header that says what the cache did (`hit`, `miss`, `bypass`).
 pub const CACHE_HEADER: &str = "x-page-cache";
@@ -32,23 +37,114 @@ const PAGE_PARAMS: [(&str, usize); 4] = [
 ];
 /// Longest query of a kept page.
 const MAX_QUERY: usize = 256;
+/// Response headers that are not the page's own: set for each answer.
+const PER_ANSWER: [&str; 4] = [
+    "content-length",
+    "content-encoding",
+    crate::server::request_id::HEADER,
+    CACHE_HEADER,
+];
 
-/// A rendered page and what must change in each copy of it.
+/// A kept page: its headers, and its bytes as each encoding sends them.
 struct Cached {
-    body: Bytes,
-    /// The body as text runs and the places of its nonce and checkout key,
-    /// found once when the page is kept: each answer is one copy.
-    pieces: Vec<Piece>,
-    content_type: HeaderValue,
-    key: Option<String>,
+    headers: HeaderMap,
+    identity: Bytes,
+    gzip: Bytes,
+    br: Bytes,
 }
 
-/// A run of the kept body, or a place for the answer's own value.
-#[derive(Clone, Debug, PartialEq)]
-enum Piece {
-    Text(std::ops::Range<usize>),
-    Nonce,
-    Key,
+/// How an answer's body is encoded.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Encoding {
+    Identity,
+    Gzip,
+    Br,
+}
+
+impl Cached {
+    /// What a kept page weighs: its key, headers and bodies, in bytes.
+    fn weight(&self, key: &str) -> u32 {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len() + 32)
+            .sum();
+        let bytes =
+            key.len() + headers + self.identity.len() + self.gzip.len() + self.br.len() + 256;
+        u32::try_from(bytes).unwrap_or(u32::MAX)
+    }
+
+    fn body(&self, encoding: Encoding) -> (Bytes, Option<&'static str>) {
+        match encoding {
+            Encoding::Br => (self.br.clone(), Some("br")),
+            Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
+            Encoding::Identity => (self.identity.clone(), None),
+        }
+    }
+
+    /// The page, compressed once (off the runtime's threads: brotli at its
+    /// best takes a few milliseconds a page).
+    async fn keep(headers: HeaderMap, identity: Bytes) -> Option<Cached> {
+        let page = identity.clone();
+        let (gzip, br) = tokio::task::spawn_blocking(move || (gzip(&page), brotli(&page)))
+            .await
+            .ok()?;
+        Some(Cached {
+            headers,
+            identity,
+            gzip: Bytes::from(gzip?),
+            br: Bytes::from(br?),
+        })
+    }
+}
+
+fn gzip(page: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    out.write_all(page).ok()?;
+    out.finish().ok()
+}
+
+fn brotli(page: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        w.write_all(page).ok()?;
+        w.flush().ok()?;
+    }
+    Some(out)
+}
+
+/// The encoding a request's `Accept-Encoding` prefers among ours (brotli,
+/// then gzip, then none; `q=0` refuses one).
+fn encoding(headers: &HeaderMap) -> Encoding {
+    let Some(accept) = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Encoding::Identity;
+    };
+    let accepted = |name: &str| {
+        accept.split(',').any(|item| {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or_default().trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            coding.eq_ignore_ascii_case(name) && !refused
+        })
+    };
+    if accepted("br") {
+        Encoding::Br
+    } else if accepted("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
 }
 
 /// The cached pages: home pages for the catalogue TTL, brand pages (which show a
@@ -125,18 +221,6 @@ impl PageCache {
     }
 }
 
-impl Cached {
-    /// What a kept page weighs: its key, body and pieces, in bytes.
-    fn weight(&self, key: &str) -> u32 {
-        let bytes = key.len()
-            + self.body.len()
-            + self.pieces.len() * std::mem::size_of::<Piece>()
-            + self.key.as_ref().map_or(0, String::len)
-            + 256;
-        u32::try_from(bytes).unwrap_or(u32::MAX)
-    }
-}
-
 /// Whether a page asked with `query` may be kept: only the parameters pages
 /// read, each within its length, in a short query.
 fn keepable_query(query: Option<&str>) -> bool {
@@ -152,49 +236,107 @@ fn keepable_query(query: Option<&str>) -> bool {
         })
 }
 
-/// A fresh nonce: 16 random bytes, base64url.
-fn fresh_nonce() -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>())
+/// What the cache does with a request.
+enum Decision {
+    /// A kept page answers it.
+    Hit(Arc<Cached>),
+    /// The layers inside answer it.
+    Render(Render),
 }
 
-/// `body` cut at every occurrence of `nonce` and `key` (neither may be empty).
-fn pieces(body: &[u8], nonce: &str, key: Option<&str>) -> Vec<Piece> {
-    let mut places: Vec<(usize, usize, Piece)> = Vec::new();
-    for (what, piece) in [(Some(nonce), Piece::Nonce), (key, Piece::Key)] {
-        let Some(what) = what.filter(|w| !w.is_empty()) else {
-            continue;
+/// Why a request is rendered.
+enum Render {
+    /// Not a cacheable page: the cache stays out of it.
+    Pass,
+    /// A cacheable page that is this visitor's own, or asked in a way never kept.
+    Bypass,
+    /// A cacheable page not kept yet (under this key).
+    Miss(Kind, String),
+}
+
+impl PageCache {
+    /// The language of a page request, as the locale layer will read it, when
+    /// its page may come from the cache: named by the path, else English (a
+    /// request that prefers another language is redirected, never kept).
+    fn decide(&self, req: &Request) -> Decision {
+        if req.method() != Method::GET {
+            return Decision::Render(Render::Pass);
+        }
+        let (named, path) = crate::lang::split(req.uri().path());
+        let Some(kind) = kind(path) else {
+            return Decision::Render(Render::Pass);
         };
-        places.extend(
-            memchr::memmem::find_iter(body, what.as_bytes())
-                .map(|at| (at, what.len(), piece.clone())),
+        let headers = req.headers();
+        let locale = match named {
+            Some(l) => l,
+            None => match crate::server::locale::preferred(headers) {
+                crate::lang::Locale::en => crate::lang::Locale::en,
+                _ => return Decision::Render(Render::Pass),
+            },
+        };
+        let query = req.uri().query();
+        let own = OWN_COOKIES
+            .iter()
+            .any(|c| shopper::cookie(headers, c).is_some_and(|v| !v.is_empty()))
+            || query.is_some_and(|q| q.contains("draft"));
+        if own || !keepable_query(query) {
+            return Decision::Render(Render::Bypass);
+        }
+        let country = shopper::country(headers, &self.0.default_country);
+        let key = format!(
+            "{}|{path}?{}|{country}",
+            crate::lang::code(locale),
+            query.unwrap_or_default()
         );
-    }
-    places.sort_by_key(|(at, _, _)| *at);
-    let mut out = Vec::with_capacity(places.len() * 2 + 1);
-    let mut last = 0;
-    for (at, len, piece) in places {
-        if at < last {
-            continue;
+        match self.pages(kind).get(&key) {
+            Some(page) => Decision::Hit(page),
+            None => Decision::Render(Render::Miss(kind, key)),
         }
-        out.push(Piece::Text(last..at));
-        out.push(piece);
-        last = at + len;
     }
-    out.push(Piece::Text(last..body.len()));
-    out
-}
 
-/// One answer's copy of a kept body, with its own nonce and key.
-fn fill(body: &[u8], pieces: &[Piece], nonce: &str, key: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len() + 64);
-    for p in pieces {
-        match p {
-            Piece::Text(run) => out.extend_from_slice(body.get(run.clone()).unwrap_or_default()),
-            Piece::Nonce => out.extend_from_slice(nonce.as_bytes()),
-            Piece::Key => out.extend_from_slice(key.as_bytes()),
+    /// Keeps the answer of a missed page when it is one to keep: a 200 HTML
+    /// page, setting no cookie, the same for every visitor (its policy names
+    /// no nonce). Returns the page's headers and body either way.
+    async fn store(
+        &self,
+        kind: Kind,
+        key: String,
+        resp: Response,
+    ) -> Result<Arc<Cached>, Response> {
+        let h = resp.headers();
+        let same_for_all = h
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|csp| !csp.contains("'nonce-"));
+        let storable = resp.status() == StatusCode::OK
+            && h.get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+            && !h.contains_key(header::SET_COOKIE)
+            && !h.contains_key(header::CONTENT_ENCODING)
+            && same_for_all;
+        if !storable {
+            return Err(resp);
+        }
+        let (parts, body) = resp.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE).await else {
+            // Too big to keep (or broken): nothing is sent twice, say it failed.
+            return Err(axum::response::IntoResponse::into_response(
+                crate::error::AppError::Unavailable,
+            ));
+        };
+        let mut headers = parts.headers.clone();
+        for name in PER_ANSWER {
+            headers.remove(name);
+        }
+        match Cached::keep(headers, bytes.clone()).await {
+            Some(page) => {
+                let page = Arc::new(page);
+                self.pages(kind).insert(key, page.clone());
+                Ok(page)
+            }
+            None => Err(Response::from_parts(parts, Body::from(bytes))),
         }
     }
-    out
 }
 
 /// Marks the answer with what the cache did, and counts it (metrics).
@@ -205,110 +347,151 @@ fn with_header(mut resp: Response, what: &'static str) -> Response {
     resp
 }
 
-/// The copy of a cached page for one answer.
-fn serve(page: &Cached) -> Response {
-    let nonce = fresh_nonce();
-    let key = page
-        .key
-        .as_ref()
-        .map(|_| crate::server::ids::new_id())
-        .unwrap_or_default();
-    let body = fill(&page.body, &page.pieces, &nonce, &key);
+/// A kept page as one answer: shared bytes in `encoding`, with the page's headers.
+fn answer(page: &Cached, encoding: Encoding) -> Response {
+    let (body, coding) = page.body(encoding);
     let mut resp = Response::new(Body::from(body));
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, page.content_type.clone());
-    if let Ok(csp) = HeaderValue::from_str(&crate::server::http::csp(Some(&nonce))) {
-        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    h.clone_from(&page.headers);
+    if let Some(coding) = coding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
     }
-    with_header(resp, "hit")
+    h.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    resp
 }
 
-/// The checkout key a brand page was rendered with.
-fn checkout_key(body: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(body).ok()?;
-    let rest = text.split(r#"name="idempotency_key" value=""#).nth(1)?;
-    let key = rest.split('"').next()?;
-    crate::model::values::IdempotencyKey::parse(key).map(|k| k.to_string())
+/// The layer, outermost: a hit is answered before any other layer runs (with
+/// its request id, and counted, as `server::http::frame_request` does for the
+/// rest); a miss is rendered uncompressed by the layers inside, then kept.
+#[derive(Clone)]
+pub struct PageCacheLayer {
+    pub cache: PageCache,
+    pub trusted: TrustedProxies,
+    /// Cookies are `Secure` (`CR_PUBLIC_URL` is https).
+    pub secure_cookies: bool,
 }
 
-/// The middleware: serves hits, stores what it may, marks the rest.
-pub async fn page_cache(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
-    let Some(kind) = kind(req.uri().path()).filter(|_| req.method() == Method::GET) else {
-        return next.run(req).await;
-    };
-    let headers = req.headers();
-    let own = OWN_COOKIES
-        .iter()
-        .any(|c| shopper::cookie(headers, c).is_some_and(|v| !v.is_empty()))
-        || req.uri().query().is_some_and(|q| q.contains("draft"));
-    if own || !keepable_query(req.uri().query()) {
-        return with_header(next.run(req).await, "bypass");
+impl<S> tower::Layer<S> for PageCacheLayer {
+    type Service = PageCacheService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        PageCacheService {
+            inner,
+            cache: self.cache.clone(),
+            trusted: self.trusted.clone(),
+            secure_cookies: self.secure_cookies,
+        }
     }
-    let country = shopper::country(headers, &cache.0.default_country);
-    let locale = req
-        .extensions()
-        .get::<crate::lang::Locale>()
-        .copied()
-        .unwrap_or_default();
-    let key = format!(
-        "{}|{}?{}|{country}",
-        crate::lang::code(locale),
-        req.uri().path(),
-        req.uri().query().unwrap_or_default()
-    );
-    let pages = cache.pages(kind);
-    if let Some(page) = pages.get(&key) {
-        return serve(&page);
+}
+
+/// See [`PageCacheLayer`].
+#[derive(Clone)]
+pub struct PageCacheService<S> {
+    inner: S,
+    cache: PageCache,
+    trusted: TrustedProxies,
+    secure_cookies: bool,
+}
+
+impl<S> PageCacheService<S> {
+    /// The `visitor` cookie a kept page's answer gives a browser without one
+    /// (`server::checkout_key`), `Secure` behind https.
+    fn visitor_cookie(&self, req: &Request) -> Option<HeaderValue> {
+        let headers = req.headers();
+        if !crate::server::checkout_key::lacks_cookie(headers) {
+            return None;
+        }
+        let peer = crate::server::client_addr::peer(req);
+        let secure = self.secure_cookies || self.trusted.says_https(peer, headers);
+        HeaderValue::from_str(&crate::server::checkout_key::new_cookie(secure)).ok()
     }
-    let resp = next.run(req).await;
-    let html = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    let nonce = resp
-        .headers()
-        .get(header::CONTENT_SECURITY_POLICY)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|csp| csp.split("'nonce-").nth(1))
-        .and_then(|r| r.split('\'').next())
-        .map(str::to_string);
-    let storable = resp.status() == StatusCode::OK
-        && html
-        && !resp.headers().contains_key(header::SET_COOKIE)
-        && nonce.is_some();
-    if !storable {
-        return with_header(resp, "miss");
-    }
-    let (parts, body) = resp.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE).await else {
-        // Too big to keep (or broken): nothing is sent twice, say it failed.
-        return with_header(
-            axum::response::IntoResponse::into_response(crate::error::AppError::Unavailable),
-            "miss",
+
+    /// A hit, with what `frame_request` gives every other answer: its request
+    /// id, and its count and time in the metrics.
+    fn hit(&self, req: &Request, page: &Cached) -> Response {
+        let started = Instant::now();
+        let peer = crate::server::client_addr::peer(req);
+        let id = crate::server::request_id::choose(&self.trusted, peer, req.headers());
+        let mut resp = with_header(answer(page, encoding(req.headers())), "hit");
+        if let Some(cookie) = self.visitor_cookie(req) {
+            resp.headers_mut().insert(header::SET_COOKIE, cookie);
+        }
+        if let Ok(v) = HeaderValue::from_str(&id) {
+            resp.headers_mut()
+                .insert(crate::server::request_id::HEADER, v);
+        }
+        crate::server::metrics::answered(
+            crate::server::metrics::route_template(req.uri().path()),
+            200,
+            started,
         );
-    };
-    let checkout = (kind == Kind::Brand)
-        .then(|| checkout_key(&bytes))
-        .flatten();
-    let page = Cached {
-        pieces: pieces(
-            &bytes,
-            nonce.as_deref().unwrap_or_default(),
-            checkout.as_deref(),
-        ),
-        key: checkout,
-        body: bytes.clone(),
-        content_type: parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .cloned()
-            .unwrap_or_else(|| HeaderValue::from_static("text/html; charset=utf-8")),
-    };
-    // A brand page without a readable key would hand one key to everyone: not kept.
-    if kind == Kind::Home || page.key.is_some() {
-        pages.insert(key, Arc::new(page));
+        resp
     }
-    with_header(Response::from_parts(parts, Body::from(bytes)), "miss")
+}
+
+impl<S> tower::Service<Request> for PageCacheService<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<
+        Ready<Result<Response, Infallible>>,
+        BoxFuture<'static, Result<Response, Infallible>>,
+    >;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut req: Request) -> Self::Future {
+        let render = match self.cache.decide(&req) {
+            Decision::Hit(page) => return Either::Left(ready(Ok(self.hit(&req, &page)))),
+            Decision::Render(render) => render,
+        };
+        // The inner service, ready or not, is taken as tower's clone-and-swap does.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        let cache = self.cache.clone();
+        let cookie = match render {
+            Render::Miss(..) => self.visitor_cookie(&req),
+            _ => None,
+        };
+        Either::Right(Box::pin(async move {
+            let (kind, key) = match render {
+                Render::Pass => return tower::ServiceExt::oneshot(inner, req).await,
+                Render::Bypass => {
+                    let resp = tower::ServiceExt::oneshot(inner, req).await?;
+                    return Ok(with_header(resp, "bypass"));
+                }
+                Render::Miss(kind, key) => (kind, key),
+            };
+            // Rendered uncompressed: the cache compresses it once, when it keeps it.
+            let wants = encoding(req.headers());
+            req.headers_mut().remove(header::ACCEPT_ENCODING);
+            let resp = tower::ServiceExt::oneshot(inner, req).await?;
+            let id = resp
+                .headers()
+                .get(crate::server::request_id::HEADER)
+                .cloned();
+            let mut resp = match cache.store(kind, key, resp).await {
+                Ok(page) => {
+                    let mut resp = answer(&page, wants);
+                    if let Some(cookie) = cookie {
+                        resp.headers_mut().insert(header::SET_COOKIE, cookie);
+                    }
+                    resp
+                }
+                Err(resp) => resp,
+            };
+            if let Some(id) = id {
+                resp.headers_mut()
+                    .insert(crate::server::request_id::HEADER, id);
+            }
+            Ok(with_header(resp, "miss"))
+        }))
+    }
 }
 
 #[cfg(test)]
@@ -360,10 +543,10 @@ mod tests {
             cache.pages(Kind::Home).insert(
                 format!("en|/?q={i}|US"),
                 Arc::new(Cached {
-                    pieces: pieces(&body, "N", None),
-                    body: body.clone(),
-                    content_type: HeaderValue::from_static("text/html"),
-                    key: None,
+                    headers: HeaderMap::new(),
+                    identity: body.clone(),
+                    gzip: Bytes::new(),
+                    br: Bytes::new(),
                 }),
             );
         }
@@ -373,12 +556,40 @@ mod tests {
     }
 
     #[test]
-    fn every_occurrence_is_replaced() {
-        let body = b"N a NN b K c N";
-        let p = pieces(body, "N", Some("K"));
-        assert_eq!(fill(body, &p, "nn", "kk"), b"nn a nnnn b kk c nn");
-        // Without a key, the key's places are none.
-        let p = pieces(b"a K N", "N", None);
-        assert_eq!(fill(b"a K N", &p, "nn", ""), b"a K nn");
+    fn the_encoding_is_the_best_the_request_accepts() {
+        let asks = |accept: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(accept).expect("value"),
+            );
+            encoding(&h)
+        };
+        assert_eq!(encoding(&HeaderMap::new()), Encoding::Identity);
+        assert_eq!(asks("gzip, deflate, br, zstd"), Encoding::Br);
+        assert_eq!(asks("gzip"), Encoding::Gzip);
+        assert_eq!(asks("br;q=0, gzip;q=0.5"), Encoding::Gzip);
+        assert_eq!(asks("BR"), Encoding::Br);
+        assert_eq!(asks("identity, brotli"), Encoding::Identity);
+        assert_eq!(asks("gzip;q=0"), Encoding::Identity);
+    }
+
+    #[test]
+    fn a_kept_page_is_compressed_once_into_what_decompresses_to_it() {
+        use std::io::Read;
+        let page = "<p>the same for everyone</p>".repeat(200);
+        let gz = gzip(page.as_bytes()).expect("gzip");
+        let br = brotli(page.as_bytes()).expect("br");
+        assert!(gz.len() < page.len() / 10 && br.len() < page.len() / 10);
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut out)
+            .expect("gunzip");
+        assert_eq!(out, page);
+        let mut out = String::new();
+        brotli::Decompressor::new(&br[..], 4096)
+            .read_to_string(&mut out)
+            .expect("unbrotli");
+        assert_eq!(out, page);
     }
 }

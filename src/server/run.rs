@@ -5,7 +5,7 @@ use crate::server::client_addr::TrustedProxies;
 use crate::server::config::{Config, Upstream};
 use crate::server::http::{layers, with_time_limit};
 use crate::server::listener::{ConnectionLimits, serve};
-use crate::server::page_cache::{PageCache, page_cache as page_cache_layer};
+use crate::server::page_cache::{PageCache, PageCacheLayer};
 use crate::server::ratelimit::{Limiter, RateLimitLayer};
 use crate::server::shop::Shop;
 use crate::server::sse::Hub;
@@ -97,6 +97,7 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) 
     // Held once: every request clones the routes' handlers, and with them
     // what they hold (a whole `LeptosOptions` was copied for each, hits too).
     let options = state.leptos_options.clone();
+    crate::server::inline_scripts::learn(&options);
     let pkg = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let assets = Router::new()
         .nest_service(
@@ -115,10 +116,6 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) 
         .with_state(state.clone())
         .layer(axum::middleware::from_fn(
             crate::server::idle_islands::idle_islands,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            page_cache,
-            page_cache_layer,
         ));
     let mut app = with_time_limit(pages, time_limit)
         .merge(crate::server::routes::streams().with_state(state));
@@ -145,7 +142,16 @@ pub fn router(state: AppState, sandbox: Option<Sandbox>, page_cache: PageCache) 
     // The language is read (and its prefix taken off) before any routing.
     let app = tower::Layer::layer(
         &axum::middleware::from_fn(crate::server::locale::locale),
-        layers(app, trusted),
+        layers(app, trusted.clone()),
+    );
+    // Outermost: a kept page is answered before anything else runs.
+    let app = tower::Layer::layer(
+        &PageCacheLayer {
+            cache: page_cache,
+            trusted,
+            secure_cookies,
+        },
+        app,
     );
     Router::new().fallback_service(app)
 }

@@ -69,6 +69,14 @@ impl Signer {
         B64.encode(self.mac(name, payload).finalize().into_bytes())
     }
 
+    /// The first `n` hex digits of the tag of `payload` under `name`.
+    pub fn hex_tag(&self, name: &str, payload: &str, n: usize) -> String {
+        let tag = self.mac(name, payload).finalize().into_bytes();
+        let mut out: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+        out.truncate(n);
+        out
+    }
+
     /// The signed cookie value of `value`, living `lifetime` seconds; `None` when
     /// it would not fit in a cookie.
     pub fn seal<T: Serialize>(&self, name: &str, value: &T, lifetime: u64) -> Option<String> {

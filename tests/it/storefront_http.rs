@@ -274,6 +274,132 @@ async fn browsers_watching_one_order_share_one_upstream_stream() {
     );
 }
 
+/// Reads from `conn` until `until` is in what was read, it closes, or 10 s pass.
+async fn read_until(conn: &mut tokio::net::TcpStream, text: &mut String, until: &str) -> bool {
+    use tokio::io::AsyncReadExt;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut buf = [0u8; 4096];
+    while !text.contains(until) && std::time::Instant::now() < deadline {
+        match tokio::time::timeout(Duration::from_secs(10), conn.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => text.push_str(&String::from_utf8_lossy(&buf[..n])),
+            _ => return false,
+        }
+    }
+    text.contains(until)
+}
+
+#[tokio::test]
+async fn a_browser_s_stream_has_its_connection_to_itself_and_ends_with_it() {
+    use tokio::io::AsyncWriteExt;
+    let s = shop(&[]).await;
+    let id = new_order(&s, "bare-stream-001").await;
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let request = format!(
+        "GET /api/orders/{id}/subscribe HTTP/1.1\r\nHost: shop\r\nAccept: text/event-stream\r\nLast-Event-ID: 0\r\n\r\n"
+    );
+    // The connection's first request: served on the bare connection.
+    let mut conn = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    conn.write_all(request.as_bytes()).await.expect("send");
+    let mut text = String::new();
+    assert!(
+        read_until(&mut conn, &mut text, "WaitingForPayment").await,
+        "{text}"
+    );
+    let head = text
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 200 ok\r\n"), "{head}");
+    for line in [
+        "content-type: text/event-stream",
+        "cache-control: no-store, no-transform",
+        "x-accel-buffering: no",
+        "connection: close",
+        "x-request-id: ",
+    ] {
+        assert!(head.contains(line), "{line} in {head}");
+    }
+    assert!(!head.contains("transfer-encoding"), "{head}");
+    // After a request on the same connection: hyper serves it, as before.
+    let mut reused = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    reused
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: shop\r\n\r\n")
+        .await
+        .expect("send");
+    let mut first = String::new();
+    assert!(read_until(&mut reused, &mut first, "ok").await, "{first}");
+    reused.write_all(request.as_bytes()).await.expect("send");
+    let mut other = String::new();
+    assert!(
+        read_until(&mut reused, &mut other, "WaitingForPayment").await,
+        "{other}"
+    );
+    assert!(
+        other
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked"),
+        "{other}"
+    );
+    // Both follow the order to its end, and the bare one is closed after it.
+    let (st, _) = s.control(&format!("/orders/{id}/pay"), json!({})).await;
+    assert!(st < 300);
+    assert!(
+        read_until(&mut conn, &mut text, "event: stop").await,
+        "{text}"
+    );
+    assert!(
+        !read_until(&mut conn, &mut text, "never sent").await,
+        "closed after the stream"
+    );
+    assert!(
+        read_until(&mut reused, &mut other, "event: stop").await,
+        "{other}"
+    );
+}
+
+#[tokio::test]
+async fn a_broken_stream_request_is_refused_and_closed() {
+    use tokio::io::AsyncWriteExt;
+    let s = shop(&[("CR_HEADER_READ_TIMEOUT_MS", "500")]).await;
+    let addr = s.base.trim_start_matches("http://").to_string();
+    for (request, status) in [
+        (
+            "GET /api/orders/abc/subscribe HTTP/1.1\r\nNo colon here\r\n\r\n",
+            "400",
+        ),
+        (
+            "GET /api/orders/abc/subscribe HTTP/1.1\r\nContent-Length: 2\r\n\r\nab",
+            "400",
+        ),
+    ] {
+        let mut conn = tokio::net::TcpStream::connect(&addr)
+            .await
+            .expect("connect");
+        conn.write_all(request.as_bytes()).await.expect("send");
+        let mut text = String::new();
+        read_until(&mut conn, &mut text, "never sent").await;
+        assert!(
+            text.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{request:?}: {text}"
+        );
+    }
+    // A head that never ends is closed at the header-read timeout.
+    let mut conn = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    conn.write_all(b"GET /api/orders/abc/subscribe HTTP/1.1\r\nX-Slow: 1\r\n")
+        .await
+        .expect("send");
+    let mut text = String::new();
+    read_until(&mut conn, &mut text, "never sent").await;
+    assert!(text.starts_with("HTTP/1.1 408 "), "{text}");
+}
+
 #[tokio::test]
 async fn shutdown_ends_open_streams() {
     let s = shop(&[]).await;
