@@ -26,6 +26,15 @@ static KNOWN: OnceLock<Vec<String>> = OnceLock::new();
 /// Learns the islands' loader of this build (once per process; the first
 /// options win: every server of a process serves the same build).
 pub fn learn(options: &LeptosOptions) {
+    // Leptos reads the build's hash file to name the files, and panics without
+    // it: a server started without one (a bare `cargo run`) learns nothing,
+    // and its pages keep their nonce.
+    let hash_file = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())));
+    if options.hash_files && !hash_file.is_some_and(|f| f.exists()) {
+        return;
+    }
     KNOWN.get_or_init(|| {
         let html = Owner::new()
             .with(|| view! { <HydrationScripts options=options.clone() islands=true /> }.to_html());

@@ -68,9 +68,11 @@ async fn after_an_unclear_answer_the_form_sent_again_places_no_second_order() {
     let cookie = cookies.join("; ");
     let html = page(&s, &back, &cookie).await;
     let key = field(&html, "idempotency_key").expect("the form's key");
-    assert_eq!(
-        key, "unclear-answer-0001",
-        "the form keeps the attempt's key, so sending it again is answered from its outcome"
+    // The attempt's key as this visitor's (`server::checkout_key`): sent
+    // again, from here or from another address, it is answered from its outcome.
+    assert!(
+        key.starts_with("s-") && key != "unclear-answer-0001",
+        "the form keeps the attempt's own key: {key}"
     );
     assert!(
         html.contains("check your email"),
