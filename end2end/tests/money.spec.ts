@@ -67,8 +67,9 @@ for (const js of [true, false]) {
       await expect(page).toHaveURL(/\/orders\/[0-9a-zA-Z_-]+$/);
       const placed = new URL(page.url()).pathname;
       expect(posts).toBeGreaterThan(0);
-      // Sent once more, as a second click that got through would send it.
-      const again = await request.post('/api/orders/create', {
+      // Sent once more, as a second click that got through would send it
+      // (from the same browser, with its cookies).
+      const again = await page.request.post('/api/orders/create', {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
         data: form,
         maxRedirects: 0,

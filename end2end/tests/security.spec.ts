@@ -48,11 +48,15 @@ test('two shoppers given one kept brand page each place an order of their own, a
   const mine = await placeOrder(page);
   const their = await placeOrder(theirs);
   expect(their).not.toBe(mine);
-  // The first shopper goes back and sends the very same form again: the same order.
-  await page.goBack();
-  await expect(page.getByRole('button', { name: 'Place order' })).toBeVisible();
-  const again = await placeOrder(page);
-  expect(again).toBe(mine);
+  // Without JavaScript, the first shopper goes back and sends the very same
+  // form again: the same order (with it, each view of the page has a key of
+  // its own, and a double click is one order: money.spec).
+  if (isNoJs(info.project.name)) {
+    await page.goBack();
+    await expect(page.getByRole('button', { name: 'Place order' })).toBeVisible();
+    const again = await placeOrder(page);
+    expect(again).toBe(mine);
+  }
   await other.close();
 });
 

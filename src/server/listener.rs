@@ -287,11 +287,17 @@ pub async fn serve(
         open.spawn(async move {
             let _permit = permit;
             let _share = share;
-            // A browser's live order stream: served on the bare connection.
-            if crate::server::stream_conn::opens_a_stream(&stream, idle).await {
-                let stream = WriteProgress::new(stream, stall);
-                crate::server::stream_conn::serve(stream, peer, app, idle).await;
-                return;
+            use crate::server::stream_conn::{Opening, opening};
+            match opening(&stream, idle).await {
+                // A browser's live order stream: served on the bare connection.
+                Opening::Stream => {
+                    let stream = WriteProgress::new(stream, stall);
+                    crate::server::stream_conn::serve(stream, peer, app, idle).await;
+                    return;
+                }
+                Opening::Other => {}
+                // Silent past the header-read timeout: closed, as hyper would.
+                Opening::Nothing => return,
             }
             let stream = WriteProgress::new(stream, stall);
             serve_with_hyper(stream, peer, app, &builder, idle, stop).await;

@@ -28,14 +28,24 @@ const MAX_HEAD: usize = 16 * 1024;
 /// Most header lines read here.
 const MAX_HEADERS: usize = 64;
 
-/// Whether the connection's first bytes are a live-stream request: waits up to
-/// `within` for them (a connection that sends nothing in that time is hyper's
-/// to close, as its header-read timeout does).
-pub async fn opens_a_stream(stream: &TcpStream, within: Duration) -> bool {
+/// What a connection's first bytes open.
+#[derive(Debug, PartialEq)]
+pub enum Opening {
+    /// A live-stream request: served here.
+    Stream,
+    /// Anything else: hyper's.
+    Other,
+    /// Nothing within the header-read timeout (or the connection failed): closed.
+    Nothing,
+}
+
+/// What the connection's first bytes open: waits up to `within` for them.
+pub async fn opening(stream: &TcpStream, within: Duration) -> Opening {
     let mut buf = [0u8; PEEK];
     match tokio::time::timeout(within, stream.peek(&mut buf)).await {
-        Ok(Ok(n)) => is_stream_request(&buf[..n]),
-        _ => false,
+        Ok(Ok(n)) if n > 0 && is_stream_request(&buf[..n]) => Opening::Stream,
+        Ok(Ok(n)) if n > 0 => Opening::Other,
+        _ => Opening::Nothing,
     }
 }
 

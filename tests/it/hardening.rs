@@ -207,6 +207,23 @@ async fn idempotency_keys_are_held_in_a_bounded_store() {
 // ---- connection hygiene ----
 
 #[tokio::test]
+async fn a_connection_that_sends_nothing_is_closed_at_the_header_timeout() {
+    let s = shop(&[("CR_HEADER_READ_TIMEOUT_MS", "1000")]).await;
+    let mut conn = TcpStream::connect(s.running.addr).await.expect("connect");
+    let started = std::time::Instant::now();
+    assert!(
+        closed_within(&mut conn, Duration::from_secs(3)).await,
+        "still open after the header timeout"
+    );
+    // Once, not twice: the look at its first bytes and hyper's own wait.
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn a_half_sent_request_is_closed_within_the_header_timeout() {
     let s = shop(&[("CR_HEADER_READ_TIMEOUT_MS", "500")]).await;
     let mut conn = TcpStream::connect(s.running.addr).await.expect("connect");

@@ -37,6 +37,36 @@ fn target(ev: &web_sys::Event) -> Option<Element> {
     ev.target()?.dyn_into::<Element>().ok()
 }
 
+/// Gives this view of the page a checkout key of its own. A kept page's key
+/// is shared by everyone the cache gave that page to (the server scopes it to
+/// each browser); with this code running, every view is its own intent again,
+/// as a fresh render was: a reload or a new visit orders anew, while the back
+/// button (the page restored as it was) or a second click sends the same key.
+/// A key the server already scoped (`s-…`: the attempt an unclear answer
+/// brought back) is kept.
+pub fn own_key() {
+    let Some(input) = document()
+        .and_then(|d| {
+            d.query_selector("#checkout-form input[name=\"idempotency_key\"]")
+                .ok()
+        })
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    if input.value().starts_with("s-") {
+        return;
+    }
+    let half = || {
+        format!(
+            "{:013x}",
+            (js_sys::Math::random() * 4_503_599_627_370_496.0) as u64
+        )
+    };
+    input.set_value(&format!("v{}{}", half(), half()));
+}
+
 /// The form's current values of `names` (read once).
 fn values<const N: usize>(names: [&str; N]) -> [String; N] {
     let data = document()

@@ -330,6 +330,7 @@ fn LiveForm(action: String, children: Children) -> impl IntoView {
     // price never describes another amount.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
+        live::own_key();
         kept::restore();
         live::catch_up();
     });
