@@ -197,8 +197,8 @@ def section_ssr():
             notes += wrk_notes(r, "SSR %s c=%d br" % (page, c)) + wrk_notes(t, "static %s c=%d br" % (page, c))
     if br_rows:
         lines.append(
-            "As browsers ask, `Accept-Encoding: br, gzip`: the shop (which fills in and compresses each "
-            "answer) next to nginx serving the same pages precompressed (%s):"
+            "As browsers ask, `Accept-Encoding: br, gzip`: the shop (its page cache keeps each page "
+            "compressed once, brotli q11 and gzip 9) next to nginx serving the same pages precompressed (%s):"
             % META.get("nginx_precompressed", "gzip_static")
         )
         lines.append("")
