@@ -255,9 +255,10 @@ enum Render {
 }
 
 impl PageCache {
-    /// The language of a page request, as the locale layer will read it, when
-    /// its page may come from the cache: named by the path, else English (a
-    /// request that prefers another language is redirected, never kept).
+    /// What the cache does with `req`: a kept page, or why the layers inside
+    /// render it. Its language is read as the locale layer reads it: named by
+    /// the path, else English (a request that prefers another language without
+    /// naming it is redirected by that layer, never kept).
     fn decide(&self, req: &Request) -> Decision {
         if req.method() != Method::GET {
             return Decision::Render(Render::Pass);
@@ -296,7 +297,7 @@ impl PageCache {
 
     /// Keeps the answer of a missed page when it is one to keep: a 200 HTML
     /// page, setting no cookie, the same for every visitor (its policy names
-    /// no nonce). Returns the page's headers and body either way.
+    /// no nonce). Returns the kept page, or the answer as it came.
     async fn store(
         &self,
         kind: Kind,
