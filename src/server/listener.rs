@@ -9,7 +9,6 @@
 use crate::server::client_addr::TrustedProxies;
 use axum::Router;
 use axum::extract::ConnectInfo;
-use http_body_util::BodyExt;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::service::TowerToHyperService;
@@ -206,6 +205,34 @@ impl InFlight {
     }
 }
 
+/// An answer's body that holds its request's place in the count until it is
+/// dropped, and passes everything else through: its length too, so a body of
+/// known size (a kept page) is sent with `Content-Length`, not in chunks.
+struct Counted {
+    body: axum::body::Body,
+    _busy: Busy,
+}
+
+impl hyper::body::Body for Counted {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
 impl Drop for Busy {
     fn drop(&mut self) {
         self.0.send_modify(|n| *n = n.saturating_sub(1));
@@ -329,12 +356,7 @@ async fn serve_with_hyper(
             let answer = app.clone().oneshot(req.map(axum::body::Body::new));
             async move {
                 let res = answer.await?;
-                Ok::<_, std::convert::Infallible>(res.map(|body| {
-                    axum::body::Body::new(body.map_frame(move |frame| {
-                        let _ = &busy;
-                        frame
-                    }))
-                }))
+                Ok::<_, std::convert::Infallible>(res.map(|body| Counted { body, _busy: busy }))
             }
         })
     };

@@ -329,6 +329,15 @@ impl PageCache {
         for name in PER_ANSWER {
             headers.remove(name);
         }
+        // Every answer of a kept page is chosen by its encoding: said once,
+        // here (the compression layer inside says it already, as a rule).
+        let says_it = headers.get_all(header::VARY).iter().any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
+        });
+        if !says_it {
+            headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
         match Cached::keep(headers, bytes.clone()).await {
             Some(page) => {
                 let page = Arc::new(page);
@@ -357,7 +366,6 @@ fn answer(page: &Cached, encoding: Encoding) -> Response {
     if let Some(coding) = coding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
     }
-    h.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     resp
 }
 

@@ -12,6 +12,10 @@ struct Page {
     cache: String,
     csp: String,
     encoding: Option<String>,
+    /// `Content-Length`, when the answer was not sent in chunks.
+    length: Option<String>,
+    /// How many `Vary` values name `Accept-Encoding`.
+    vary_encoding: usize,
     key: Option<String>,
     body: Vec<u8>,
 }
@@ -35,6 +39,14 @@ async fn page_as(s: &Shop, path: &str, headers: &[(&str, &str)]) -> Page {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
+    let vary_encoding = h
+        .get_all("vary")
+        .iter()
+        .filter(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
+        })
+        .count();
     let body = resp.bytes().await.expect("body").to_vec();
     let key = String::from_utf8_lossy(&body)
         .split(r#"name="idempotency_key" value=""#)
@@ -45,6 +57,8 @@ async fn page_as(s: &Shop, path: &str, headers: &[(&str, &str)]) -> Page {
         cache: text("x-page-cache").unwrap_or_else(|| "none".into()),
         csp: text("content-security-policy").expect("csp"),
         encoding: text("content-encoding"),
+        length: text("content-length"),
+        vary_encoding,
         key,
         body,
     }
@@ -114,6 +128,10 @@ async fn a_kept_page_is_handed_out_compressed_as_the_browser_asks() {
         .await;
         assert_eq!(p.cache, "hit", "{accept}");
         assert_eq!(p.encoding.as_deref(), Some(coding), "{accept}");
+        // Shared bytes of a known length: sent whole, not in chunks; and said
+        // once to vary by encoding.
+        assert_eq!(p.length, Some(p.body.len().to_string()), "{accept}");
+        assert_eq!(p.vary_encoding, 1, "{accept}");
         let mut out = Vec::new();
         match coding {
             "br" => brotli::Decompressor::new(&p.body[..], 4096).read_to_end(&mut out),
