@@ -47,28 +47,6 @@ base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 }
 
-/// The nonce of the first script of `html` that carries one (Leptos gives every inline
-/// script of a page the response's nonce).
-pub fn script_nonce(html: &[u8]) -> Option<&str> {
-    let mut rest = html;
-    while let Some(at) = memchr::memmem::find(rest, b"<script") {
-        let tag_end = memchr::memchr(b'>', &rest[at..])? + at;
-        let tag = &rest[at..tag_end];
-        if let Some(start) = memchr::memmem::find(tag, b" nonce=\"").map(|s| s + 8) {
-            let len = memchr::memchr(b'"', &tag[start..])?;
-            return std::str::from_utf8(&tag[start..start + len])
-                .ok()
-                .filter(|n| {
-                    !n.is_empty()
-                        && n.bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b"-_+/=".contains(&b))
-                });
-        }
-        rest = &rest[tag_end..];
-    }
-    None
-}
-
 /// True for the paths that show or stream an order (a delivered code, an address).
 fn is_order_path(path: &str) -> bool {
     path.starts_with("/orders/") || path.starts_with("/api/orders/")
@@ -279,21 +257,6 @@ mod tests {
         assert!(
             csp_with(" 'sha256-x'").contains("script-src 'self' 'sha256-x' 'wasm-unsafe-eval';")
         );
-    }
-
-    #[test]
-    fn the_nonce_of_a_page_is_read_from_its_first_script_that_has_one() {
-        let page = br#"<html><head><script type="module" nonce="Ab-9_x">go()</script>"#;
-        assert_eq!(script_nonce(page), Some("Ab-9_x"));
-        assert_eq!(script_nonce(b"<p>no script</p>"), None);
-        assert_eq!(script_nonce(br#"<script src="/a.js"></script>"#), None);
-        // A page whose first script names no nonce (a module loaded by its
-        // address) still gets the nonce of the inline scripts after it.
-        assert_eq!(
-            script_nonce(br#"<script type="module" src="/pkg/w.js"></script><p></p><script nonce="Ab-9_x">go()</script>"#),
-            Some("Ab-9_x")
-        );
-        assert_eq!(script_nonce(br#"<script nonce="a' 'unsafe-inline">"#), None);
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub fn without_island_preloads(html: &[u8]) -> Vec<u8> {
 /// Sets the CSP that names the nonce of `html`'s scripts (a page without
 /// inline scripts keeps the default policy, set further out).
 fn name_the_nonce(headers: &mut axum::http::HeaderMap, html: &[u8]) {
-    if let Some(nonce) = crate::server::http::script_nonce(html)
+    if let Some(nonce) = crate::server::inline_scripts::nonce(html)
         && let Ok(csp) = axum::http::HeaderValue::from_str(&crate::server::http::csp(Some(nonce)))
     {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);

@@ -91,6 +91,25 @@ fn scripts(html: &[u8]) -> Vec<Script<'_>> {
     out
 }
 
+/// The value of a script's ` nonce="…"` attribute at `range` of `html`.
+fn nonce_value(html: &[u8], range: std::ops::Range<usize>) -> &[u8] {
+    &html[range.start + 8..range.end - 1]
+}
+
+/// The nonce of the first script of `html` that carries one (Leptos gives
+/// every inline script of a page the response's nonce), when it is one a
+/// policy can name.
+pub fn nonce(html: &[u8]) -> Option<&str> {
+    let range = scripts(html).into_iter().find_map(|s| s.nonce)?;
+    std::str::from_utf8(nonce_value(html, range))
+        .ok()
+        .filter(|n| {
+            !n.is_empty()
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_+/=".contains(&b))
+        })
+}
+
 /// The inline scripts of `html`.
 fn inline_scripts(html: &[u8]) -> Vec<Script<'_>> {
     scripts(html).into_iter().filter(|s| s.inline).collect()
@@ -160,7 +179,7 @@ fn hashed_with(html: &[u8], known: &[String]) -> Option<Hashed> {
     // The nonce anywhere else (another tag's attribute) would make the page
     // differ per answer, and tell a reader a nonce the policy no longer names.
     if let Some(range) = nonce {
-        let value = &html[range.start + 8..range.end - 1];
+        let value = nonce_value(html, range);
         if !value.is_empty() && memmem::find(&out, value).is_some() {
             return None;
         }
@@ -238,6 +257,25 @@ mod tests {
         );
         let out = hashed_with(page.as_bytes(), &known()).expect("hashed");
         assert_eq!(out.sources.matches("'sha256-").count(), 2);
+    }
+
+    #[test]
+    fn the_nonce_of_a_page_is_read_from_its_first_script_that_has_one() {
+        let page = br#"<html><head><script type="module" nonce="Ab-9_x">go()</script>"#;
+        assert_eq!(nonce(page), Some("Ab-9_x"));
+        assert_eq!(nonce(b"<p>no script</p>"), None);
+        assert_eq!(nonce(br#"<script src="/a.js"></script>"#), None);
+        // A page whose first script names no nonce (a module loaded by its
+        // address) still gets the nonce of the inline scripts after it.
+        assert_eq!(
+            nonce(br#"<script type="module" src="/pkg/w.js"></script><p></p><script nonce="Ab-9_x">go()</script>"#),
+            Some("Ab-9_x")
+        );
+        assert_eq!(nonce(br#"<script nonce="a' 'unsafe-inline">"#), None);
+        assert_eq!(
+            nonce(br#"<script nonce="a' 'unsafe-inline">go()</script>"#),
+            None
+        );
     }
 
     #[test]
