@@ -315,18 +315,17 @@ pub async fn serve(
             let _permit = permit;
             let _share = share;
             use crate::server::stream_conn::{Opening, opening};
-            match opening(&stream, idle).await {
-                // A browser's live order stream: served on the bare connection.
-                Opening::Stream => {
-                    let stream = WriteProgress::new(stream, stall);
-                    crate::server::stream_conn::serve(stream, peer, app, idle).await;
-                    return;
-                }
-                Opening::Other => {}
-                // Silent past the header-read timeout: closed, as hyper would.
-                Opening::Nothing => return,
+            let opened = opening(&stream, idle).await;
+            // Silent past the header-read timeout: closed, as hyper would.
+            if opened == Opening::Nothing {
+                return;
             }
             let stream = WriteProgress::new(stream, stall);
+            // A browser's live order stream: served on the bare connection.
+            if opened == Opening::Stream {
+                crate::server::stream_conn::serve(stream, peer, app, idle).await;
+                return;
+            }
             serve_with_hyper(stream, peer, app, &builder, idle, stop).await;
         });
     }
@@ -349,7 +348,7 @@ async fn serve_with_hyper(
 ) {
     let in_flight = InFlight::new();
     let service = {
-        let (app, in_flight) = (app.clone(), in_flight.clone());
+        let in_flight = in_flight.clone();
         tower::service_fn(move |mut req: axum::http::Request<hyper::body::Incoming>| {
             req.extensions_mut().insert(ConnectInfo(peer));
             let busy = in_flight.enter();
