@@ -185,17 +185,23 @@ async fn two_visitors_of_one_kept_page_place_two_orders_and_each_of_them_one() {
     let kept = page(&s, "/brands/US/amazon", "country=US").await;
     assert_eq!(kept.cache, "hit");
     let key = kept.key.expect("the page's key");
-    let order = |visitor: &'static str| {
+    s.reset_stats().await;
+    let order_as = |visitor: &'static str, cookie: &'static str| {
         let (s, key) = (&s, key.clone());
         async move {
             let f = checkout("amazon", "25", &key);
             let (st, o) = s
-                .call_with("orders/create", &f, &[("x-forwarded-for", visitor)])
+                .call_with(
+                    "orders/create",
+                    &f,
+                    &[("x-forwarded-for", visitor), ("cookie", cookie)],
+                )
                 .await;
             assert_eq!(st, 200, "{o}");
             o["order_id"].as_str().expect("order id").to_string()
         }
     };
+    let order = |visitor: &'static str| order_as(visitor, "country=US");
     let (a, a_again) = tokio::join!(order("198.51.100.7"), order("198.51.100.7"));
     assert_eq!(a, a_again, "one visitor's form sent twice is one order");
     assert_eq!(a, order("198.51.100.7").await, "and sent again later");
@@ -203,6 +209,22 @@ async fn two_visitors_of_one_kept_page_place_two_orders_and_each_of_them_one() {
     assert_ne!(
         a, b,
         "another visitor of the same page has an order of their own"
+    );
+    // Two browsers behind one address, told apart by their `visitor` cookie.
+    let one = "visitor=0123456789abcdef0123456789abcdef";
+    let two = "visitor=fedcba9876543210fedcba9876543210";
+    let c = order_as("192.0.2.50", one).await;
+    assert_eq!(
+        c,
+        order_as("192.0.2.50", one).await,
+        "one browser, one order"
+    );
+    let d = order_as("192.0.2.50", two).await;
+    assert!(![&a, &b, &c].contains(&&d), "the other browser's own order");
+    assert_eq!(
+        s.hits_exact("/v5/orders").await,
+        4,
+        "four orders placed upstream, counted at the sandbox"
     );
 }
 
