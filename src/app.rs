@@ -77,10 +77,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/brands/:country/:family") view=BrandPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
-                    <Route path=path!("/countries") view=CountriesPage />
-                    <Route path=path!("/find-order") view=FindOrderPage />
-                    <Route path=path!("/terms") view=TermsPage />
-                    <Route path=path!("/privacy") view=PrivacyPage />
+                    <Route path=path!("/countries") view=CountriesPage ssr=SsrMode::Async />
+                    <Route path=path!("/find-order") view=FindOrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/terms") view=TermsPage ssr=SsrMode::Async />
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />
